@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"helpline/internal/kb"
+	"helpline/knowledge"
+)
+
+const usage = `usage: helpline <command> [flags] [arguments]
+
+commands:
+  ask [--json] [--session] ["question"]   answer one question, or one per line from standard input
+  kb check                                 validate the knowledge base
+  kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
+
+Every command takes --knowledge DIR to use another knowledge base than the built-in one.
+Run "helpline <command> -h" for its flags.
+`
+
+// errUsage marks an error caused by how the command was called; the usage
+// text has already been printed.
+var errUsage = errors.New("invalid usage")
+
+// run is the whole program behind main, with its environment passed in so
+// tests can drive it exactly as a user would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "ask":
+		return runAsk(ctx, rest, getenv, stdin, stdout, stderr)
+	case "kb":
+		return runKB(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+}
+
+// knowledgeFlag registers --knowledge on fs and returns a function that
+// opens the chosen knowledge base: the built-in one unless a directory is
+// given.
+func knowledgeFlag(flags *flag.FlagSet, getenv func(string) string) func() fs.FS {
+	dir := flags.String("knowledge", getenv("HELPLINE_KNOWLEDGE"), "knowledge base `DIR` (default: the built-in one; env HELPLINE_KNOWLEDGE)")
+	return func() fs.FS {
+		if *dir == "" {
+			return knowledge.FS()
+		}
+		return os.DirFS(*dir)
+	}
+}
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	flags := flag.NewFlagSet(name, flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	return flags
+}
+
+// parseFlags parses args and maps -h and bad flags to errUsage.
+func parseFlags(flags *flag.FlagSet, args []string) error {
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// loadBase reads and checks a knowledge base, refusing one with problems.
+func loadBase(fsys fs.FS) (*kb.Base, error) {
+	return kb.Load(fsys)
+}

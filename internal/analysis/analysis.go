@@ -1,0 +1,272 @@
+// Package analysis turns the text visitors type, and the text curators
+// write, into the terms the search index compares: it normalizes Unicode
+// and case, splits words, stems them with the Snowball English stemmer, and
+// maps the visitors' words ("dope sick", "subs") onto the entries' words
+// (withdrawal, buprenorphine) with the curated lexicon.
+//
+// The same Analyzer must process both sides, so that a word means the same
+// thing in a question and in an entry.
+package analysis
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"helpline/internal/kb"
+)
+
+// MaxWords bounds how many words of one text are analyzed. It keeps a 10 KB
+// message from costing more than a normal one; no real question needs more.
+const MaxWords = 400
+
+// Word is one word of a text, with what the analyzer knows of it.
+type Word struct {
+	// Raw is the normalized word as written.
+	Raw string
+	// Stem is its Snowball stem, or a correction set by the caller.
+	Stem string
+	// Stop marks a function word that carries no topic on its own.
+	Stop bool
+}
+
+// Analyzer analyzes text with a lexicon. It is safe for concurrent use.
+type Analyzer struct {
+	// phrases maps the stem a lexicon variant starts with to the variants
+	// that start with it, longest first.
+	phrases map[string][]phrase
+	// stems caches the stems of every lexicon word and stopword, which
+	// make up most of what visitors type.
+	stems map[string]string
+}
+
+type phrase struct {
+	stems []string
+	terms []string // the canonical term's stems, emitted on a match
+}
+
+// New returns an analyzer that expands the given lexicon.
+func New(lexicon []kb.Synonym) *Analyzer {
+	a := &Analyzer{phrases: map[string][]phrase{}, stems: map[string]string{}}
+	for w := range stopwords {
+		a.stems[w] = stem(w)
+	}
+	for _, syn := range lexicon {
+		canon := a.Terms(syn.Canonical)
+		if len(canon) == 0 {
+			continue
+		}
+		for _, v := range syn.Variants {
+			ws := a.Words(v)
+			if len(ws) == 0 {
+				continue
+			}
+			p := phrase{terms: canon}
+			for _, w := range ws {
+				p.stems = append(p.stems, w.Stem)
+			}
+			first := p.stems[0]
+			list := append(a.phrases[first], p)
+			// Longest first, so "dope sick" wins over "dope".
+			for i := len(list) - 1; i > 0 && len(list[i].stems) > len(list[i-1].stems); i-- {
+				list[i], list[i-1] = list[i-1], list[i]
+			}
+			a.phrases[first] = list
+		}
+	}
+	return a
+}
+
+// Terms analyzes text completely: words, stems, lexicon, stopwords.
+func (a *Analyzer) Terms(text string) []string {
+	return a.Expand(a.Words(text))
+}
+
+// Words normalizes text and splits it into at most MaxWords words.
+func (a *Analyzer) Words(text string) []Word {
+	text = Normalize(text)
+	var words []Word
+	start := -1
+	prevDigit := false
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		raw := squash(text[start:end])
+		words = append(words, a.word(raw))
+		start = -1
+	}
+	for i, r := range text {
+		if len(words) >= MaxWords {
+			return words
+		}
+		isDigit := unicode.IsDigit(r)
+		if unicode.IsLetter(r) || isDigit {
+			// Split "8mg" and "12step" where letters meet digits.
+			if start >= 0 && isDigit != prevDigit {
+				flush(i)
+			}
+			if start < 0 {
+				start = i
+			}
+			prevDigit = isDigit
+			continue
+		}
+		flush(i)
+	}
+	if len(words) < MaxWords {
+		flush(len(text))
+	}
+	return words
+}
+
+func (a *Analyzer) word(raw string) Word {
+	s, ok := a.stems[raw]
+	if !ok {
+		s = stem(raw)
+	}
+	return Word{Raw: raw, Stem: s, Stop: stopwords[raw]}
+}
+
+// Expand maps words to index terms: lexicon phrases become their canonical
+// term (and keep their own words), stopwords are dropped.
+func (a *Analyzer) Expand(words []Word) []string {
+	terms := make([]string, 0, len(words)+4)
+	for i := 0; i < len(words); {
+		if p, ok := a.match(words, i); ok {
+			terms = append(terms, p.terms...)
+			for _, w := range words[i : i+len(p.stems)] {
+				if !w.Stop {
+					terms = append(terms, w.Stem)
+				}
+			}
+			i += len(p.stems)
+			continue
+		}
+		if !words[i].Stop {
+			terms = append(terms, words[i].Stem)
+		}
+		i++
+	}
+	return terms
+}
+
+func (a *Analyzer) match(words []Word, i int) (phrase, bool) {
+	for _, p := range a.phrases[words[i].Stem] {
+		if i+len(p.stems) > len(words) {
+			continue
+		}
+		ok := true
+		for j, s := range p.stems {
+			if words[i+j].Stem != s {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p, true
+		}
+	}
+	return phrase{}, false
+}
+
+// LexiconStems returns every stem the lexicon knows, so a spelling
+// corrector can map a typo onto a visitor's word as well as an entry's.
+func (a *Analyzer) LexiconStems() []string {
+	var out []string
+	for _, ps := range a.phrases {
+		for _, p := range ps {
+			out = append(out, p.stems...)
+		}
+	}
+	return out
+}
+
+// IsStopStem reports whether stem is the stem of a stopword.
+func (a *Analyzer) IsStopStem(s string) bool {
+	_, ok := stopStems[s]
+	return ok
+}
+
+var stripMarks = runes.Remove(runes.In(unicode.Mn))
+
+// Normalize makes text comparable: valid UTF-8, no control characters,
+// compatibility forms and accents folded ("ﬁ" → "fi", "adicción" →
+// "adiccion"), lower case, and apostrophes inside words removed so
+// "don't" and "dont" are one word.
+func Normalize(text string) string {
+	if !isPlainASCII(text) {
+		text = strings.ToValidUTF8(text, " ")
+		if folded, _, err := transform.String(transform.Chain(norm.NFKD, stripMarks), text); err == nil {
+			text = folded
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		switch {
+		case r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`':
+			// dropped: joins "don't" into "dont"
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// squash shortens runs of three or more equal letters to two, so
+// "pleeease" and "helppp" come close to the words meant.
+func squash(w string) string {
+	run, prev := 0, rune(-1)
+	need := false
+	for _, r := range w {
+		if r == prev {
+			run++
+			if run >= 3 {
+				need = true
+				break
+			}
+		} else {
+			run, prev = 1, r
+		}
+	}
+	if !need {
+		return w
+	}
+	var b strings.Builder
+	run, prev = 0, -1
+	for _, r := range w {
+		if r == prev {
+			run++
+		} else {
+			run, prev = 1, r
+		}
+		if run <= 2 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func stem(w string) string {
+	if len(w) <= 2 {
+		return w
+	}
+	return english.Stem(w, true)
+}

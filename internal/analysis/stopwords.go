@@ -1,0 +1,54 @@
+package analysis
+
+import "strings"
+
+// stopwords are words that say nothing about which entry a question is
+// about. The list is ours rather than a generic one: greetings ("hi",
+// "thanks") and words like "help" or "long" carry meaning in a helpline chat
+// and stay, while chat filler ("pls", "u", "lol") goes. Question phrases that
+// matter ("how long") are turned into terms by the lexicon before stopwords
+// are dropped.
+var stopwords = toSet(`
+a about above after again all also am an and any anyone anything are arent as at
+be been before being below between both but by
+can cant could couldnt
+did didnt do does doesnt doing done dont down during
+each either else even ever every
+few for from further
+get gets getting go goes going got gonna gotta
+had hadnt has hasnt have havent having he hed hes her here hers herself him himself his how
+i id if ill im in into is isnt it its itself ive
+just
+kind kinda know
+let lets like
+may maybe me might mine more most much must my myself
+need needs no nor not now
+of off oh ok okay on once one only or other our ours ourselves out over own
+please pls plz pretty
+question questions quite
+r ralph really right
+said say says she shed shes should shouldnt so some someone something sort
+than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think this those though through thx to too
+u um uh under until up ur us
+very
+wanna want wants was wasnt way we wed well were werent weve what whats when where which while who whom whose why will with wo wondering wont would wouldnt
+ya yeah yes yet you youd youll your youre yours yourself yourselves youve
+`)
+
+// stopStems are the stems of the stopwords, for callers that only have a
+// stem in hand.
+var stopStems = func() map[string]struct{} {
+	m := make(map[string]struct{}, len(stopwords))
+	for w := range stopwords {
+		m[stem(w)] = struct{}{}
+	}
+	return m
+}()
+
+func toSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}

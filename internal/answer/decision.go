@@ -1,0 +1,79 @@
+// Package answer decides how the bot replies to a visitor's message: with a
+// curated answer, a short list to choose from when the question is
+// ambiguous, an honest "I'm not sure" with a way to a person, a hand-off
+// when the visitor asks for one, or a refusal for what the bot must never
+// help with (doses, tapering on one's own, getting drugs). It uses no
+// network and no shared state; the conversation's context is a small value
+// the caller keeps between messages.
+package answer
+
+// Kind is the kind of reply.
+type Kind string
+
+// The kinds of decision.
+const (
+	// KindAnswer answers from one entry.
+	KindAnswer Kind = "answer"
+	// KindClarify offers two or three close entries as choices.
+	KindClarify Kind = "clarify"
+	// KindFallback says the bot does not know and offers a person.
+	KindFallback Kind = "fallback"
+	// KindHandoff means the visitor asked for a person.
+	KindHandoff Kind = "handoff"
+	// KindRefusal declines a request the bot must not serve.
+	KindRefusal Kind = "refusal"
+	// KindCrisis is a fixed safety response; the safety screen decides it.
+	KindCrisis Kind = "crisis"
+)
+
+// Decision is the bot's reply to one message, with what it is based on.
+type Decision struct {
+	Kind Kind `json:"kind"`
+	// Text is the reply in Markdown, with the operator's facts filled in.
+	Text string `json:"text"`
+	// Entries are the knowledge-base entries the reply is based on: the
+	// answered entry, or the choices of a clarify.
+	Entries []string `json:"entries"`
+	// Score is the confidence in [0, 1] of the best entry.
+	Score float64 `json:"score"`
+	// Options are follow-up buttons: related entries after an answer,
+	// the choices of a clarify.
+	Options []Option `json:"options,omitempty"`
+	// OfferPerson asks the client to show a way to reach a person.
+	OfferPerson bool `json:"offer_person,omitempty"`
+	// Reason says, for representatives and tests, why this kind was
+	// chosen (for a refusal: dose, taper, source or use).
+	Reason string `json:"reason,omitempty"`
+}
+
+// Option is one button: an entry the visitor can ask about with one tap.
+type Option struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// Context is what the engine remembers of a conversation between
+// messages. It is small and plain so it can be stored anywhere.
+type Context struct {
+	// Entries are the entries of the last answer, most relevant first;
+	// a follow-up question ("how long does it last?") is read in their
+	// light.
+	Entries []string `json:"entries,omitempty"`
+	// Misses counts the fallbacks in a row, so the service can offer a
+	// person when the bot keeps failing.
+	Misses int `json:"misses,omitempty"`
+}
+
+// Next returns the context after decision d.
+func (c Context) Next(d Decision) Context {
+	switch d.Kind {
+	case KindAnswer:
+		return Context{Entries: d.Entries}
+	case KindFallback:
+		return Context{Entries: c.Entries, Misses: c.Misses + 1}
+	case KindClarify:
+		return Context{Entries: c.Entries}
+	default:
+		return c
+	}
+}

@@ -1,0 +1,130 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+
+	"helpline/internal/analysis"
+)
+
+// Refusal reasons: the kinds of request the bot must never serve.
+const (
+	RefuseDose   = "dose"   // how much of a drug or medication to take
+	RefuseTaper  = "taper"  // how to come off a medication on one's own
+	RefuseSource = "source" // where to get drugs or medication without a prescription
+	RefuseUse    = "use"    // how to use drugs
+)
+
+// Word lists shared by the patterns. Naloxone is deliberately absent: how
+// to give it is emergency information every bystander should have.
+const (
+	drugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|naltrexone|vivitrol|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|lofexidine|lucemyra|clonidine|gabapentin|gabby|loperamide|imodium|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|medicine|tabs?|strips?|films?|it|them|this|that)`
+	streetDrugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|percs?|percocets?|oxys?|roxys?|xans|bars|blues|pills|drugs|tar|china white|m30s?)`
+	units       = `(?:mg|mgs|milligrams?|mcg|micrograms?|ml|mls|milliliters?|cc|grams?|g|pills?|tabs?|tablets?|strips?|films?|bags?|points?|bundles?|buns|doses?|patches?|shots?)`
+	subject     = `(?:i|we|he|she|they|you|u|someone|somebody|a person|my \w+)`
+)
+
+var (
+	refusePatterns = []struct {
+		reason string
+		re     *regexp.Regexp
+	}{
+		// Doses.
+		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
+		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many) ` + units + `\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:what|whats|wat|which)(?: is| s)?(?: the| a| my| his| her)? (?:right |correct |safe |normal |starting |start |max |maximum |best |good |typical |usual |lethal |deadly |strongest |highest |lowest )?(?:dose|dosage|dosing|amount)\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b`)},
+		{RefuseDose, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:up|raise|increase|lower|double|split|cut) (?:my|his|her|the) (?:dose|dosage)\b`)},
+
+		// Tapering on one's own.
+		{RefuseTaper, regexp.MustCompile(`\bhow (?:do|can|should|would|to|could|fast|quickly|slow|slowly)(?: ` + subject + `)?(?: best| safely)? (?:taper|wean|step down|come down|cut down|cut back)\b`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|wean|weaning)(?: off)? (?:myself|me|him|her|them|my|his|her|at home|on my own|by myself|alone|without)\b`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|weaning|wean|detox) (?:schedule|plan|chart|calendar|calculator|protocol)\b`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:cut|cutting|lower|lowering|reduce|reducing|drop|dropping)(?: down| back)? (?:my|his|her|the) (?:dose|dosage|` + drugs + `)\b(?:.*\b(?:how|fast|quick|myself|own|schedule|every|each|per)\b)`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + drugs + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
+
+		// Getting drugs or medication without a prescription.
+		{RefuseSource, regexp.MustCompile(`\b(?:buy|buying|purchase|order|score|scoring|cop|copping|get|getting|find|source)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:where|how|who)\b.*\b(?:buy|score|cop|purchase|sells?|selling)\b(?: some)?(?: \w+){0,2} ` + drugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:where|how)\b.*\b(?:get|find|pick up|grab)\b(?: some)?(?: \w+){0,2} ` + streetDrugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:find|need|know)(?: a| me a| of a)? (?:plug|dealer|connect)\b`)},
+
+		// How to use drugs.
+		{RefuseUse, regexp.MustCompile(`\bhow (?:do|can|should|to|would)(?: ` + subject + `)? (?:inject|shoot|snort|smoke|cook|boof|plug|sniff|chase|iv|bang|freebase)\b`)},
+		{RefuseUse, regexp.MustCompile(`\b(?:best|safest|easiest) way to (?:use|inject|shoot|snort|smoke|get high|do)\b`)},
+		{RefuseUse, regexp.MustCompile(`\bhow (?:to|do i|can i) (?:get|stay) (?:high|higher|more high|a better high)\b`)},
+		{RefuseUse, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
+	}
+
+	// Naloxone questions are never refused as dosing: giving naloxone is
+	// what a bystander must know.
+	naloxone = regexp.MustCompile(`\b(?:naloxone|narcan|narcon|narcain|kloxxado|zimhi)\b`)
+
+	handoffPatterns = []*regexp.Regexp{
+		regexp.MustCompile(`\b(?:talk|speak|chat|connect|text|message)(?:ing)? (?:to|with|me with|me to) (?:a |an |the |some |one of your |your )?(?:real |live |actual |human |trained |real live )?(?:person|human|someone|somebody|some one|representative|rep|agent|counselou?r|staff|advisor|adviser|operator|people|team|volunteer|specialist|peer|nurse|doctor)\b`),
+		regexp.MustCompile(`^(?:a |an )?(?:real |live |actual )?(?:human|agent|person|representative|rep|operator|counselou?r|somebody|someone)(?: (?:please|pls|plz|now|asap))*$`),
+		regexp.MustCompile(`\b(?:transfer|connect|put) me\b`),
+		regexp.MustCompile(`\b(?:real|live|actual) (?:person|human|people|agent)\b`),
+		regexp.MustCompile(`\b(?:is there|are there|is anyone|is anybody|anyone|anybody|someone|somebody) (?:there |here |real )?(?:i can|to|who can|that can|i could) (?:talk|speak|chat)\b`),
+		regexp.MustCompile(`\b(?:i |id |i would |i d )?(?:want|need|like|wanna|prefer) (?:to )?(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|a human|people)\b`),
+		regexp.MustCompile(`\b(?:not|dont want|don t want|no more|stop talking to) (?:a |the |this )?(?:bot|robot|machine|computer|ai)\b`),
+		regexp.MustCompile(`\b(?:call me|callback|call back|have someone call)\b`),
+	}
+	// A how-to question about talking to someone ("how do I talk to my son")
+	// is about family, not a wish to reach a representative.
+	howTo = regexp.MustCompile(`^\s*(?:how|what|when|should|is it)\b`)
+)
+
+// refusal reports whether the normalized message asks for something the
+// bot must refuse, and why.
+func refusal(norm string) (string, bool) {
+	if naloxone.MatchString(norm) {
+		return "", false
+	}
+	for _, p := range refusePatterns {
+		if p.re.MatchString(norm) {
+			return p.reason, true
+		}
+	}
+	return "", false
+}
+
+// wantsPerson reports whether the normalized message asks for a person.
+func wantsPerson(norm string) bool {
+	for i, re := range handoffPatterns {
+		if !re.MatchString(norm) {
+			continue
+		}
+		// Only the first pattern can be a how-to question about talking to
+		// a loved one; the others are unambiguous requests.
+		if i == 0 && howTo.MatchString(norm) && !strings.Contains(norm, "how can i talk to a") {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// normalizeForIntent prepares a message for the intent patterns: the
+// analyzer's normalization, then punctuation to single spaces.
+func normalizeForIntent(text string) string {
+	s := analysis.Normalize(text)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || strings.ContainsRune(".,;:!?\"()[]{}*/\\-_~", r) {
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		b.WriteRune(r)
+		space = false
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,205 @@
+// Package eval measures the answering engine against an evaluation set:
+// questions written like real visitors, each with the entries that answer
+// it or the kind of reply it must get. It is how the engine's thresholds
+// are calibrated and how CI holds the line on accuracy.
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"helpline/internal/answer"
+)
+
+// Case is one line of an evaluation set.
+type Case struct {
+	// Q is the visitor's question.
+	Q string `json:"q"`
+	// After holds the visitor's earlier questions in the same
+	// conversation, oldest first, for follow-ups.
+	After []string `json:"after,omitempty"`
+	// Expect lists the entries that answer Q, best first.
+	Expect []string `json:"expect,omitempty"`
+	// Kind is the kind of reply Q must get instead (fallback, refusal,
+	// handoff).
+	Kind answer.Kind `json:"kind,omitempty"`
+
+	Line int `json:"-"`
+}
+
+// Read parses an evaluation set in JSON lines; blank lines and lines
+// starting with # are skipped. Errors name the line.
+func Read(r io.Reader) ([]Case, error) {
+	var cases []Case
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		var c Case
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		switch {
+		case strings.TrimSpace(c.Q) == "":
+			return nil, fmt.Errorf("line %d: empty question", n)
+		case len(c.Expect) == 0 && c.Kind == "":
+			return nil, fmt.Errorf("line %d: give either expect (entry ids) or kind", n)
+		case len(c.Expect) > 0 && c.Kind != "":
+			return nil, fmt.Errorf("line %d: give expect or kind, not both", n)
+		}
+		c.Line = n
+		cases = append(cases, c)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return cases, nil
+}
+
+// Result is the engine's decision on one case.
+type Result struct {
+	Case Case
+	Got  answer.Decision
+	OK   bool
+}
+
+// Report sums up a run.
+type Report struct {
+	Results []Result
+
+	InScope      int // cases with expected entries
+	Top1         int // ... whose first entry was expected (answer or clarify)
+	Answered     int // ... answered outright
+	AnsweredOK   int // ... answered outright with an expected entry
+	Clarified    int // ... offered a choice
+	ClarifiedOK  int // ... offered a choice led by an expected entry
+	FellBack     int // ... got a fallback or another kind
+	OutOfScope   int // cases expecting a fallback
+	OOSAnswered  int // ... that were answered: never acceptable
+	OOSClarified int // ... that got a clarify
+	KindCases    map[answer.Kind]int
+	KindOK       map[answer.Kind]int
+}
+
+// Run decides every case with a fresh conversation, replaying After first.
+func Run(e *answer.Engine, cases []Case) Report {
+	r := Report{KindCases: map[answer.Kind]int{}, KindOK: map[answer.Kind]int{}}
+	for _, c := range cases {
+		var ctx answer.Context
+		for _, prev := range c.After {
+			ctx = ctx.Next(e.Decide(prev, ctx))
+		}
+		d := e.Decide(c.Q, ctx)
+		res := Result{Case: c, Got: d}
+		if len(c.Expect) > 0 {
+			r.InScope++
+			first := ""
+			if len(d.Entries) > 0 {
+				first = d.Entries[0]
+			}
+			hit := slices.Contains(c.Expect, first)
+			switch d.Kind {
+			case answer.KindAnswer:
+				r.Answered++
+				if hit {
+					r.AnsweredOK++
+				}
+			case answer.KindClarify:
+				r.Clarified++
+				if hit {
+					r.ClarifiedOK++
+				}
+			default:
+				r.FellBack++
+			}
+			res.OK = hit && (d.Kind == answer.KindAnswer || d.Kind == answer.KindClarify)
+			if res.OK {
+				r.Top1++
+			}
+		} else {
+			r.KindCases[c.Kind]++
+			res.OK = d.Kind == c.Kind
+			if res.OK {
+				r.KindOK[c.Kind]++
+			}
+			if c.Kind == answer.KindFallback {
+				r.OutOfScope++
+				switch d.Kind {
+				case answer.KindAnswer:
+					r.OOSAnswered++
+				case answer.KindClarify:
+					r.OOSClarified++
+				}
+			}
+		}
+		r.Results = append(r.Results, res)
+	}
+	return r
+}
+
+// Accuracy is the top-1 accuracy on in-scope questions: the share whose
+// answer, or first offered choice, is an expected entry.
+func (r Report) Accuracy() float64 { return ratio(r.Top1, r.InScope) }
+
+// Precision is the share of outright answers that were right: how often a
+// confident answer can be trusted.
+func (r Report) Precision() float64 { return ratio(r.AnsweredOK, r.Answered) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// WriteSummary prints the figures.
+func (r Report) WriteSummary(w io.Writer) {
+	fmt.Fprintf(w, "in-scope questions: %d\n", r.InScope)
+	fmt.Fprintf(w, "  top-1 accuracy:   %.1f%% (%d/%d; answer or first choice is an expected entry)\n", 100*r.Accuracy(), r.Top1, r.InScope)
+	fmt.Fprintf(w, "  answered:         %d, of which right %d (precision %.1f%%)\n", r.Answered, r.AnsweredOK, 100*r.Precision())
+	fmt.Fprintf(w, "  clarified:        %d, led by an expected entry %d\n", r.Clarified, r.ClarifiedOK)
+	fmt.Fprintf(w, "  no entry offered: %d\n", r.FellBack)
+	fmt.Fprintf(w, "out-of-scope questions: %d: answered %d (must be 0), clarified %d, fell back %d\n",
+		r.OutOfScope, r.OOSAnswered, r.OOSClarified, r.KindOK[answer.KindFallback])
+	for _, k := range []answer.Kind{answer.KindRefusal, answer.KindHandoff} {
+		if n := r.KindCases[k]; n > 0 {
+			fmt.Fprintf(w, "%s requests: %d, got %s: %d\n", k, n, k, r.KindOK[k])
+		}
+	}
+}
+
+// WriteMisses prints every case the engine got wrong.
+func (r Report) WriteMisses(w io.Writer) {
+	for _, res := range r.Results {
+		if res.OK {
+			continue
+		}
+		want := string(res.Case.Kind)
+		if len(res.Case.Expect) > 0 {
+			want = strings.Join(res.Case.Expect, "|")
+		}
+		ctx := ""
+		if len(res.Case.After) > 0 {
+			ctx = fmt.Sprintf(" (after %q)", res.Case.After)
+		}
+		fmt.Fprintf(w, "miss line %d: %q%s\n    expected %s, got %s %s (score %.2f%s)\n",
+			res.Case.Line, res.Case.Q, ctx, want, res.Got.Kind, strings.Join(res.Got.Entries, ","), res.Got.Score, reason(res.Got))
+	}
+}
+
+func reason(d answer.Decision) string {
+	if d.Reason == "" {
+		return ""
+	}
+	return ", " + d.Reason
+}

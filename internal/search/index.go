@@ -1,0 +1,328 @@
+// Package search ranks knowledge-base entries for a visitor's question. It
+// combines two signals computed from one inverted index:
+//
+//   - BM25F over each entry's fields (its sample questions, title, keywords
+//     and answer, weighted), which rewards entries that talk about the
+//     question's words;
+//   - the cosine similarity of the question to the entry's closest sample
+//     question, which rewards an entry that was written for exactly this
+//     question.
+//
+// Misspelled words are corrected against the index's vocabulary before
+// ranking. Scores are normalized to [0, 1] so the answering engine can
+// apply calibrated thresholds to them.
+package search
+
+import (
+	"math"
+	"sort"
+	"sync"
+
+	"helpline/internal/analysis"
+)
+
+// Field is a part of an entry that is indexed with its own weight.
+type Field int
+
+// The indexed fields of an entry.
+const (
+	Questions Field = iota
+	Title
+	Keywords
+	Body
+	NumFields
+)
+
+// Doc is one entry to index, as text.
+type Doc struct {
+	ID        string
+	Title     string
+	Questions []string
+	Keywords  []string
+	Body      string
+}
+
+// Params tune the ranking. The defaults were chosen by measuring top-1
+// accuracy on the repository's evaluation set (see README).
+type Params struct {
+	// Weight scales each field's term frequencies in BM25F.
+	Weight [NumFields]float64
+	// B is each field's length normalization.
+	B [NumFields]float64
+	// K1 is the BM25 term-frequency saturation.
+	K1 float64
+	// QuestionShare is the share of the best sample question's cosine in
+	// the final score; the rest is normalized BM25F.
+	QuestionShare float64
+}
+
+// DefaultParams returns the tuned ranking parameters.
+func DefaultParams() Params {
+	return Params{
+		Weight:        [NumFields]float64{Questions: 2, Title: 2, Keywords: 1.5, Body: 0.6},
+		B:             [NumFields]float64{Questions: 0.6, Title: 0.3, Keywords: 0.3, Body: 0.75},
+		K1:            1.2,
+		QuestionShare: 0.6,
+	}
+}
+
+// Index is an immutable search index over a set of entries. It is safe for
+// concurrent use.
+type Index struct {
+	an  *analysis.Analyzer
+	p   Params
+	ids []string
+
+	termID map[string]int32
+	terms  []string
+	idf    []float32
+	post   [][]posting // per term: the entries containing it
+	qpost  [][]int32   // per term: the sample questions containing it
+	qdoc   []int32     // per sample question: its entry
+	qnorm  []float32   // per sample question: the norm of its idf vector
+	flen   [][NumFields]float32
+	avg    [NumFields]float32
+	maxIDF float32
+
+	// lexicon holds stems that only the lexicon knows (visitors' words
+	// such as "smack"); they are neither errors nor unknown words.
+	lexicon map[string]bool
+	spell   *speller
+	scratch sync.Pool
+}
+
+type posting struct {
+	doc int32
+	tf  [NumFields]uint16
+}
+
+// New builds an index of docs analyzed with an.
+func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
+	ix := &Index{an: an, p: p, termID: map[string]int32{}, lexicon: map[string]bool{}}
+	ix.ids = make([]string, len(docs))
+	ix.flen = make([][NumFields]float32, len(docs))
+	var qterms [][]int32
+	for d, doc := range docs {
+		ix.ids[d] = doc.ID
+		var tf [NumFields]map[int32]uint16
+		addField := func(f Field, text string) {
+			terms := an.Terms(text)
+			if tf[f] == nil {
+				tf[f] = map[int32]uint16{}
+			}
+			for _, t := range terms {
+				tf[f][ix.intern(t)]++
+			}
+			ix.flen[d][f] += float32(len(terms))
+		}
+		for _, q := range doc.Questions {
+			addField(Questions, q)
+			qterms = append(qterms, ix.distinct(an.Terms(q)))
+			ix.qdoc = append(ix.qdoc, int32(d))
+		}
+		addField(Title, doc.Title)
+		qterms = append(qterms, ix.distinct(an.Terms(doc.Title)))
+		ix.qdoc = append(ix.qdoc, int32(d))
+		for _, k := range doc.Keywords {
+			addField(Keywords, k)
+		}
+		addField(Body, doc.Body)
+
+		merged := map[int32][NumFields]uint16{}
+		for f := range NumFields {
+			for t, n := range tf[f] {
+				v := merged[t]
+				v[f] = n
+				merged[t] = v
+			}
+		}
+		for t, v := range merged {
+			ix.post[t] = append(ix.post[t], posting{doc: int32(d), tf: v})
+		}
+	}
+	for f := range NumFields {
+		var sum float32
+		for d := range ix.flen {
+			sum += ix.flen[d][f]
+		}
+		if len(docs) > 0 {
+			ix.avg[f] = max(sum/float32(len(docs)), 1)
+		}
+	}
+	n := float64(len(docs))
+	ix.idf = make([]float32, len(ix.terms))
+	for t := range ix.terms {
+		df := float64(len(ix.post[t]))
+		ix.idf[t] = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
+	}
+	ix.maxIDF = float32(math.Log(1 + (n+0.5)/0.5))
+	ix.qpost = make([][]int32, len(ix.terms))
+	ix.qnorm = make([]float32, len(qterms))
+	for q, ts := range qterms {
+		var sum float32
+		for _, t := range ts {
+			ix.qpost[t] = append(ix.qpost[t], int32(q))
+			sum += ix.idf[t] * ix.idf[t]
+		}
+		ix.qnorm[q] = float32(math.Sqrt(float64(sum)))
+	}
+
+	ix.spell = newSpeller()
+	for t, term := range ix.terms {
+		ix.spell.add(term, len(ix.post[t]))
+	}
+	for _, s := range an.LexiconStems() {
+		if _, ok := ix.termID[s]; !ok && !ix.lexicon[s] {
+			ix.lexicon[s] = true
+			ix.spell.add(s, 0)
+		}
+	}
+	ix.scratch.New = func() any { return ix.newScratch() }
+	return ix
+}
+
+func (ix *Index) intern(term string) int32 {
+	if id, ok := ix.termID[term]; ok {
+		return id
+	}
+	id := int32(len(ix.terms))
+	ix.termID[term] = id
+	ix.terms = append(ix.terms, term)
+	ix.post = append(ix.post, nil)
+	return id
+}
+
+func (ix *Index) distinct(terms []string) []int32 {
+	seen := map[int32]bool{}
+	var out []int32
+	for _, t := range terms {
+		id := ix.intern(t)
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Len reports the number of indexed entries.
+func (ix *Index) Len() int { return len(ix.ids) }
+
+// ID returns the id of the entry at position doc.
+func (ix *Index) ID(doc int) string { return ix.ids[doc] }
+
+// Hit is one ranked entry.
+type Hit struct {
+	Doc int
+	ID  string
+	// Score is the final score in [0, 1].
+	Score float64
+	// Question is the cosine similarity to the closest sample question.
+	Question float64
+	// BM25 is the normalized BM25F score.
+	BM25 float64
+	// Coverage is the share of the query's weight that the entry matches.
+	Coverage float64
+}
+
+type scratch struct {
+	bm      []float32
+	matched []float32
+	best    []float32
+	qdot    []float32
+	docs    []int32
+	qs      []int32
+}
+
+func (ix *Index) newScratch() *scratch {
+	return &scratch{
+		bm:      make([]float32, len(ix.ids)),
+		matched: make([]float32, len(ix.ids)),
+		best:    make([]float32, len(ix.ids)),
+		qdot:    make([]float32, len(ix.qdoc)),
+	}
+}
+
+// Search returns the k best entries for q, best first.
+func (ix *Index) Search(q Query, k int) []Hit {
+	if len(q.terms) == 0 || k <= 0 {
+		return nil
+	}
+	s := ix.scratch.Get().(*scratch)
+	defer func() {
+		for _, d := range s.docs {
+			s.bm[d], s.matched[d], s.best[d] = 0, 0, 0
+		}
+		for _, qi := range s.qs {
+			s.qdot[qi] = 0
+		}
+		s.docs, s.qs = s.docs[:0], s.qs[:0]
+		ix.scratch.Put(s)
+	}()
+
+	k1 := float32(ix.p.K1)
+	var mass, maxBM, qnorm2 float32
+	for _, t := range q.terms {
+		idf := ix.maxIDF
+		if t.id >= 0 {
+			idf = ix.idf[t.id]
+		}
+		mass += t.w * idf
+		maxBM += t.w * idf * (k1 + 1)
+		qnorm2 += t.w * idf * t.w * idf
+		if t.id < 0 {
+			continue
+		}
+		for _, p := range ix.post[t.id] {
+			var tfw float32
+			for f := range NumFields {
+				if p.tf[f] == 0 {
+					continue
+				}
+				norm := 1 - float32(ix.p.B[f]) + float32(ix.p.B[f])*ix.flen[p.doc][f]/ix.avg[f]
+				tfw += float32(ix.p.Weight[f]) * float32(p.tf[f]) / norm
+			}
+			if s.matched[p.doc] == 0 {
+				s.docs = append(s.docs, p.doc)
+			}
+			s.bm[p.doc] += t.w * idf * tfw * (k1 + 1) / (k1 + tfw)
+			s.matched[p.doc] += t.w * idf
+		}
+		for _, qi := range ix.qpost[t.id] {
+			if s.qdot[qi] == 0 {
+				s.qs = append(s.qs, qi)
+			}
+			s.qdot[qi] += t.w * idf * idf
+		}
+	}
+	qn := float32(math.Sqrt(float64(qnorm2)))
+	for _, qi := range s.qs {
+		if c := s.qdot[qi] / (qn * ix.qnorm[qi]); c > s.best[ix.qdoc[qi]] {
+			s.best[ix.qdoc[qi]] = c
+		}
+	}
+	share := ix.p.QuestionShare
+	hits := make([]Hit, 0, min(len(s.docs), 4*k))
+	for _, d := range s.docs {
+		bm := float64(s.bm[d] / maxBM)
+		qs := float64(s.best[d])
+		hits = append(hits, Hit{
+			Doc:      int(d),
+			ID:       ix.ids[d],
+			Score:    share*qs + (1-share)*bm,
+			Question: qs,
+			BM25:     bm,
+			Coverage: float64(s.matched[d] / mass),
+		})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits
+}
