@@ -17,6 +17,7 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 	open := knowledgeFlag(flags, getenv)
 	asJSON := flags.Bool("json", false, "print the decision as one JSON object per question")
 	session := flags.Bool("session", false, "with questions on standard input, keep the conversation's context from line to line")
+	explain := flags.Bool("explain", false, "also print how the question was read and the best-ranked entries")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -25,7 +26,10 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 		return err
 	}
 	engine := answer.New(base, kb.DefaultFacts())
-	print := func(d answer.Decision) error {
+	print := func(q string, d answer.Decision) error {
+		if *explain {
+			printExplanation(stdout, engine.Explain(q, 6))
+		}
 		if *asJSON {
 			return json.NewEncoder(stdout).Encode(d)
 		}
@@ -34,7 +38,8 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 	}
 
 	if flags.NArg() > 0 {
-		return print(engine.Decide(strings.Join(flags.Args(), " "), answer.Context{}))
+		q := strings.Join(flags.Args(), " ")
+		return print(q, engine.Decide(q, answer.Context{}))
 	}
 	// One question per line; each independent unless --session.
 	sc := bufio.NewScanner(stdin)
@@ -49,7 +54,7 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 		}
 		d := engine.Decide(sc.Text(), conv)
 		conv = conv.Next(d)
-		if err := print(d); err != nil {
+		if err := print(sc.Text(), d); err != nil {
 			return err
 		}
 	}
@@ -75,4 +80,14 @@ func formatDecision(d answer.Decision) string {
 	}
 	fmt.Fprintf(&b, ", score %.2f)", d.Score)
 	return b.String()
+}
+
+func printExplanation(w io.Writer, x answer.Explanation) {
+	fmt.Fprintf(w, "terms: %s (unknown words: %d)\n", strings.Join(x.Terms, " "), x.Unknown)
+	for _, c := range x.Corrections {
+		fmt.Fprintf(w, "corrected: %s -> %s\n", c.From, c.To)
+	}
+	for _, h := range x.Hits {
+		fmt.Fprintf(w, "  %-32s score %.2f  question %.2f  bm25 %.2f  coverage %.2f\n", h.ID, h.Score, h.Question, h.BM25, h.Coverage)
+	}
 }

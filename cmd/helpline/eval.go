@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	open := knowledgeFlag(flags, getenv)
 	minAccuracy := flags.Float64("min-accuracy", 0, "fail unless top-1 accuracy is at least `P` (0 to 1)")
 	quiet := flags.Bool("quiet", false, "print only the summary, not each miss")
+	sweep := flags.Bool("sweep", false, "calibrate: try a grid of ranking parameters and thresholds and print the best")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -23,12 +25,14 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "usage: helpline kb eval [--min-accuracy P] FILE")
 		return errUsage
 	}
-	f, err := os.Open(flags.Arg(0))
+	data, err := os.ReadFile(flags.Arg(0))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	cases, err := eval.Read(f)
+	if isSafetySet(data) {
+		return runSafetyEval(flags.Arg(0), data, *quiet, stdout)
+	}
+	cases, err := eval.Read(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("%s: %w", flags.Arg(0), err)
 	}
@@ -36,12 +40,24 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	// An evaluation question that copies a sample question, or nearly so,
+	// measures nothing: the engine would be reading its own answer key.
+	if copies := eval.Copies(base, cases); len(copies) > 0 {
+		for _, c := range copies {
+			fmt.Fprintf(stderr, "%s:%d: %q nearly copies the sample question %q of entry %s\n", flags.Arg(0), c.Case.Line, c.Case.Q, c.Sample, c.Entry)
+		}
+		return fmt.Errorf("%d evaluation question(s) copy sample questions: reword the sample questions", len(copies))
+	}
 	for _, c := range cases {
 		for _, id := range c.Expect {
 			if base.Entry(id) == nil {
 				return fmt.Errorf("%s:%d: expected entry %q does not exist", flags.Arg(0), c.Line, id)
 			}
 		}
+	}
+	if *sweep {
+		eval.WriteSweep(stdout, eval.Sweep(base, kb.DefaultFacts(), cases, eval.DefaultGrid()), 25)
+		return nil
 	}
 	report := eval.Run(answer.New(base, kb.DefaultFacts()), cases)
 	if !*quiet {
@@ -53,6 +69,32 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if acc := report.Accuracy(); acc < *minAccuracy {
 		return fmt.Errorf("top-1 accuracy %.1f%% is below the floor of %.1f%%", 100*acc, 100**minAccuracy)
+	}
+	return nil
+}
+
+// isSafetySet reports whether an evaluation file is a safety set: its lines
+// give a "risk" rather than expected entries.
+func isSafetySet(data []byte) bool {
+	line, _, _ := bytes.Cut(bytes.TrimSpace(data), []byte("\n"))
+	return bytes.Contains(line, []byte(`"risk"`))
+}
+
+func runSafetyEval(name string, data []byte, quiet bool, stdout io.Writer) error {
+	cases, err := eval.ReadSafety(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r := eval.RunSafety(cases)
+	if !quiet {
+		r.WriteMisses(stdout)
+	}
+	r.WriteSummary(stdout)
+	if r.Caught < r.Crisis {
+		return fmt.Errorf("%d crisis message(s) missed", r.Crisis-r.Caught)
+	}
+	if r.FalseAlarms() > 0.02 {
+		return fmt.Errorf("%.1f%% of hard negatives flagged, above 2%%", 100*r.FalseAlarms())
 	}
 	return nil
 }

@@ -133,17 +133,18 @@ func (a *Analyzer) word(raw string) Word {
 	return Word{Raw: raw, Stem: s, Stop: stopwords[raw]}
 }
 
-// Expand maps words to index terms: lexicon phrases become their canonical
-// term (and keep their own words), stopwords are dropped.
+// Expand maps words to index terms and drops stopwords. A lexicon word
+// becomes its canonical term and stays itself too ("suboxone" is also
+// buprenorphine); a lexicon phrase is replaced by its term, because its
+// words mean something else together ("good evening" is a greeting, not an
+// evening program).
 func (a *Analyzer) Expand(words []Word) []string {
 	terms := make([]string, 0, len(words)+4)
 	for i := 0; i < len(words); {
 		if p, ok := a.match(words, i); ok {
 			terms = append(terms, p.terms...)
-			for _, w := range words[i : i+len(p.stems)] {
-				if !w.Stop {
-					terms = append(terms, w.Stem)
-				}
+			if len(p.stems) == 1 && !words[i].Stop {
+				terms = append(terms, words[i].Stem)
 			}
 			i += len(p.stems)
 			continue

@@ -9,26 +9,28 @@ import "strings"
 // matter ("how long") are turned into terms by the lexicon before stopwords
 // are dropped.
 var stopwords = toSet(`
-a about above after again all also am an and any anyone anything are arent as at
-be been before being below between both but by
+a about above actually after again all also am an and any anyone anything anyway anyways are arent as at
+basically be been before being below between bit both but by
 can cant could couldnt
 did didnt do does doesnt doing done dont down during
 each either else even ever every
 few for from further
 get gets getting go goes going got gonna gotta
-had hadnt has hasnt have havent having he hed hes her here hers herself him himself his how
+guess
+had hadnt has hasnt have havent having he hed hes her here hers herself him himself his honestly how
 i id if ill im in into is isnt it its itself ive
 just
 kind kinda know
-let lets like
-may maybe me might mine more most much must my myself
+let lets like literally lot lots
+made make makes
+matter matters may maybe me mean might mine more most much must my myself
 need needs no nor not now
 of off oh ok okay on once one only or other our ours ourselves out over own
 please pls plz pretty
 question questions quite
 r ralph really right
-said say says she shed shes should shouldnt so some someone something sort
-than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think this those though through thx to too
+said say says seriously she shed shes should shouldnt so some someone something sort stuff
+tbh tell than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think this those though through tips to too
 u um uh under until up ur us
 very
 wanna want wants was wasnt way we wed well were werent weve what whats when where which while who whom whose why will with wo wondering wont would wouldnt

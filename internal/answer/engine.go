@@ -1,8 +1,10 @@
 package answer
 
 import (
+	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"helpline/internal/analysis"
 	"helpline/internal/kb"
@@ -111,17 +113,119 @@ func (e *Engine) Decide(text string, ctx Context) Decision {
 	}
 
 	q := e.idx.Parse(text)
-	hits := e.idx.Search(q, e.th.MaxChoices+2)
-	d := e.classify(hits)
+	d := e.classify(e.idx.Search(q, e.th.MaxChoices+2))
+	// In a long message the question is usually the last sentence, after
+	// the story; read alone it is often clearer than the whole.
+	if focus := focusSentence(text); focus != "" {
+		if f := e.classify(e.idx.Search(e.idx.Parse(focus), e.th.MaxChoices+2)); better(f, d) {
+			d = f
+		}
+	}
 	if len(ctx.Entries) > 0 && q.Known <= 3 {
-		if topic, ok := e.topics[ctx.Entries[0]]; ok {
-			aug := e.classify(e.idx.Search(q.Plus(topic, e.th.ContextWeight), e.th.MaxChoices+2))
+		prev := ctx.Entries[0]
+		if topic, ok := e.topics[prev]; ok {
+			hits := e.idx.Search(q.Plus(topic, e.th.ContextWeight), e.th.MaxChoices+4)
+			aug := e.classify(e.followUp(hits, prev))
 			if preferContext(d, aug, hasAnaphora(norm)) {
 				d = aug
 			}
 		}
 	}
 	return d
+}
+
+// followUp reranks the hits for a follow-up question: it asks something
+// new about the same topic, so the entry just answered is less likely and
+// the entries it offered as related more likely.
+func (e *Engine) followUp(hits []search.Hit, prev string) []search.Hit {
+	related := map[string]bool{}
+	if en := e.base.Entry(prev); en != nil {
+		for _, r := range en.Related {
+			related[r] = true
+		}
+	}
+	for i := range hits {
+		switch {
+		case hits[i].ID == prev:
+			hits[i].Score *= followUpSame
+		case related[hits[i].ID]:
+			hits[i].Score = min(1, hits[i].Score*followUpRelated)
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	return hits
+}
+
+// How a follow-up reweighs the previous answer and its related entries.
+const (
+	followUpSame    = 0.8
+	followUpRelated = 1.15
+)
+
+// better reports whether decision a is more useful to the visitor than b:
+// an answer beats a choice, which beats "I'm not sure"; then the higher
+// score wins.
+func better(a, b Decision) bool {
+	rank := func(d Decision) int {
+		switch d.Kind {
+		case KindAnswer:
+			return 2
+		case KindClarify:
+			return 1
+		}
+		return 0
+	}
+	if rank(a) != rank(b) {
+		return rank(a) > rank(b)
+	}
+	return a.Score > b.Score
+}
+
+// focusSentence returns the question sentence of a long message (the last
+// sentence with a question mark, else the last sentence), or "" when the
+// message is short enough to read whole.
+func focusSentence(text string) string {
+	if len(strings.Fields(text)) < focusMinWords {
+		return ""
+	}
+	sentences := splitSentences(text)
+	if len(sentences) < 2 {
+		return ""
+	}
+	for i := len(sentences) - 1; i >= 0; i-- {
+		if strings.HasSuffix(sentences[i], "?") && len(strings.Fields(sentences[i])) >= 3 {
+			return sentences[i]
+		}
+	}
+	last := sentences[len(sentences)-1]
+	if len(strings.Fields(last)) < 3 && len(sentences) > 1 {
+		last = sentences[len(sentences)-2] + " " + last
+	}
+	return last
+}
+
+// focusMinWords is the length from which a message may hide its question
+// at the end.
+const focusMinWords = 14
+
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		if r == '.' || r == '?' || r == '!' || r == '\n' || r == ',' {
+			if s := strings.TrimSpace(text[start : i+utf8.RuneLen(r)]); len(strings.Fields(s)) > 0 {
+				out = append(out, strings.TrimRight(s, ".,!\n "))
+				if r == '?' {
+					out[len(out)-1] = strings.TrimRight(out[len(out)-1], "?") + "?"
+				}
+			}
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
 }
 
 // preferContext decides between reading a question alone (bare) and in the
@@ -223,4 +327,19 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// Explanation shows how a question was read and ranked, for curators
+// asking "why did this question get that answer?".
+type Explanation struct {
+	Terms       []string            `json:"terms"`
+	Corrections []search.Correction `json:"corrections,omitempty"`
+	Unknown     int                 `json:"unknown"`
+	Hits        []search.Hit        `json:"hits"`
+}
+
+// Explain ranks text alone, without context, and reports the top n hits.
+func (e *Engine) Explain(text string, n int) Explanation {
+	q := e.idx.Parse(text)
+	return Explanation{Terms: e.idx.Terms(q), Corrections: q.Corrections, Unknown: q.Unknown, Hits: e.idx.Search(q, n)}
 }

@@ -18,10 +18,11 @@ const (
 // Word lists shared by the patterns. Naloxone is deliberately absent: how
 // to give it is emergency information every bystander should have.
 const (
-	drugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|naltrexone|vivitrol|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|lofexidine|lucemyra|clonidine|gabapentin|gabby|loperamide|imodium|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|medicine|tabs?|strips?|films?|it|them|this|that)`
+	drugs       = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|naltrexone|vivitrol|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|lofexidine|lucemyra|clonidine|gabapentin|gabby|loperamide|imodium|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|medicine|tabs?|strips?|films?|it|them|this|that)`
 	streetDrugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|percs?|percocets?|oxys?|roxys?|xans|bars|blues|pills|drugs|tar|china white|m30s?)`
 	units       = `(?:mg|mgs|milligrams?|mcg|micrograms?|ml|mls|milliliters?|cc|grams?|g|pills?|tabs?|tablets?|strips?|films?|bags?|points?|bundles?|buns|doses?|patches?|shots?)`
 	subject     = `(?:i|we|he|she|they|you|u|someone|somebody|a person|my \w+)`
+	request     = `(?:where|how (?:do|can|could|would|to|should)|who (?:can|could|will)|can (?:i|you|u|we|someone)|could (?:i|you|u)|is it possible to|help me|tell me|know (?:where|how)|best (?:place|site|way) to|any(?:one|body)? know)`
 )
 
 var (
@@ -46,11 +47,15 @@ var (
 		{RefuseTaper, regexp.MustCompile(`\b(?:cut|cutting|lower|lowering|reduce|reducing|drop|dropping)(?: down| back)? (?:my|his|her|the) (?:dose|dosage|` + drugs + `)\b(?:.*\b(?:how|fast|quick|myself|own|schedule|every|each|per)\b)`)},
 		{RefuseTaper, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + drugs + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
 
-		// Getting drugs or medication without a prescription.
-		{RefuseSource, regexp.MustCompile(`\b(?:buy|buying|purchase|order|score|scoring|cop|copping|get|getting|find|source)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:where|how|who)\b.*\b(?:buy|score|cop|purchase|sells?|selling)\b(?: some)?(?: \w+){0,2} ` + drugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:where|how)\b.*\b(?:get|find|pick up|grab)\b(?: some)?(?: \w+){0,2} ` + streetDrugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:find|need|know)(?: a| me a| of a)? (?:plug|dealer|connect)\b`)},
+		// Getting drugs or medication without a prescription. Each pattern
+		// needs the shape of a request ("where can i", "how do i"), so a
+		// visitor telling their story ("now im buying dope off the street")
+		// is answered, not refused.
+		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|purchase|order|score|cop|get|find|source|pick up)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
+		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|score|cop|purchase)(?: some| me some| a| more)? ` + drugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:who|anyone|anybody|someone|somebody) (?:sells?|selling|has|got|can sell)(?: some| me some| any)? ` + drugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:where|how) (?:can|do|could|would|to|should|might)(?: ` + subject + `)? (?:get|find|pick up|grab)(?: some| me some| a| more| real)? ` + streetDrugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:find|need|know|looking for)(?: a| me a| of a| for a)? (?:plug|dealer|connect)\b`)},
 
 		// How to use drugs.
 		{RefuseUse, regexp.MustCompile(`\bhow (?:do|can|should|to|would)(?: ` + subject + `)? (?:inject|shoot|snort|smoke|cook|boof|plug|sniff|chase|iv|bang|freebase)\b`)},
@@ -59,16 +64,18 @@ var (
 		{RefuseUse, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
 	}
 
-	// Naloxone questions are never refused as dosing: giving naloxone is
-	// what a bystander must know.
-	naloxone = regexp.MustCompile(`\b(?:naloxone|narcan|narcon|narcain|kloxxado|zimhi)\b`)
+	// Questions about naloxone and other harm-reduction supplies are never
+	// refused: giving naloxone, or testing for fentanyl, is what keeps
+	// people alive.
+	harmReduction = regexp.MustCompile(`\b(?:naloxone|narcan|narcon|narcain|kloxxado|zimhi|test(?:ing)? strips?|test kits?|fentanyl strips?|fent strips?|clean needles|syringe|syringes|needle exchange)\b`)
 
 	handoffPatterns = []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:talk|speak|chat|connect|text|message)(?:ing)? (?:to|with|me with|me to) (?:a |an |the |some |one of your |your )?(?:real |live |actual |human |trained |real live )?(?:person|human|someone|somebody|some one|representative|rep|agent|counselou?r|staff|advisor|adviser|operator|people|team|volunteer|specialist|peer|nurse|doctor)\b`),
 		regexp.MustCompile(`^(?:a |an )?(?:real |live |actual )?(?:human|agent|person|representative|rep|operator|counselou?r|somebody|someone)(?: (?:please|pls|plz|now|asap))*$`),
 		regexp.MustCompile(`\b(?:transfer|connect|put) me\b`),
 		regexp.MustCompile(`\b(?:real|live|actual) (?:person|human|people|agent)\b`),
-		regexp.MustCompile(`\b(?:is there|are there|is anyone|is anybody|anyone|anybody|someone|somebody) (?:there |here |real )?(?:i can|to|who can|that can|i could) (?:talk|speak|chat)\b`),
+		regexp.MustCompile(`\b(?:is there|are there|is anyone|is anybody|anyone|anybody|someone|somebody)(?: (?:a|an|any|some|real|live|actual))?(?: (?:person|human|counselou?r|rep|representative|nurse|doctor|one|people|staff|agent))? (?:there |here |real )?(?:i can|to|who can|that can|i could|for me to|we can) (?:talk|speak|chat)\b`),
+		regexp.MustCompile(`\b(?:get|give|find|send) me (?:a |an |the |some )?(?:real |live |actual )?(?:person|human|agent|rep|representative|counselou?r|someone|somebody|operator|supervisor)\b`),
 		regexp.MustCompile(`\b(?:i |id |i would |i d )?(?:want|need|like|wanna|prefer) (?:to )?(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|a human|people)\b`),
 		regexp.MustCompile(`\b(?:not|dont want|don t want|no more|stop talking to) (?:a |the |this )?(?:bot|robot|machine|computer|ai)\b`),
 		regexp.MustCompile(`\b(?:call me|callback|call back|have someone call)\b`),
@@ -81,7 +88,7 @@ var (
 // refusal reports whether the normalized message asks for something the
 // bot must refuse, and why.
 func refusal(norm string) (string, bool) {
-	if naloxone.MatchString(norm) {
+	if harmReduction.MatchString(norm) {
 		return "", false
 	}
 	for _, p := range refusePatterns {

@@ -87,6 +87,9 @@ type Report struct {
 	OutOfScope   int // cases expecting a fallback
 	OOSAnswered  int // ... that were answered: never acceptable
 	OOSClarified int // ... that got a clarify
+	Rank1        int // in-scope cases (without context) whose best-ranked entry is expected, whatever the kind
+	Rank3        int // ... with an expected entry among the three best
+	Ranked       int // in-scope cases without context
 	KindCases    map[answer.Kind]int
 	KindOK       map[answer.Kind]int
 }
@@ -123,6 +126,18 @@ func Run(e *answer.Engine, cases []Case) Report {
 				r.FellBack++
 			}
 			res.OK = hit && (d.Kind == answer.KindAnswer || d.Kind == answer.KindClarify)
+			if len(c.After) == 0 {
+				r.Ranked++
+				for i, h := range e.Explain(c.Q, 3).Hits {
+					if slices.Contains(c.Expect, h.ID) {
+						if i == 0 {
+							r.Rank1++
+						}
+						r.Rank3++
+						break
+					}
+				}
+			}
 			if res.OK {
 				r.Top1++
 			}
@@ -169,6 +184,8 @@ func (r Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  answered:         %d, of which right %d (precision %.1f%%)\n", r.Answered, r.AnsweredOK, 100*r.Precision())
 	fmt.Fprintf(w, "  clarified:        %d, led by an expected entry %d\n", r.Clarified, r.ClarifiedOK)
 	fmt.Fprintf(w, "  no entry offered: %d\n", r.FellBack)
+	fmt.Fprintf(w, "  ranking alone:    best entry expected %.1f%%, an expected entry in the best three %.1f%% (%d questions without context)\n",
+		100*ratio(r.Rank1, r.Ranked), 100*ratio(r.Rank3, r.Ranked), r.Ranked)
 	fmt.Fprintf(w, "out-of-scope questions: %d: answered %d (must be 0), clarified %d, fell back %d\n",
 		r.OutOfScope, r.OOSAnswered, r.OOSClarified, r.KindOK[answer.KindFallback])
 	for _, k := range []answer.Kind{answer.KindRefusal, answer.KindHandoff} {

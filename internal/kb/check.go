@@ -62,7 +62,7 @@ func Check(b *Base) Problems {
 			add(e, "questions", "%d question(s); write at least %d ways visitors ask this", len(e.Questions), MinQuestions)
 		}
 		for _, q := range e.Questions {
-			k := questionKey(q)
+			k := QuestionKey(q)
 			if k == "" {
 				add(e, "questions", "empty question")
 				continue
@@ -141,9 +141,9 @@ func CountSentences(s string) int {
 	return len(sentenceEnd.FindAllStringIndex(s, -1)) + len(listItem.FindAllStringIndex(s, -1))
 }
 
-// questionKey reduces a question to what makes it the same question, so
+// QuestionKey reduces a question to what makes it the same question, so
 // "Insurance??" and "insurance" count as duplicates.
-func questionKey(q string) string {
+func QuestionKey(q string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(q) {

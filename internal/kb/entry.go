@@ -182,7 +182,10 @@ func list(n *yaml.Node, field string, line, offset int, add func(int, string, ..
 	}
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLine       = regexp.MustCompile(`line (\d+)`)
+	yamlLinePrefix = regexp.MustCompile(`line \d+: `)
+)
 
 // yamlErrLine extracts the line number from a yaml error, shifted by the
 // lines that precede the YAML in the file.
@@ -197,5 +200,5 @@ func yamlErrLine(err error, offset int) int {
 
 func yamlErrMsg(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	return yamlLine.ReplaceAllString(msg, "here")
+	return yamlLinePrefix.ReplaceAllString(msg, "")
 }

@@ -54,15 +54,26 @@ type Params struct {
 	// QuestionShare is the share of the best sample question's cosine in
 	// the final score; the rest is normalized BM25F.
 	QuestionShare float64
+	// TopQuestions is how many of an entry's best-matching sample
+	// questions are averaged: an entry several of whose samples match is
+	// more likely right than one with a single lucky match.
+	TopQuestions int
+	// Unknown is the weight of a word the index does not know, as a
+	// share of the weight of the rarest known word. Unknown words count
+	// against every entry: a question mostly about something else must
+	// not be answered.
+	Unknown float64
 }
 
 // DefaultParams returns the tuned ranking parameters.
 func DefaultParams() Params {
 	return Params{
-		Weight:        [NumFields]float64{Questions: 2, Title: 2, Keywords: 1.5, Body: 0.6},
+		Weight:        [NumFields]float64{Questions: 2, Title: 2, Keywords: 1.5, Body: 0.3},
 		B:             [NumFields]float64{Questions: 0.6, Title: 0.3, Keywords: 0.3, Body: 0.75},
 		K1:            1.2,
-		QuestionShare: 0.6,
+		QuestionShare: 0.4,
+		Unknown:       1,
+		TopQuestions:  3,
 	}
 }
 
@@ -73,16 +84,18 @@ type Index struct {
 	p   Params
 	ids []string
 
-	termID map[string]int32
-	terms  []string
-	idf    []float32
-	post   [][]posting // per term: the entries containing it
-	qpost  [][]int32   // per term: the sample questions containing it
-	qdoc   []int32     // per sample question: its entry
-	qnorm  []float32   // per sample question: the norm of its idf vector
-	flen   [][NumFields]float32
-	avg    [NumFields]float32
-	maxIDF float32
+	termID  map[string]int32
+	terms   []string
+	idf     []float32   // per term, over entries: for BM25F
+	qidf    []float32   // per term, over sample questions: for the cosine
+	post    [][]posting // per term: the entries containing it
+	qpost   [][]int32   // per term: the sample questions containing it
+	qdoc    []int32     // per sample question: its entry
+	qnorm   []float32   // per sample question: the norm of its idf vector
+	flen    [][NumFields]float32
+	avg     [NumFields]float32
+	maxIDF  float32
+	maxQIDF float32
 
 	// lexicon holds stems that only the lexicon knows (visitors' words
 	// such as "smack"); they are neither errors nor unknown words.
@@ -90,6 +103,9 @@ type Index struct {
 	spell   *speller
 	scratch sync.Pool
 }
+
+// maxTop bounds Params.TopQuestions.
+const maxTop = 6
 
 type posting struct {
 	doc int32
@@ -156,13 +172,27 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 		ix.idf[t] = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 	}
 	ix.maxIDF = float32(math.Log(1 + (n+0.5)/0.5))
+	// The cosine compares a question with sample questions, so a word's
+	// weight there comes from how many sample questions use it: words the
+	// answers repeat ("cravings") can still single out a question.
 	ix.qpost = make([][]int32, len(ix.terms))
+	for q, ts := range qterms {
+		for _, t := range ts {
+			ix.qpost[t] = append(ix.qpost[t], int32(q))
+		}
+	}
+	nq := float64(len(qterms))
+	ix.qidf = make([]float32, len(ix.terms))
+	for t := range ix.terms {
+		df := float64(len(ix.qpost[t]))
+		ix.qidf[t] = float32(math.Log(1 + (nq-df+0.5)/(df+0.5)))
+	}
+	ix.maxQIDF = float32(math.Log(1 + (nq+0.5)/0.5))
 	ix.qnorm = make([]float32, len(qterms))
 	for q, ts := range qterms {
 		var sum float32
 		for _, t := range ts {
-			ix.qpost[t] = append(ix.qpost[t], int32(q))
-			sum += ix.idf[t] * ix.idf[t]
+			sum += ix.qidf[t] * ix.qidf[t]
 		}
 		ix.qnorm[q] = float32(math.Sqrt(float64(sum)))
 	}
@@ -228,7 +258,7 @@ type Hit struct {
 type scratch struct {
 	bm      []float32
 	matched []float32
-	best    []float32
+	top     [][maxTop]float32 // per entry: its best sample cosines, best first
 	qdot    []float32
 	docs    []int32
 	qs      []int32
@@ -238,7 +268,7 @@ func (ix *Index) newScratch() *scratch {
 	return &scratch{
 		bm:      make([]float32, len(ix.ids)),
 		matched: make([]float32, len(ix.ids)),
-		best:    make([]float32, len(ix.ids)),
+		top:     make([][maxTop]float32, len(ix.ids)),
 		qdot:    make([]float32, len(ix.qdoc)),
 	}
 }
@@ -251,7 +281,7 @@ func (ix *Index) Search(q Query, k int) []Hit {
 	s := ix.scratch.Get().(*scratch)
 	defer func() {
 		for _, d := range s.docs {
-			s.bm[d], s.matched[d], s.best[d] = 0, 0, 0
+			s.bm[d], s.matched[d], s.top[d] = 0, 0, [maxTop]float32{}
 		}
 		for _, qi := range s.qs {
 			s.qdot[qi] = 0
@@ -263,13 +293,13 @@ func (ix *Index) Search(q Query, k int) []Hit {
 	k1 := float32(ix.p.K1)
 	var mass, maxBM, qnorm2 float32
 	for _, t := range q.terms {
-		idf := ix.maxIDF
+		idf, qidf := ix.maxIDF*float32(ix.p.Unknown), ix.maxQIDF*float32(ix.p.Unknown)
 		if t.id >= 0 {
-			idf = ix.idf[t.id]
+			idf, qidf = ix.idf[t.id], ix.qidf[t.id]
 		}
 		mass += t.w * idf
 		maxBM += t.w * idf * (k1 + 1)
-		qnorm2 += t.w * idf * t.w * idf
+		qnorm2 += t.w * qidf * t.w * qidf
 		if t.id < 0 {
 			continue
 		}
@@ -292,20 +322,30 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			if s.qdot[qi] == 0 {
 				s.qs = append(s.qs, qi)
 			}
-			s.qdot[qi] += t.w * idf * idf
+			s.qdot[qi] += t.w * qidf * qidf
 		}
 	}
 	qn := float32(math.Sqrt(float64(qnorm2)))
+	nTop := min(max(ix.p.TopQuestions, 1), maxTop)
 	for _, qi := range s.qs {
-		if c := s.qdot[qi] / (qn * ix.qnorm[qi]); c > s.best[ix.qdoc[qi]] {
-			s.best[ix.qdoc[qi]] = c
+		c, top := s.qdot[qi]/(qn*ix.qnorm[qi]), &s.top[ix.qdoc[qi]]
+		for i := 0; i < nTop; i++ {
+			if c > top[i] {
+				copy(top[i+1:nTop], top[i:nTop-1])
+				top[i] = c
+				break
+			}
 		}
 	}
 	share := ix.p.QuestionShare
 	hits := make([]Hit, 0, min(len(s.docs), 4*k))
 	for _, d := range s.docs {
 		bm := float64(s.bm[d] / maxBM)
-		qs := float64(s.best[d])
+		var sum float32
+		for _, c := range s.top[d][:nTop] {
+			sum += c
+		}
+		qs := float64(sum) / float64(nTop)
 		hits = append(hits, Hit{
 			Doc:      int(d),
 			ID:       ix.ids[d],

@@ -36,7 +36,9 @@ func (ix *Index) Parse(text string) Query {
 	var q Query
 	kept := words[:0]
 	for _, w := range words {
-		if !w.Stop && !ix.known(w.Stem) {
+		// A real English word is not a typo, even when the index does not
+		// know it: "broke" must not become "broker".
+		if !w.Stop && !ix.known(w.Stem) && !isEnglish(w.Raw) {
 			if c := ix.spell.correct(w.Stem); c != "" {
 				q.Corrections = append(q.Corrections, Correction{From: w.Raw, To: c})
 				w.Stem = c
@@ -111,3 +113,14 @@ func (ix *Index) known(stem string) bool {
 
 // Analyzer returns the analyzer the index was built with.
 func (ix *Index) Analyzer() *analysis.Analyzer { return ix.an }
+
+// Terms returns the query's known terms, for explanations.
+func (ix *Index) Terms(q Query) []string {
+	var out []string
+	for _, t := range q.terms {
+		if t.id >= 0 {
+			out = append(out, ix.terms[t.id])
+		}
+	}
+	return out
+}

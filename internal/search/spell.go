@@ -14,7 +14,7 @@ type speller struct {
 }
 
 const (
-	minCorrectRunes = 4 // shorter words have too many neighbours to guess
+	minCorrectRunes = 5 // shorter words have too many neighbours to guess
 	twoEditRunes    = 8 // words this long may be two edits away
 )
 

@@ -1,0 +1,414 @@
+package safety
+
+import "regexp"
+
+// A cue is one signal of danger: a pattern over the normalized message,
+// the kind and level of danger it signals, and which suppressors apply.
+type cue struct {
+	name  string
+	kind  Kind
+	level Level
+	// keys are substrings one of which must occur in the message for the
+	// pattern to be tried at all; they keep the screen cheap.
+	keys []string
+	re   *regexp.Regexp
+	// negatable: "not", "never", "dont" just before the match cancel it
+	// ("im not suicidal", "i would never hurt myself").
+	negatable bool
+	// past: a sentence about the past ("years ago", "used to") cancels it.
+	past bool
+	// generic: a general or hypothetical question about someone
+	// ("what do i do if someone isnt breathing") cancels it.
+	generic bool
+	// needsUse: the cue only means danger after drug use ("snoring").
+	needsUse bool
+	// unless: words right after the match that make it a figure of speech
+	// ("going to kill me if she finds out").
+	unless *regexp.Regexp
+	// escalate: words anywhere in the message that mean a plan, a time or
+	// means raise the level to an emergency.
+	escalate bool
+	// whole: the pattern pairs words that may sit in different sentences
+	// ("im pregnant. bleeding a lot"), so it reads the whole message.
+	whole bool
+	// needsThird: the cue describes someone else ("hes not breathing");
+	// said of oneself it means something else.
+	needsThird bool
+	// unlessBefore: words just before the match that change its meaning
+	// ("take and not wake up" is a wish, not an observation).
+	unlessBefore *regexp.Regexp
+}
+
+// Shared pieces of the patterns. Apostrophes are removed by normalization,
+// so "won't" is "wont" and "he's" is "hes".
+const (
+	people  = `(?:friend|bf|gf|boyfriend|girlfriend|husband|wife|partner|son|daughter|brother|sister|mom|mother|dad|father|roommate|buddy|homie|cousin|uncle|aunt|nephew|niece|kid|child|baby|teen|grandson|granddaughter|fiance|ex|dealer|neighbor|guy|girl|man|woman|dude|person|stepdad|stepmom|stepfather|stepmother|parents?)`
+	third   = `(?:he|she|they|hes|shes|theyre|him|her|them|(?:my|our|his|her|this|a|the) (?:\w+ )?` + people + `s?|someone|somebody)`
+	cantDo  = `(?:wont|cant|cannot|can not|isnt|is not|aint|not|doesnt|does not|wouldnt|couldnt|will not|unable to|stopped|barely|hardly|no longer)`
+	pills   = `(?:pills|meds|medication|medications|medicine|dope|stuff|bottle|bags|subs|xanax|bars|methadone|tabs|tablets|oxys?|percs|fent|fentanyl|heroin|sleeping pills|tylenol|it|them|of it|of them|i have|i got|i can find|at once|at one time|in the house)`
+	killers = `(?:die|be dead|kill myself|end it|end it all|end my life|not wake up|never wake up|stop my heart|stop breathing|od|overdose)`
+)
+
+var cues = []cue{
+	// ---- Overdose happening now -------------------------------------------
+	{
+		name: "not breathing or cannot be woken", kind: Overdose, level: Emergency,
+		keys:    []string{"wake", "waking", "wakin", "respon", "breath", "breat", "moving"},
+		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|respond|responding|responsive|breathing|breathin|breathe|breath|breating|breathng|moving|answering|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
+		generic: true, past: true, needsThird: true,
+		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for|before|at)|in the morning|me back|my (?:calls|texts))`),
+		unlessBefore: regexp.MustCompile(`(?:\b(?:take|took|use|do|shoot|swallow|sleep|go to sleep)\b(?: \w+){0,4} (?:and|to|then)|\b(?:to|would|could|might|will|ll|never|hope|hoping|want|wanna|rather|may|just)) (?:just )?$`),
+	},
+	{
+		name: "out cold, slumped or breathing wrong", kind: Overdose, level: Emergency,
+		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "wore off", "didnt work", "not working", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips"},
+		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away)|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:narcan|naloxone|it) (?:wore off|is wearing off|didnt work|isnt working|not working|doesnt work)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "cannot get them to wake", kind: Overdose, level: Emergency,
+		keys:    []string{"wake", "respon", "breath"},
+		re:      regexp.MustCompile(`\b(?:cant|cannot|can not|couldnt|trying to|tried to|try to)(?: \w+)? (?:wake|get) ` + third + `(?: to)? (?:up|wake|respond|breathe)?\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "unresponsive", kind: Overdose, level: Emergency,
+		keys:    []string{"unrespons", "unconscious", "lifeless", "limp", "not responding"},
+		re:      regexp.MustCompile(`\b(?:unresponsive|unconscious|lifeless|gone limp|went limp|is limp|body is limp|not responding)\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "blue or grey lips or skin", kind: Overdose, level: Emergency,
+		keys:    []string{"blue", "purple", "gray", "grey", "ashy"},
+		re:      regexp.MustCompile(`\b(?:(?:lips?|face|fingers|fingertips|nails|skin|mouth)(?: are| is| r| look| looks| looking| went| turned| turning| getting| gone| have gone| has gone| kinda| all)*(?: \w+)? (?:blue|purple|gray|grey|ashy|bluish|blueish)|(?:turning|turned|going|gone|went|getting) (?:blue|purple|gray|grey)|(?:blue|purple|grey|gray) (?:lips|face|fingers|nails))\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "gurgling or snoring after use", kind: Overdose, level: Emergency,
+		keys:    []string{"gurgl", "snor", "rattl", "choking sound"},
+		re:      regexp.MustCompile(`\b(?:gurgl\w*|snoring|snore|snores|snorin|rattling|rattle|choking sounds?|weird sounds? (?:when|while) (?:he|she|they) breathe?s?)\b`),
+		generic: true, past: true, needsUse: true,
+	},
+	{
+		name: "foaming at the mouth", kind: Medical, level: Emergency,
+		keys:    []string{"foam"},
+		re:      regexp.MustCompile(`\bfoam\w*\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "overdosing now", kind: Overdose, level: Emergency,
+		keys:    []string{"od", "overdos", "o d"},
+		re:      regexp.MustCompile(`\b(?:(?:is|s|hes|shes|im|i m|theyre|are|am|think|thinks|maybe|might be|could be|keeps|currently|just|think im|think hes|think shes)(?: \w+)? (?:overdosing|oding|od ing|odin|overdoseing|o ding|odeing)|(?:just|think|thinks|might have|may have|i think i|i think he|i think she|pretty sure)(?: \w+){0,2} (?:overdosed|od d|oded|odd|o d d)|(?:overdosing|oding|od|overdose|overdosed)(?: \w+)? (?:right now|rn|now|again)|(?:is|hes|shes|im|they are|theyre) (?:having|in) an? (?:od|overdose)|(?:overdose|od) (?:happening|in progress|going on))\b`),
+		generic: true, past: true,
+		unless: regexp.MustCompile(`^(?:last|years|months|before|when|in the past)`),
+	},
+	{
+		name: "took too much", kind: Overdose, level: Emergency,
+		keys:    []string{"too much", "too many"},
+		re:      regexp.MustCompile(`\b(?:took|had|did|used|shot|snorted|smoked|taken|done|ate|swallowed|gave (?:him|her|them))(?: \w+){0,4} too (?:much|many)\b`),
+		generic: true, past: true,
+	},
+
+	{
+		name: "child swallowed medicine", kind: Overdose, level: Emergency,
+		keys: []string{"swallow", "ate", "got into", "chewed", "took"},
+		re:   regexp.MustCompile(`\b(?:\d+ ?(?:yr|year|yo|month)s? old|kid|kids|child|toddler|baby|son|daughter|dog|puppy)\b(?: \w+){0,4} (?:swallowed|ate|got into|chewed|took|found and ate|put in (?:his|her) mouth)(?: \w+){0,3} (?:pills?|meds|medicine|methadone|subs?|suboxone|strips?|films?|dope|fent|heroin|bag|bags|oxys?|percs|bottle|my stash)\b`),
+		past: true, generic: true, whole: true,
+	},
+
+	// ---- Suicide -------------------------------------------------------------
+	{
+		name: "kill myself", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"myself", "my self", "kms", "unalive", "sewerslide", "my life", "my own life"},
+		re:        regexp.MustCompile(`\b(?:(?:kill|killing|killed|kil|off|offing|end|ending|ended|unalive|unaliving)(?:ing)? (?:myself|my self|meself)|kms|k m s|unalive|sewerslide|(?:end|take|ending|taking) my (?:own )?life)\b`),
+		negatable: true, past: true,
+	},
+	{
+		name: "suicidal", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"suicid"},
+		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think) (?:about|of) suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempt|plan|note|letter|pact))\b`),
+		negatable: true, past: true, generic: true,
+	},
+	{
+		name: "wants to die", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"die", "dead", "dying", "not be here", "not exist", "not be alive", "disappear", "end it", "end things", "ending", "end everything", "wake up", "sleep forever", "not live", "come back", "stop living", "stop existing"},
+		re:        regexp.MustCompile(`\b(?:want|wants|wanting|wanna|wanted|wish|wishes|wishing|ready|going|gonna|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
+		negatable: true, past: true,
+		unless: regexp.MustCompile(`^(?:of (?:embarrassment|shame|boredom|laughter|laughing|cringe|curiosity|exhaustion)|laughing|lol|lmao|haha|to know|to see|to find out|from (?:embarrassment|boredom))`),
+	},
+	{
+		name: "thinks about dying", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if"},
+		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
+		negatable: true, past: true,
+	},
+	{
+		name: "does not want to wake up or live", kind: Suicide, level: Urgent, escalate: true,
+		keys:   []string{"dont want", "dont wanna", "do not want", "never want", "dont wish", "no desire"},
+		re:     regexp.MustCompile(`\b(?:dont|do not|never|no longer|dont even) (?:want|wanna|wish|care) (?:to )?(?:wake up|be alive|live|be here|exist|go on|keep going|keep living|see tomorrow|see another day|be around|live anymore|if i live|if i die|whether i live|whether i die|come back|come back this time|be saved|be found)\b`),
+		unless: regexp.MustCompile(`^(?:dope ?sick|sick|in withdrawal|withdrawing|hurting|in pain|feeling like this|like this|early|at \d|to the alarm|with cravings|craving|hungover|in this (?:pain|withdrawal))`),
+		past:   true,
+	},
+	{
+		name: "better off without me", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"better off", "be better", "miss me", "care if", "notice if", "burden", "without me"},
+		re:        regexp.MustCompile(`\b(?:(?:better off|be better|be easier)(?: \w+){0,2} (?:dead|without me|if i (?:was|were) (?:gone|dead)|if i wasnt (?:here|around)|if i died|with me gone)|(?:no one|nobody|noone|no1)(?: would| will|d| is gonna| is going to)? (?:miss|care|notice)(?: me| if i)?|(?:im|i m|i am|feel like|feel|being) (?:just |such |only )?(?:a|such a) burden|burden (?:to|on|for) (?:everyone|my family|them|you all|everybody|my kids|my parents|my wife|my husband))\b`),
+		negatable: true, past: true,
+	},
+	{
+		name: "wishes to be dead", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"wish i", "wish id", "wish i d"},
+		re:        regexp.MustCompile(`\bwish (?:i|id|i d) (?:was|were|had|could|would)? ?(?:dead|never been born|not alive|gone|die|disappear|not wake up|never wake up|never woke up|just die)\b`),
+		negatable: true, past: true,
+	},
+	{
+		name: "no reason to live", kind: Suicide, level: Urgent, escalate: true,
+		keys:   []string{"point", "reason", "purpose", "go on", "keep going", "keep living", "live like this", "anymore", "any more", "hopeless", "give up on life", "giving up on life", "to stop", "to end", "be over", "how long", "how much longer"},
+		re:     regexp.MustCompile(`\b(?:(?:no|nothing|not any|dont see any|cant see any|dont see the|lost all) (?:point|reason|purpose) (?:in |to |of |for )?(?:living|life|going on|anymore|any more|being alive|trying anymore|to live|to go on|to keep going|to be here|to stay|in anything|to wake up)|(?:dont|cant|do not|cannot|dont even|dont really|really dont)(?: really| even)? see (?:the|any) point (?:of|in|to) (?:living|life|going on|anything|being alive|trying|waking up|it all|any of it)|(?:whats|what is|what s)(?: even| really| honestly| the)? (?:the )?point(?: \w+)? (?:now|anymore|any more|of (?:it all|anything|trying|living|life|going on|being alive|waking up))|(?:not sure|dont know|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|do this|take this|take it|hold on|keep living|last)|(?:want|wish|need) (?:it all|everything|all of it|all this|this all|life) to (?:stop|end|be over)|(?:cant|can not|cannot|dont want to|not gonna) (?:go on|keep going|keep living|live like this|live this way|do life)(?: anymore| any more)?|(?:giving|give|gave) up on (?:life|living|everything)|(?:feel|feeling|im|i am|everything is|it all feels) (?:so |completely |totally )?hopeless)\b`),
+		past:   true,
+		unless: regexp.MustCompile(`^(?:with (?:the )?(?:withdrawal|symptoms|detox)|in (?:this|the) (?:program|rehab)|of (?:rehab|treatment|detox|the program|going))`),
+	},
+	{
+		name: "cannot take it anymore", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"anymore", "any more"},
+		re:   regexp.MustCompile(`\b(?:cant|can not|cannot|dont want to) (?:do this|do it|take it|take this|handle (?:it|this|life)|deal (?:with it|with this|with life)|be here|live) (?:anymore|any more)\b`),
+		past: true,
+	},
+	{
+		name: "done with life", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"done", "finished", "giving away", "gave away", "gave my", "giving my", "deleted", "its tonight", "it ends", "tonight is the night", "tonights the night", "to do it", "go through with"},
+		re:   regexp.MustCompile(`\b(?:(?:im|i m|i am) (?:so |just |completely |totally )?(?:done|finished) (?:with (?:life|living|everything|it all|this life|this world|being alive|trying)|done)|done done|if i (?:relapse|use|slip|fail)(?: \w+){0,3} (?:im|i m|i am) (?:done|finished|gone)|(?:giving|gave|give) (?:away )?(?:all )?my (?:stuff|things|belongings|possessions|dog|cat|pets?|kids|guitar|car)(?: away)? to|(?:deleted|deleting|closed|closing) (?:all )?my (?:accounts|social media|facebook|instagram)|its (?:tonight|today|happening tonight)|it ends (?:tonight|today|now)|tonight is the night|tonights the night|(?:planning|plan|going|gonna|ready|decided|about) to (?:go through with it|do it tonight|do it today|do it after))\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "goodbye", kind: Suicide, level: Emergency,
+		keys: []string{"goodbye", "good bye", "last message", "farewell", "letters", "bye forever", "bye to", "final message"},
+		re:   regexp.MustCompile(`\b(?:(?:goodbye|good bye|farewell|suicide|last) (?:letters?|notes?|messages?|texts?|words)|this is (?:my )?(?:goodbye|good bye|the end|my last)|(?:goodbye|good bye|bye) (?:forever|for good|for the last time|everyone|world|cruel world)|(?:say|saying|said|to say) (?:my )?(?:goodbyes|goodbye|good bye|bye) (?:to (?:everyone|my (?:kids|children|family|mom|dad|son|daughter|wife|husband))|forever|for good|for the last time)|(?:wrote|writing|written|write|left|leaving) (?:some )?(?:letters|notes) (?:to|for) (?:my (?:kids|children|family|parents|wife|husband|mom|dad)|everyone|everybody)|my last (?:message|words|night|day)|final message|(?:texted|messaged|called|told|sent) (?:me|us|everyone|his \w+|her \w+)(?: \w+)? (?:goodbye|good bye|bye forever|a goodbye))\b`),
+		past: true,
+	},
+	{
+		name: "plans to take everything", kind: Suicide, level: Emergency,
+		keys:   []string{"take", "swallow", "down", "use", "shoot", "do ", "doing", "taking", "shooting"},
+		unless: regexp.MustCompile(`^(?:one|a) day at a time|^(?:slow|in stride|seriously|personally|step by step|as it comes|easy|to heart|with a grain)`),
+		re:     regexp.MustCompile(`\b(?:(?:gonna|going to|about to|want to|wanna|will|ill|i ll|planning to|plan to|thinking about|thinking of|ready to|might|could just|should just|tempted to)(?: just)? (?:take|swallow|down|use|shoot|do|eat|inject)|(?:taking|shooting|swallowing|using|doing|downing)(?: up)?)(?: up)? (?:everything|every (?:pill|one|last \w+)|all (?:of )?(?:my|the|his|her|these|those|them|it)(?: \w+)? ?` + pills + `?|the (?:whole|entire|rest of the) (?:bottle|bag|supply|pack|script|prescription|stash|bundle)|a (?:whole|full) (?:bottle|bag|bundle)|the rest of (?:my|the|it|them)|a handful|a bunch of (?:pills|them|it)|enough to ` + killers + `)`),
+		past:   true,
+	},
+	{
+		name: "took everything", kind: Overdose, level: Emergency,
+		keys: []string{"took", "swallow", "taken", "downed", "did", "used", "shot"},
+		re:   regexp.MustCompile(`\b(?:took|swallowed|taken|downed|did|used|shot|ate)\b(?: \w+){0,2} (?:everything|all (?:of )?(?:my|her|his|their|the|them|it|these|those)(?: \w+)? ` + pills + `?|the (?:whole|entire) (?:bottle|bag|supply|pack|script|stash)|a (?:whole|full) (?:bottle|bag)|a handful of|a bunch of (?:\w+ ){0,2}(?:pills|them|meds|tabs)|too many pills|a lot of pills|all (?:his|her|my) pills)\b|\b(?:already|just) (?:took|swallowed|taken|downed|did) (?:them all|all of them|them|all of it|the pills|the bottle)\b|\btook \d+ of (?:my|his|her|the|those|these)\b`),
+		past: true, generic: true,
+		unless: regexp.MustCompile(`^(?:steps|advice|the (?:classes|groups|steps|advice)|of the (?:steps|classes|groups))`),
+	},
+	{
+		name: "how many to die", kind: Suicide, level: Emergency,
+		keys: []string{"how many", "how much", "enough", "lethal", "fatal", "deadly", "most i", "max i", "most you", "do it", "do the job", "kill me", "finish me", "put me"},
+		re:   regexp.MustCompile(`\b(?:how (?:many|much)\b(?: \w+){0,8} (?:to|would|will|does it take to|it takes to|before (?:i|you|someone)|take to)(?: \w+){0,2} (?:die|kill (?:me|myself|you|someone|a person)|not wake up|never wake up|end it|end my life|stop (?:my|your|the) heart|od|overdose|be fatal|be lethal|be enough)|(?:would|will|could|is|does) (?:that|this|it|these|those) (?:do it|be enough|kill me|do the job|be lethal|be fatal|finish me|put me under|put me to sleep)|(?:lethal|fatal|deadly|killing) (?:dose|amount)|enough to (?:die|kill (?:me|myself)|not wake up|never wake up|end it|od|overdose|stop my heart|do it|put me to sleep forever)|(?:is|would|will) (?:\d+|that|this|it) be enough\b.*\b(?:die|end|wake|kill)|(?:most|max|maximum) (?:i|you|someone|a person) (?:could|can|should) (?:take|handle|do|use) (?:before|without dying|and still)?|if i (?:take|took|swallow|use|do|shoot)(?: like| about| maybe)? (?:\d+|twenty|thirty|forty|fifty|sixty|a hundred|hundred|all)\b.*\b(?:enough|die|dead|kill|end|wake|work|fatal|lethal|do it))`),
+		past: true,
+	},
+	{
+		name: "saving up pills", kind: Suicide, level: Emergency,
+		keys: []string{"saving", "saved", "stockpil", "hoard", "collecting", "stashing", "counting", "counted", "stash"},
+		re:   regexp.MustCompile(`\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|stashing|stashed|counting|counted|lined up|lining up)(?: up)? (?:my |all my |the |her |his |all the |all of my |enough )?(?:pills|meds|medication|medicine|methadone|subs|xanax|bars|doses|tabs|tablets|sleeping pills|oxys?|percs|dope|fent)\b|\b(?:pills|meds|medication|medicine|methadone|subs|bars|doses|tabs|tablets)(?: are| all)? (?:counted|lined up|saved up|all saved|stockpiled|ready)\b`),
+		past: true,
+	},
+	{
+		name: "method", kind: Suicide, level: Emergency,
+		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol"},
+		re:   regexp.MustCompile(`\b(?:hang(?:ing)? myself|noose|(?:slit|slitting|cut|cutting|slash|slashing) my wrists?|jump(?:ing)? (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)|shoot(?:ing)? myself|(?:gun|pistol) (?:to|in) my (?:head|mouth)|in front of (?:a|the) (?:train|truck|car|bus)|drive (?:my car )?(?:off|into)|(?:hot ?shot)|(?:od|overdose|overdosing|oding) on purpose|on purpose (?:od|overdose)|(?:bought|got|have|holding|loaded|found) (?:a |my |the )?(?:gun|rope|noose|razor blades?)(?: \w+){0,3} (?:for myself|to use|tonight|ready)|(?:garage|closed garage) with the (?:engine|car) (?:running|on)|(?:engine|car) running in (?:the|a|my) (?:garage|closed garage)|(?:standing|sitting|sat|stood|up) on (?:the |a |this )?(?:edge|ledge|bridge|roof|rooftop|overpass|railing|train tracks|tracks)|(?:on|at) the (?:train tracks|edge of the (?:bridge|roof|building))|(?:gun|pistol|revolver|rifle)\b(?: \w+){0,6} (?:loaded|in my (?:lap|hand|hands|mouth)|to my head|cocked)|(?:loaded|holding) (?:a |my |the |\w+s )?(?:gun|pistol))\b`),
+		past: true, negatable: true, generic: true, whole: true,
+	},
+	{
+		name: "wants to overdose", kind: Suicide, level: Emergency,
+		keys:      []string{"od", "overdose"},
+		re:        regexp.MustCompile(`\b(?:want|wanna|going|gonna|planning|plan|trying|try|about|ready|hope|hoping)(?: to)? (?:just )?(?:od|overdose|o d)\b`),
+		negatable: true, past: true,
+		unless: regexp.MustCompile(`^(?:on (?:accident|purpose by accident))`),
+	},
+
+	// ---- Self-harm -------------------------------------------------------------
+	{
+		name: "hurting myself", kind: SelfHarm, level: Urgent,
+		keys:      []string{"myself", "my self", "my arm", "my wrist", "my leg", "my thigh", "my skin", "my body", "my stomach", "my head"},
+		re:        regexp.MustCompile(`\b(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|carve|carving|stab|stabbing|bang|banging|starve|starving|punish|punishing)(?:ing)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|body|stomach|head))\b`),
+		negatable: true, past: true,
+		unless: regexp.MustCompile(`^(?:on|at|by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking)`),
+	},
+	{
+		name: "self-harm", kind: SelfHarm, level: Urgent,
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "till", "until", "til ", "fresh", "new cuts", "deep cuts", "new burns"},
+		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again)\b`),
+		negatable: true, past: true, generic: true,
+	},
+	{
+		name: "bleeding from self-harm", kind: SelfHarm, level: Emergency,
+		keys: []string{"bleed", "blood", "deep", "stitch", "gushing", "pouring"},
+		re:   regexp.MustCompile(`\b(?:cut|cuts|cutting|wound|wounds|on purpose)\b(?: \w+){0,6} (?:too deep|really deep|so deep|wont stop bleeding|cant stop (?:the )?bleeding|bleeding (?:a lot|so much|everywhere|badly|wont stop)|so much blood|lots of blood|needs? stitches|gushing|pouring blood)\b`),
+		past: true, generic: true,
+	},
+
+	// ---- Medical emergency -----------------------------------------------------
+	{
+		name: "chest pain", kind: Medical, level: Emergency,
+		keys:    []string{"chest", "heart attack"},
+		re:      regexp.MustCompile(`\b(?:chest (?:pain|pains|hurts|hurting|is hurting|feels tight|feels heavy|tightness|tight|pressure|is tight|heavy|is killing me|feels like its being crushed|crushing)|(?:pain|pains|pressure|tightness|squeezing) in (?:my|his|her|their) chest|(?:having|had|has|think im having|think hes having|think shes having|is having) (?:a )?heart attack)\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "seizure", kind: Medical, level: Emergency,
+		keys:    []string{"seiz", "convuls", "fit", "shaking and"},
+		re:      regexp.MustCompile(`\b(?:(?:having|had|has|just had|keeps having|is having|started having|think (?:im|hes|shes) having|in) (?:a |another )?(?:seizures?|fits?|convulsions?)|seizing|convulsing|seizure right now|(?:shaking|jerking) (?:uncontrollably|all over) and (?:wont|cant|not) (?:stop|respond|wake))\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "collapse or fainting", kind: Medical, level: Emergency,
+		keys:    []string{"passed out", "passing out", "faint", "blacked out", "blacking out", "collaps"},
+		re:      regexp.MustCompile(`\b(?:passed out|passing out|fainted|fainting|keeps fainting|blacked out|blacking out|collapsed|collapsing)\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "cannot breathe", kind: Medical, level: Emergency,
+		keys:    []string{"breath", "breat"},
+		re:      regexp.MustCompile(`\b(?:(?:^|i|and|im|i m|me) (?:cant|can not|cannot|couldnt|can barely|can hardly|am struggling to|m struggling to)(?: \w+)? (?:breathe|breath|breathing|catch my breath|get air)|(?:trouble|hard|difficult|struggling|difficulty|problems|having a hard time) (?:breathing|to breathe|to breath|catching (?:my|his|her) breath)|short(?:ness)? of breath)\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "bleeding or vomiting blood", kind: Medical, level: Emergency,
+		keys:    []string{"blood", "bleed"},
+		re:      regexp.MustCompile(`\b(?:(?:throwing up|vomiting|puking|coughing(?: up)?|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "pregnant and bleeding heavily or in labor", kind: Medical, level: Emergency,
+		keys:  []string{"pregnan", "weeks along", "months along", "water broke"},
+		re:    regexp.MustCompile(`\b(?:pregnant|pregnancy|weeks along|months along)\b.*\b(?:bleeding (?:a lot|heavily|badly|so much)|lots of blood|contractions|water broke|(?:baby|it) (?:isnt|is not|stopped|hasnt been|not) moving|passed out|fainted)\b|\b(?:bleeding (?:a lot|heavily|badly)|contractions)\b.*\b(?:pregnant|pregnancy|weeks along|months along)\b|\bwater broke\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "pregnant and bleeding or in pain", kind: Medical, level: Urgent,
+		keys:  []string{"pregnan", "weeks along", "months along"},
+		re:    regexp.MustCompile(`\b(?:pregnant|pregnancy|weeks along|months along)\b.*\b(?:bleed\w*|blood|cramp\w*|pain|pains|hurts|hurting|spotting|spotted)\b|\b(?:bleed\w*|blood|cramp\w*|pain|pains|spotting|spotted)\b.*\b(?:pregnant|pregnancy|weeks along|months along)\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "hallucinating, confused or paralysed", kind: Medical, level: Emergency,
+		keys: []string{"seeing", "hallucinat", "confused", "disoriented", "delirious", "numb", "cant move", "cant feel", "cant stand", "heart keeps", "heart is", "heart feels", "skipping beats"},
+		re:   regexp.MustCompile(`\b(?:seeing (?:things|bugs|people|stuff|shadows)(?: \w+){0,2} (?:that )?(?:arent|are not|isnt|is not|not) (?:there|real)|hallucinat\w*|(?:confused|disoriented|delirious|not making sense)(?: \w+){0,2} (?:and|now|cant|pale|sweaty|hot|cold)|(?:pale|sweaty|cold|hot)(?: and)? (?:confused|disoriented|delirious)|(?:went|gone|going|is|are) numb|(?:cant|can not|cannot|couldnt) (?:move|feel) (?:my|his|her|them|their)(?: \w+)?(?: legs?| arms?| side| face)?|(?:heart|pulse) (?:keeps |is |feels )?(?:skipping|stopping|stopped|irregular|really weird|so weird|weird and)|(?:shaking|tremors?)\b(?: \w+){0,3} (?:cant stand|cant walk|cant stop))\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "stroke", kind: Medical, level: Emergency,
+		keys:    []string{"stroke", "face droop", "one side"},
+		re:      regexp.MustCompile(`\b(?:(?:having|had|has|is having|think (?:im|hes|shes) having) a stroke|(?:face|mouth) (?:is )?droop\w*|numb(?:ness)? on one side|cant move (?:my|his|her) (?:arm|leg|side))\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "very high fever or confusion", kind: Medical, level: Emergency,
+		keys: []string{"fever", "10"},
+		re:   regexp.MustCompile(`\b(?:fever (?:of |is |at )?(?:10[3-9]|11\d)|(?:10[3-9]|11\d) (?:degree |degrees )?fever|(?:very|really|super|crazy) high fever)\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "loperamide with heart symptoms", kind: Medical, level: Emergency,
+		keys:  []string{"loperamide", "imodium", "immodium", "lope"},
+		re:    regexp.MustCompile(`\b(?:loperamide|imodium|immodium|lope|lopes)\b.*\b(?:heart|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*)\b|\b(?:heart|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*)\b.*\b(?:loperamide|imodium|immodium|lope|lopes)\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "cannot keep fluids down", kind: Medical, level: Urgent,
+		keys:    []string{"keep", "hold", "down"},
+		re:      regexp.MustCompile(`\b(?:cant|can not|cannot|unable to|not able to|havent been able to|couldnt|can barely|cant even) (?:keep|hold) (?:(?:anything|any thing|water|fluids|food|liquids|it|even water|anything at all|nothing) (?:down|in)|down (?:anything|any|water|fluids|food|liquids|a sip|a drop|even water|nothing))\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "vomiting or diarrhea for days", kind: Medical, level: Urgent,
+		keys:  []string{"day", "nonstop", "non stop", "wont stop", "constantly", "all night"},
+		re:    regexp.MustCompile(`\b(?:throwing up|vomiting|puking|diarrhea|diarrhoea|the runs|shitting)\b(?: \w+){0,6} (?:for |in |over )?(?:\d+|two|three|four|five|six|several|a couple|couple|a few|few) (?:straight )?days|\b(?:\d+|two|three|four|five|several|couple|few) days(?: \w+){0,3} (?:of )?(?:throwing up|vomiting|puking|diarrhea|diarrhoea)\b|\b(?:throwing up|vomiting|puking|diarrhea)\b(?: \w+){0,3} (?:nonstop|non stop|wont stop|constantly|every (?:hour|few minutes))`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "dehydration", kind: Medical, level: Urgent,
+		keys:    []string{"dehydrat", "peed", "urinat", "pissed"},
+		re:      regexp.MustCompile(`\b(?:(?:really|very|severely|so|badly|super) dehydrated|severe dehydration|(?:havent|haven t|have not|not|hasnt|has not) (?:peed|urinated|pissed)(?: in| for| all)?)\b`),
+		past:    true,
+		generic: true,
+	},
+	{
+		name: "spreading infection", kind: Medical, level: Urgent,
+		keys:  []string{"infect", "abscess", "streak", "pus", "swollen", "wound", "swelling", "red line", "hot and red", "red and hot"},
+		re:    regexp.MustCompile(`\b(?:abscess\w*|infection|infected|wound|wounds|injection site|site|arm|leg|hand|where i (?:shot|inject\w*|hit|shoot))\b.*\b(?:fever|red (?:streaks?|lines?)|streak\w*|spreading|pus|hot to the touch|(?:swollen|swelling)(?: up)? (?:and )?(?:hot|red)|(?:hot|red) and (?:swollen|red|hot)|swelling up hot|smells|turning black|gone black)\b`),
+		whole: true, past: true, generic: true,
+	},
+
+	// ---- Violence and abuse ------------------------------------------------------
+	{
+		name: "being attacked now", kind: Abuse, level: Emergency,
+		keys: []string{"hitting", "beating", "choking", "strangl", "attacking", "stabbing", "punching", "kicking", "hurting me", "threatening", "chasing", "coming after"},
+		re:   regexp.MustCompile(`\b` + third + `(?: is| s| keeps| just| has been| started| been| wont stop| is still)? (?:hitting|beating|choking|strangling|attacking|stabbing|punching|kicking|hurting|threatening|chasing|coming after|trying to (?:kill|hurt|choke|stab)) (?:me|us|my (?:kids|children|baby|son|daughter|mom|dad)|the kids|the baby)\b`),
+		past: true,
+	},
+	{
+		name: "threat to kill", kind: Abuse, level: Emergency,
+		keys:   []string{"kill", "shoot", "stab", "strangle", "choke"},
+		re:     regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|saying (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|(?:he|she|they|hes|shes|theyre) (?:is|s|are)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|shoot|stab|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
+		unless: regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees|finds out)|lol|haha|for (?:eating|using|borrowing|taking))`),
+		past:   true,
+	},
+	{
+		name: "threat to hurt", kind: Abuse, level: Urgent,
+		keys:   []string{"kill", "hurt", "shoot", "stab", "beat"},
+		re:     regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna)|(?:he|she|they|hes|shes) (?:is|s)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|hurt|shoot|stab|beat|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
+		unless: regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees)|lol|haha|for (?:eating|using|borrowing|taking))`),
+		past:   true,
+	},
+	{
+		name: "weapon", kind: Abuse, level: Emergency,
+		keys: []string{"gun", "knife", "weapon", "bat", "pistol"},
+		re:   regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded) (?:a |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete)\b`),
+		past: true,
+	},
+	{
+		name: "hiding or trapped", kind: Abuse, level: Emergency,
+		keys: []string{"hiding", "locked", "trapped", "scared for my life", "afraid for my life", "fear for my life", "door", "breaking in", "break in"},
+		re:   regexp.MustCompile(`\b(?:hiding (?:from (?:him|her|them|my)|in (?:the|my|a|our) (?:bathroom|closet|room|bedroom|car|basement|attic))|(?:locked|trapped) (?:me|us|my kids) in|(?:scared|afraid|fear|fearing) for my life|(?:outside|banging on|kicking) (?:my|the) door|(?:breaking|trying to break|broke) in)\b`),
+		past: true,
+	},
+	{
+		name: "held or controlled", kind: Abuse, level: Urgent,
+		keys: []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things"},
+		re:   regexp.MustCompile(`\b(?:(?:wont|doesnt|will not|does not|didnt) let (?:me|us) (?:leave|go|out|call|see)|(?:took|takes|taken|keeps|hides|hid) my (?:phone|keys|id|money|meds|car keys)|(?:breaking|smashing|throwing|destroying) (?:everything|things|stuff|furniture|plates|the tv|my stuff))\b`),
+		past: true,
+	},
+	{
+		name: "hurt or abused", kind: Abuse, level: Urgent,
+		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch"},
+		unless: regexp.MustCompile(`^(?:out|off|up|around with)`),
+		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:abused|beaten|hit|raped|molested)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
+		past:   true, generic: true,
+	},
+	{
+		name: "unsafe at home", kind: Abuse, level: Urgent,
+		keys: []string{"safe", "afraid", "scared", "danger"},
+		re:   regexp.MustCompile(`\b(?:(?:not|dont feel|never feel|dont) safe (?:at home|here|in my (?:own )?(?:house|home)|with (?:him|her|them|my \w+))|(?:afraid|scared|terrified) (?:to go home|of (?:him|her|my (?:husband|wife|boyfriend|girlfriend|partner|dad|father|mom|mother|son|brother)))|(?:in danger) (?:at home|here|from)|unsafe (?:at home|here))\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "child alone in danger", kind: Abuse, level: Emergency,
+		keys: []string{"alone", "by herself", "by himself", "unattended"},
+		re:   regexp.MustCompile(`\b(?:baby|toddler|infant|newborn|kids?|children|child|\d+ ?(?:yr|year|yo) old)(?: is| are| was)? (?:alone|by (?:him|her|them)sel(?:f|ves)|unattended|left alone) (?:in|near|by|with) (?:the )?(?:bath|tub|bathtub|pool|water|car|stove|fire|street|road)\b`),
+		past: true, whole: true,
+	},
+	{
+		name: "child unsafe", kind: Abuse, level: Urgent,
+		keys: []string{"kids", "children", "baby", "toddler", "child", "infant", "newborn"},
+		re:   regexp.MustCompile(`\b(?:(?:left|leaves|leaving|leave) (?:the |my |our |her |his |their )?(?:kids|children|baby|toddler|infant|newborn|kid|child)\b(?: \w+){0,4} (?:alone|unattended|by (?:themselves|himself|herself)|home alone|in the car)|(?:kids|children|baby|toddler|child|infant)(?: \w+){0,3} (?:not safe|arent safe|isnt safe|unsafe|in danger|neglected|going hungry|found (?:his|her) (?:needles|dope|pills|stash))|(?:uses|using|shoots up|shooting up|gets high|getting high|nodding off|nodding out|passes out|passed out|high) (?:around|in front of|while (?:watching|caring for|holding|babysitting)|with) (?:the |my |our |her |his )?(?:kids|children|baby|toddler|son|daughter|infant))\b`),
+		past: true, generic: true,
+	},
+}

@@ -1,0 +1,322 @@
+package safety
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"helpline/internal/analysis"
+)
+
+// MaxRunes bounds how much of one message is screened. The service limits
+// messages far below it; the bound keeps a pasted essay cheap. Danger at
+// the end of a long message matters, so it is generous.
+const MaxRunes = 10000
+
+// ContextMessages is how many earlier visitor messages the screen reads.
+const ContextMessages = 3
+
+// Screen reads a visitor message, with the visitor's previous messages
+// (oldest first) as context, and returns the most urgent danger it finds.
+func Screen(msg string, context []string) Risk {
+	if len(context) > ContextMessages {
+		context = context[len(context)-ContextMessages:]
+	}
+	text := normalize(msg)
+	var ctxText []string
+	for _, c := range context {
+		ctxText = append(ctxText, normalize(c))
+	}
+	used := recentUse.MatchString(text)
+	for _, c := range ctxText {
+		if recentUse.MatchString(c) {
+			used = true
+		}
+	}
+
+	risk := screenText(text, used)
+	if risk.Crisis() {
+		// Taking everything, right after talk of suicide, is an attempt.
+		if risk.Kind == Overdose {
+			for _, c := range ctxText {
+				if topic(c) == Suicide {
+					risk.Kind = Suicide
+				}
+			}
+		}
+		return risk
+	}
+	// After talk of suicide or self-harm, even past talk ("i used to cut"),
+	// an act or the means ("did it again", "i have my meds counted out",
+	// "how much would it take") is that danger now.
+	if act.MatchString(text) {
+		for i := len(ctxText) - 1; i >= 0; i-- {
+			if k := topic(ctxText[i]); k != None {
+				level := Urgent
+				if k == Suicide {
+					level = Emergency
+				}
+				return Risk{Kind: k, Level: level, Evidence: []string{"continues talk of " + string(k) + ": " + text}}
+			}
+		}
+	}
+	// A short plea after an emergency described a moment ago ("what do i
+	// do", "hes still not moving") is the same emergency.
+	if continuation.MatchString(text) {
+		for i := len(ctxText) - 1; i >= 0; i-- {
+			prev := screenText(ctxText[i], used)
+			if prev.Level == Emergency {
+				prev.Evidence = append([]string{"continues an emergency described just before"}, prev.Evidence...)
+				return prev
+			}
+		}
+	}
+	return Risk{Kind: None}
+}
+
+// screenText applies every cue to one normalized message.
+func screenText(text string, used bool) Risk {
+	best := Risk{Kind: None}
+	if text == "" {
+		return best
+	}
+	suicidal := false
+	urgentNow := urgency.MatchString(text)
+	clauses := splitClauses(text)
+	whole := []string{strings.ReplaceAll(text, ".", " ")}
+	for i := range cues {
+		c := &cues[i]
+		if !containsAny(text, c.keys) {
+			continue
+		}
+		if c.needsUse && !used {
+			continue
+		}
+		if c.needsThird && !thirdPerson.MatchString(text) {
+			continue
+		}
+		scope := clauses
+		if c.whole {
+			scope = whole
+		}
+		for _, cl := range scope {
+			for _, m := range c.re.FindAllStringIndex(cl, -1) {
+				if suppressed(c, cl, m, urgentNow) {
+					continue
+				}
+				r := Risk{Kind: c.kind, Level: c.level, Evidence: []string{evidence(c.name, cl[m[0]:m[1]])}}
+				if c.escalate && r.Level != Emergency && escalator.MatchString(text) {
+					r.Level = Emergency
+					r.Evidence = append(r.Evidence, "with a plan, means or time")
+				}
+				// Someone else collapsing, foaming or not breathing after
+				// drug use is an overdose whatever the cue's own kind.
+				if c.kind == Medical && used && c.level == Emergency && thirdPerson.MatchString(cl) && overdoseLike[c.name] {
+					r.Kind = Overdose
+				}
+				if c.kind == Suicide {
+					suicidal = true
+				}
+				if worse(r, best) {
+					r.Evidence = append(r.Evidence, best.Evidence...)
+					best = r
+				} else {
+					best.Evidence = append(best.Evidence, r.Evidence...)
+				}
+			}
+		}
+	}
+	// Taking too much, said alongside wanting to die, is a suicide
+	// attempt: the reply must speak to both the body and the despair.
+	if suicidal && best.Kind == Overdose {
+		best.Kind = Suicide
+	}
+	return best
+}
+
+// overdoseLike names the medical cues that, seen in someone else right
+// after drug use, are an overdose.
+var overdoseLike = map[string]bool{"collapse or fainting": true, "cannot breathe": true, "foaming at the mouth": true}
+
+// topic reports which self-directed danger a message talks about, even in
+// the past or negated: the context a later message continues.
+func topic(text string) Kind {
+	switch {
+	case selfHarmTopic.MatchString(text):
+		return SelfHarm
+	case suicideTopic.MatchString(text):
+		return Suicide
+	}
+	return None
+}
+
+// suppressed reports whether a match is talk about the topic rather than
+// danger now.
+func suppressed(c *cue, clause string, m []int, urgentNow bool) bool {
+	before, after := clause[:m[0]], strings.TrimSpace(clause[m[1]:])
+	if c.unless != nil && c.unless.MatchString(after) {
+		return true
+	}
+	if c.unlessBefore != nil && c.unlessBefore.MatchString(before) {
+		return true
+	}
+	if c.negatable && negatedBefore(before, clause[m[0]:m[1]]) {
+		return true
+	}
+	if c.past && !presentMarker.MatchString(clause) {
+		if pastMarker.MatchString(clause) {
+			return true
+		}
+		// What happened last night is over for an overdose or a seizure,
+		// but not for violence or self-harm.
+		if (c.kind == Overdose || c.kind == Medical) && recentPast.MatchString(clause) {
+			return true
+		}
+	}
+	if c.generic && !urgentNow && (genericQuestion(clause) || hypothetical.MatchString(clause)) {
+		return true
+	}
+	return false
+}
+
+var (
+	negator = regexp.MustCompile(`\b(?:not|never|no longer|dont|do not|didnt|did not|wouldnt|would not|wont|will not|isnt|arent|aint|no|nor|neither)\b`)
+	// A negator followed by these does not negate what comes after:
+	// "cant stop thinking about killing myself".
+	notNegating = regexp.MustCompile(`\b(?:cant|can not|cannot|couldnt) (?:stop|help|quit|shake)\b|\bno (?:one|body)\b|\bnot sure\b|\bnever (?:felt|been) (?:this|so)\b`)
+)
+
+// negatedBefore reports whether the match, or the three words before it,
+// negate the cue: "im not suicidal", "i would never hurt myself".
+func negatedBefore(before, match string) bool {
+	words := strings.Fields(before)
+	if len(words) > 3 {
+		words = words[len(words)-3:]
+	}
+	window := strings.Join(words, " ") + " " + match
+	// Only the part of the match before its last word can negate it.
+	if i := strings.LastIndexByte(window, ' '); i > 0 {
+		window = window[:i]
+	}
+	if notNegating.MatchString(window) {
+		return false
+	}
+	return negator.MatchString(window)
+}
+
+var (
+	pastMarker = regexp.MustCompile(`\b(?:years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of)\b`)
+	recentPast = regexp.MustCompile(`\b(?:last (?:night|week|weekend)|yesterday|the other day|earlier this week)\b`)
+	// Present markers keep a sentence with a past marker live: "i used to
+	// cut myself and now im doing it again".
+	presentMarker = regexp.MustCompile(`\b(?:now|again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days)\b`)
+
+	// hypothetical frames ask how to recognize or prepare for danger,
+	// even about a named person: "how would i tell if my daughter is
+	// overdosing", "what should i say if my friend tells me".
+	hypothetical = regexp.MustCompile(`\b(?:how (?:would|do|can|could|will|should|to) (?:i|you|we|u|one|people)? ?(?:tell|know|recognize|spot|notice|see|check)(?: \w+)? (?:if|whether|when)|what (?:are|r|re) (?:the )?(?:signs|symptoms|warning signs)|what (?:does|do) (?:it|an overdose|overdosing|that|a seizure) look like|(?:signs|symptoms) of|in case|just in case|what if|what happens (?:if|when)|should i (?:keep|have|get|carry|learn|buy)|what (?:should|do|would|can) (?:i|we) (?:say|tell (?:him|her|them))|if (?:he|she|they|my \w+) (?:ever )?(?:tells|says|talks|mentions|brings up)|(?:is it|its|it is) (?:normal|common|safe|ok|okay) (?:to|for|if)|how (?:long|often|much|many) (?:does|do|will|can|should))\b`)
+
+	genericSubject = regexp.MustCompile(`\b(?:someone|somebody|a person|anyone|anybody|people|a friend|you|u|one|ppl|they)\b`)
+	personalAnchor = regexp.MustCompile(`\b(?:my|i|im|ive|me|we|were|our|us|hes|shes|he|she|him|her|his|mom|dad|bf|gf|boyfriend|girlfriend|husband|wife|son|daughter|brother|sister|roommate|buddy)\b`)
+	questionMarker = regexp.MustCompile(`\b(?:if|in case|what (?:are|is|do|does|should|happens|to do|causes|can)|how (?:do|can|would|does|to|should|long|often)|can (?:you|u|people|someone|a person)|does|do (?:people|you)|is it|signs? of|symptoms? of|why (?:do|does|is)|should i (?:keep|have|learn|carry)|when (?:someone|a person|people))\b`)
+)
+
+// genericQuestion reports whether a clause asks about the topic in
+// general ("what should you do if someone is turning blue") rather than
+// describing someone real ("my bf is turning blue").
+func genericQuestion(clause string) bool {
+	if !questionMarker.MatchString(clause) {
+		return false
+	}
+	if personalAnchor.MatchString(clause) {
+		// "what do i do if someone isnt breathing" names a generic person
+		// although it starts with "i": the subject of the danger decides.
+		return genericSubject.MatchString(clause) && !specificSubject.MatchString(clause)
+	}
+	return true
+}
+
+var (
+	specificSubject = regexp.MustCompile(`\b(?:my|hes|shes|he|she|him|his|her|our|bf|gf)\b`)
+	thirdPerson     = regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|him|her|them|his|someone|somebody|` + people + `s?)\b`)
+	// recentUse: drugs taken just now, not a mention of a medicine someone
+	// is on ("since he started methadone").
+	recentUse = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
+	urgency   = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency|what do i do|what should i do now|now what)\b`)
+	// act: the means or the act itself, said after talk of suicide or
+	// self-harm.
+	act           = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
+	selfHarmTopic = regexp.MustCompile(`\b(?:cut|cutting|cuts|hurt myself|hurting myself|burn myself|burning myself|self ?harm\w*|razor|blade)\b`)
+	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye)\b`)
+	escalator     = regexp.MustCompile(`\b(?:tonight|today|right now|rn|this weekend|before (?:morning|tomorrow)|after (?:they|the kids|everyone|my \w+) (?:go|goes|are|is) (?:to sleep|asleep|to bed)|(?:have|got|bought|made) (?:a |the )?(?:plan|gun|rope|noose|pills|razor)|my plan|the plan|goodbye|letters|(?:everything|all of them|all my pills|the whole bottle|a whole bottle)|lethal|enough to)\b`)
+	continuation  = regexp.MustCompile(`^(?:please|pls|plz|help|help me|help us|help pls|help please|what do i do|what should i do|what now|now what|hurry|idk|i dont know what to do|what do we do|\w+ (?:is )?still (?:not|isnt|wont)|hes still|shes still|still not|still nothing|nothing|he wont|she wont|they wont|its not working|not working|call 911)\b.{0,40}$`)
+)
+
+// normalize lowercases and folds the message, drops apostrophes so that
+// "won't" is "wont", turns other punctuation into spaces except sentence
+// ends, and shortens letter runs ("pleeease" → "pleease").
+func normalize(msg string) string {
+	if len(msg) > MaxRunes*4 {
+		msg = msg[:MaxRunes*4]
+	}
+	s := analysis.Normalize(msg)
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune
+	run := 0
+	space := true
+	n := 0
+	for _, r := range s {
+		if n++; n > MaxRunes {
+			break
+		}
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if r == prev {
+				run++
+			} else {
+				run = 1
+			}
+			if run > 2 && unicode.IsLetter(r) {
+				continue
+			}
+			b.WriteRune(r)
+			space = false
+		case r == '.' || r == '!' || r == '?' || r == ';' || r == '\n':
+			b.WriteByte('.')
+			space = true
+			run = 0
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			run = 0
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+// splitClauses splits at sentence ends, and at "but", which turns a
+// sentence around ("i used to cut myself but im doing it again").
+func splitClauses(text string) []string {
+	var out []string
+	for _, s := range strings.Split(text, ".") {
+		for _, c := range strings.Split(s, " but ") {
+			if c = strings.TrimSpace(c); c != "" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func containsAny(s string, keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
