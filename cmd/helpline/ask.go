@@ -53,7 +53,7 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 			conv = answer.Context{}
 		}
 		d := engine.Decide(sc.Text(), conv)
-		conv = conv.Next(d)
+		conv = conv.Next(sc.Text(), d)
 		if err := print(sc.Text(), d); err != nil {
 			return err
 		}

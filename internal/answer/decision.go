@@ -7,6 +7,8 @@
 // the caller keeps between messages.
 package answer
 
+import "helpline/internal/safety"
+
 // Kind is the kind of reply.
 type Kind string
 
@@ -44,6 +46,12 @@ type Decision struct {
 	// Reason says, for representatives and tests, why this kind was
 	// chosen (for a refusal: dose, taper, source or use).
 	Reason string `json:"reason,omitempty"`
+	// Risk is the safety screen's finding on the message; a crisis
+	// decision carries the danger found, every other decision "none".
+	Risk safety.Risk `json:"risk"`
+	// Escalate asks for a person now, ahead of the queue, because of the
+	// risk.
+	Escalate bool `json:"escalate,omitempty"`
 }
 
 // Option is one button: an entry the visitor can ask about with one tap.
@@ -55,6 +63,10 @@ type Option struct {
 // Context is what the engine remembers of a conversation between
 // messages. It is small and plain so it can be stored anywhere.
 type Context struct {
+	// Recent are the visitor's last few messages, oldest first: the
+	// safety screen reads a message in their light ("hes snoring weird"
+	// after "my brother just shot up").
+	Recent []string `json:"recent,omitempty"`
 	// Entries are the entries of the last answer, most relevant first;
 	// a follow-up question ("how long does it last?") is read in their
 	// light.
@@ -64,16 +76,19 @@ type Context struct {
 	Misses int `json:"misses,omitempty"`
 }
 
-// Next returns the context after decision d.
-func (c Context) Next(d Decision) Context {
+// Next returns the context after the visitor sent text and the engine
+// decided d.
+func (c Context) Next(text string, d Decision) Context {
+	recent := append(append([]string(nil), c.Recent...), text)
+	if n := len(recent) - safety.ContextMessages; n > 0 {
+		recent = recent[n:]
+	}
+	next := Context{Entries: c.Entries, Recent: recent}
 	switch d.Kind {
 	case KindAnswer:
-		return Context{Entries: d.Entries}
+		next.Entries = d.Entries
 	case KindFallback:
-		return Context{Entries: c.Entries, Misses: c.Misses + 1}
-	case KindClarify:
-		return Context{Entries: c.Entries}
-	default:
-		return c
+		next.Misses = c.Misses + 1
 	}
+	return next
 }

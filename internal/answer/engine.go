@@ -8,6 +8,7 @@ import (
 
 	"helpline/internal/analysis"
 	"helpline/internal/kb"
+	"helpline/internal/safety"
 	"helpline/internal/search"
 )
 
@@ -16,12 +17,19 @@ import (
 // --sweep`: a wrong confident answer is worse than a clarify, and an
 // answer to an out-of-scope question is worse than both.
 type Thresholds struct {
-	// MinScore is the lowest top score that may be answered at all.
+	// MinScore is the lowest top score that may be answered at all; below
+	// it the bot says it is not sure.
 	MinScore float64
+	// AnswerScore is the lowest top score answered outright; between
+	// MinScore and AnswerScore the visitor is offered choices.
+	AnswerScore float64
 	// MinCoverage is the lowest share of the question's weight the top
-	// entry must match; below it the question is mostly about something
-	// the knowledge base does not cover.
+	// entry must match to be answered outright.
 	MinCoverage float64
+	// ClarifyCoverage is the lowest coverage for which choices are
+	// offered; below it the question is mostly about something the
+	// knowledge base does not cover.
+	ClarifyCoverage float64
 	// ClarifyRatio: entries scoring at least this share of the top score
 	// are close enough that the visitor should choose.
 	ClarifyRatio float64
@@ -35,11 +43,13 @@ type Thresholds struct {
 // DefaultThresholds returns the calibrated thresholds.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		MinScore:      0.30,
-		MinCoverage:   0.55,
-		ClarifyRatio:  0.92,
-		MaxChoices:    3,
-		ContextWeight: 0.5,
+		MinScore:        0.30,
+		AnswerScore:     0.50,
+		MinCoverage:     0.55,
+		ClarifyCoverage: 0.40,
+		ClarifyRatio:    0.85,
+		MaxChoices:      3,
+		ContextWeight:   0.5,
 	}
 }
 
@@ -101,6 +111,19 @@ func (e *Engine) Base() *kb.Base { return e.base }
 // conversation so far left in ctx. The caller keeps ctx.Next(decision) for
 // the next message.
 func (e *Engine) Decide(text string, ctx Context) Decision {
+	// Safety comes before everything else, on every message.
+	if risk := safety.Screen(text, ctx.Recent); risk.Crisis() {
+		return Decision{
+			Kind: KindCrisis, Text: safety.Response(risk), Entries: []string{}, Score: 1,
+			OfferPerson: true, Escalate: true, Reason: string(risk.Kind), Risk: risk,
+		}
+	}
+	d := e.decide(text, ctx)
+	d.Risk = safety.Risk{Kind: safety.None}
+	return d
+}
+
+func (e *Engine) decide(text string, ctx Context) Decision {
 	norm := normalizeForIntent(truncateRunes(text, maxIntentRunes))
 	if !hasWord(norm) {
 		return Decision{Kind: KindFallback, Text: e.texts[textEmpty], Entries: []string{}, OfferPerson: true, Reason: "empty"}
@@ -251,12 +274,14 @@ func (e *Engine) classify(hits []search.Hit) Decision {
 	if top.Score < e.th.MinScore {
 		return e.fallback(top.Score, "low score")
 	}
-	if top.Coverage < e.th.MinCoverage {
+	if top.Coverage < e.th.ClarifyCoverage {
 		return e.fallback(top.Score, "low coverage")
 	}
+	// Unsure but not lost: offer the best entries to choose from.
+	unsure := top.Score < e.th.AnswerScore || top.Coverage < e.th.MinCoverage
 	choices := []string{top.ID}
 	for _, h := range hits[1:] {
-		if len(choices) >= e.th.MaxChoices || h.Score < e.th.ClarifyRatio*top.Score {
+		if len(choices) >= e.th.MaxChoices || (!unsure && h.Score < e.th.ClarifyRatio*top.Score) {
 			break
 		}
 		choices = append(choices, h.ID)

@@ -18,11 +18,18 @@ const (
 // Word lists shared by the patterns. Naloxone is deliberately absent: how
 // to give it is emergency information every bystander should have.
 const (
-	drugs       = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|naltrexone|vivitrol|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|lofexidine|lucemyra|clonidine|gabapentin|gabby|loperamide|imodium|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|medicine|tabs?|strips?|films?|it|them|this|that)`
-	streetDrugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|percs?|percocets?|oxys?|roxys?|xans|bars|blues|pills|drugs|tar|china white|m30s?)`
-	units       = `(?:mg|mgs|milligrams?|mcg|micrograms?|ml|mls|milliliters?|cc|grams?|g|pills?|tabs?|tablets?|strips?|films?|bags?|points?|bundles?|buns|doses?|patches?|shots?)`
-	subject     = `(?:i|we|he|she|they|you|u|someone|somebody|a person|my \w+)`
-	request     = `(?:where|how (?:do|can|could|would|to|should)|who (?:can|could|will)|can (?:i|you|u|we|someone)|could (?:i|you|u)|is it possible to|help me|tell me|know (?:where|how)|best (?:place|site|way) to|any(?:one|body)? know)`
+	drugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|naltrexone|vivitrol|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|lofexidine|lucemyra|clonidine|gabapentin|gabby|loperamide|imodium|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|medicine|tabs?|strips?|films?|it|them|this|that)`
+	// sourceDrugs are the drugs named in a request to get them; unlike
+	// drugs it has no pronouns, because "where can i buy it" after a
+	// question about naloxone is a good question.
+	sourceDrugs = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|oxy|oxys|oxycodone|oxycontin|percs?|percocets?|roxys?|xanax|xans|bars|benzos?|klonopin|valium|morphine|kratom|gabapentin|tramadol|hydrocodone|norco|vicodin|dilaudid|codeine|opiates?|opioids?|pills?|meds?|medications?|tabs?|strips?|films?)`
+	// treatmentMeds are what a prescriber tapers; quitting heroin alone is
+	// a self-detox question the knowledge base answers.
+	treatmentMeds = `(?:suboxone|subs?|bupe|buprenorphine|subutex|zubsolv|sublocade|methadone|done|meds|medications?|my dose|clonidine|gabapentin|benzos?|xanax|klonopin|valium)`
+	streetDrugs   = `(?:heroin|dope|smack|h|fent|fentanyl|fetty|percs?|percocets?|oxys?|roxys?|xans|bars|blues|pills|drugs|tar|china white|m30s?)`
+	units         = `(?:mg|mgs|milligrams?|mcg|micrograms?|ml|mls|milliliters?|cc|grams?|g|pills?|tabs?|tablets?|strips?|films?|bags?|points?|bundles?|buns|doses?|patches?|shots?)`
+	subject       = `(?:i|we|he|she|they|you|u|someone|somebody|a person|my \w+)`
+	request       = `(?:where|how (?:do|can|could|would|to|should)|who (?:can|could|will)|can (?:i|you|u|we|someone)|could (?:i|you|u)|is it possible to|help me|tell me|know (?:where|how)|best (?:place|site|way) to|any(?:one|body)? know)`
 )
 
 var (
@@ -38,22 +45,26 @@ var (
 		{RefuseDose, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
 		{RefuseDose, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
 		{RefuseDose, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
+		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,4} (?:is|are|would be|is it) (?:safe|too much|too many|enough|ok|okay|normal|alright|lethal|deadly|dangerous)\b`)},
+		{RefuseDose, regexp.MustCompile(`\b(?:most|max|maximum)\b(?: \w+){0,3} (?:i|you|u|someone|a person|he|she) (?:can|could|should|may) (?:safely )?(?:take|use|do|have)\b`)},
 		{RefuseDose, regexp.MustCompile(`\b(?:up|raise|increase|lower|double|split|cut) (?:my|his|her|the) (?:dose|dosage)\b`)},
 
 		// Tapering on one's own.
-		{RefuseTaper, regexp.MustCompile(`\bhow (?:do|can|should|would|to|could|fast|quickly|slow|slowly)(?: ` + subject + `)?(?: best| safely)? (?:taper|wean|step down|come down|cut down|cut back)\b`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|wean|weaning)(?: off)? (?:myself|me|him|her|them|my|his|her|at home|on my own|by myself|alone|without)\b`)},
+		{RefuseTaper, regexp.MustCompile(`\bhow (?:do|can|should|would|to|could|fast|quickly|slow|slowly|much)(?: (?:can|could|should|do|would))?(?: ` + subject + `)?(?: best| safely)? (?:taper|wean|step down|come down|cut down|cut back|drop|lower|reduce|decrease)\b`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|wean|weaning)(?: off)? (?:myself|me|him|her|them|at home|on my own|by myself|alone|without (?:a |my |his |her )?(?:doctor|dr|clinic|prescriber))\b`)},
 		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|weaning|wean|detox) (?:schedule|plan|chart|calendar|calculator|protocol)\b`)},
 		{RefuseTaper, regexp.MustCompile(`\b(?:cut|cutting|lower|lowering|reduce|reducing|drop|dropping)(?: down| back)? (?:my|his|her|the) (?:dose|dosage|` + drugs + `)\b(?:.*\b(?:how|fast|quick|myself|own|schedule|every|each|per)\b)`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + drugs + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
+		{RefuseTaper, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + treatmentMeds + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
 
 		// Getting drugs or medication without a prescription. Each pattern
 		// needs the shape of a request ("where can i", "how do i"), so a
 		// visitor telling their story ("now im buying dope off the street")
 		// is answered, not refused.
 		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|purchase|order|score|cop|get|find|source|pick up)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
-		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|score|cop|purchase)(?: some| me some| a| more)? ` + drugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:who|anyone|anybody|someone|somebody) (?:sells?|selling|has|got|can sell)(?: some| me some| any)? ` + drugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|score|cop|purchase)(?: some| me some| a| more)? ` + sourceDrugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:who|anyone|anybody|someone|somebody) (?:sells?|selling|has|got|can sell)(?: some| me some| any)? ` + sourceDrugs + `\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)(?: some| a few| a couple| his| her| their)?(?: of)?(?: \w+)? (?:from|off|off of) (?:a |my |his |her |the |this )?(?:friend|buddy|homie|dealer|guy|girl|someone|somebody|neighbor|cousin|brother|sister|roommate|coworker|street|plug)\b`)},
+		{RefuseSource, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)\b.*\b(?:extra|spare|leftover|left over|someone elses|somebody elses|(?:my |his |her )?(?:friends|buddys|moms|dads|sisters|brothers|grandmas|roommates|neighbors)) ` + sourceDrugs + `\b|\b(?:extra|spare|leftover|someone elses|(?:my )?(?:friends|buddys|moms|dads|roommates)) ` + sourceDrugs + `\b.*\b(?:buy|take|use|borrow|get|try)\b`)},
 		{RefuseSource, regexp.MustCompile(`\b(?:where|how) (?:can|do|could|would|to|should|might)(?: ` + subject + `)? (?:get|find|pick up|grab)(?: some| me some| a| more| real)? ` + streetDrugs + `\b`)},
 		{RefuseSource, regexp.MustCompile(`\b(?:find|need|know|looking for)(?: a| me a| of a| for a)? (?:plug|dealer|connect)\b`)},
 
@@ -72,14 +83,18 @@ var (
 	handoffPatterns = []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:talk|speak|chat|connect|text|message)(?:ing)? (?:to|with|me with|me to) (?:a |an |the |some |one of your |your )?(?:real |live |actual |human |trained |real live )?(?:person|human|someone|somebody|some one|representative|rep|agent|counselou?r|staff|advisor|adviser|operator|people|team|volunteer|specialist|peer|nurse|doctor)\b`),
 		regexp.MustCompile(`^(?:a |an )?(?:real |live |actual )?(?:human|agent|person|representative|rep|operator|counselou?r|somebody|someone)(?: (?:please|pls|plz|now|asap))*$`),
-		regexp.MustCompile(`\b(?:transfer|connect|put) me\b`),
+		regexp.MustCompile(`\b(?:transfer me|connect me|put me (?:through|in touch|on with|on the phone))\b`),
 		regexp.MustCompile(`\b(?:real|live|actual) (?:person|human|people|agent)\b`),
 		regexp.MustCompile(`\b(?:is there|are there|is anyone|is anybody|anyone|anybody|someone|somebody)(?: (?:a|an|any|some|real|live|actual))?(?: (?:person|human|counselou?r|rep|representative|nurse|doctor|one|people|staff|agent))? (?:there |here |real )?(?:i can|to|who can|that can|i could|for me to|we can) (?:talk|speak|chat)\b`),
 		regexp.MustCompile(`\b(?:get|give|find|send) me (?:a |an |the |some )?(?:real |live |actual )?(?:person|human|agent|rep|representative|counselou?r|someone|somebody|operator|supervisor)\b`),
 		regexp.MustCompile(`\b(?:i |id |i would |i d )?(?:want|need|like|wanna|prefer) (?:to )?(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|a human|people)\b`),
 		regexp.MustCompile(`\b(?:not|dont want|don t want|no more|stop talking to) (?:a |the |this )?(?:bot|robot|machine|computer|ai)\b`),
 		regexp.MustCompile(`\b(?:call me|callback|call back|have someone call)\b`),
+		regexp.MustCompile(`\b(?:hablar|habla|platicar|chatear) con (?:una |un |la |el )?(?:persona|humano|alguien|consejer[oa]|representante|agente)\b|\bpersona real\b`),
 	}
+	// Asking whether this is a person ("am i talking to a real person") is
+	// a question about the chat, answered from the knowledge base.
+	askingWhatThisIs = regexp.MustCompile(`^(?:am i (?:talking|chatting|speaking|texting) (?:to|with)|is this (?:a |an )?(?:real|bot|robot|person|human|ai|automated)|are you (?:a |an )?(?:real|bot|robot|person|human|ai)|is (?:this|it) (?:a )?(?:bot|robot|person|human))\b`)
 	// A how-to question about talking to someone ("how do I talk to my son")
 	// is about family, not a wish to reach a representative.
 	howTo = regexp.MustCompile(`^\s*(?:how|what|when|should|is it)\b`)
@@ -101,6 +116,9 @@ func refusal(norm string) (string, bool) {
 
 // wantsPerson reports whether the normalized message asks for a person.
 func wantsPerson(norm string) bool {
+	if askingWhatThisIs.MatchString(norm) {
+		return false
+	}
 	for i, re := range handoffPatterns {
 		if !re.MatchString(norm) {
 			continue

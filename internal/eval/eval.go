@@ -100,7 +100,7 @@ func Run(e *answer.Engine, cases []Case) Report {
 	for _, c := range cases {
 		var ctx answer.Context
 		for _, prev := range c.After {
-			ctx = ctx.Next(e.Decide(prev, ctx))
+			ctx = ctx.Next(prev, e.Decide(prev, ctx))
 		}
 		d := e.Decide(c.Q, ctx)
 		res := Result{Case: c, Got: d}

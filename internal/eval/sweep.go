@@ -30,6 +30,7 @@ type Outcome struct {
 // Cost weights.
 const (
 	costOOSAnswered  = 10
+	costOOSClarified = 0.5
 	costWrongAnswer  = 3
 	costWrongKind    = 2
 	costMissedAnswer = 1
@@ -43,7 +44,7 @@ func cost(r Report) float64 {
 		}
 	}
 	missed := r.InScope - r.Top1 - (r.Answered - r.AnsweredOK)
-	return costOOSAnswered*float64(r.OOSAnswered) +
+	return costOOSAnswered*float64(r.OOSAnswered) + costOOSClarified*float64(r.OOSClarified) +
 		costWrongAnswer*float64(r.Answered-r.AnsweredOK) +
 		costWrongKind*float64(wrongKind) +
 		costMissedAnswer*float64(missed)

@@ -66,8 +66,10 @@ func ParseLexicon(file string, data []byte) ([]Synonym, Problems) {
 				syn.Variants = append(syn.Variants, v)
 			}
 		}
-		if len(syn.Variants) == 0 {
+		if len(variants) == 0 {
 			add(key.Line, "%s: no variants", canon)
+		}
+		if len(syn.Variants) == 0 {
 			continue
 		}
 		out = append(out, syn)

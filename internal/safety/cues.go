@@ -34,6 +34,9 @@ type cue struct {
 	// needsThird: the cue describes someone else ("hes not breathing");
 	// said of oneself it means something else.
 	needsThird bool
+	// personal: the clause must be about someone real ("my", "i", "he"):
+	// "dbt for self harm" names a topic, not a danger.
+	personal bool
 	// unlessBefore: words just before the match that change its meaning
 	// ("take and not wake up" is a wish, not an observation).
 	unlessBefore *regexp.Regexp
@@ -90,6 +93,12 @@ var cues = []cue{
 		generic: true, past: true, needsUse: true,
 	},
 	{
+		name: "slow heart or breathing", kind: Overdose, level: Emergency,
+		keys:    []string{"slow", "call 911", "call an ambulance", "pls call", "please call", "someone call"},
+		re:      regexp.MustCompile(`\b(?:(?:heart|pulse|heartbeat|breathing|breath|breaths)(?: is| feels| seems| beating| going)? (?:real |really |so |very |super |too )?slow|(?:someone|somebody|pls|please|can you|can u|could you)(?: pls| please)? call (?:911|an ambulance|for help|the ambulance|someone))\b`),
+		generic: true, past: true,
+	},
+	{
 		name: "foaming at the mouth", kind: Medical, level: Emergency,
 		keys:    []string{"foam"},
 		re:      regexp.MustCompile(`\bfoam\w*\b`),
@@ -128,6 +137,7 @@ var cues = []cue{
 		keys:      []string{"suicid"},
 		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think) (?:about|of) suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempt|plan|note|letter|pact))\b`),
 		negatable: true, past: true, generic: true,
+		personal: true,
 	},
 	{
 		name: "wants to die", kind: Suicide, level: Urgent, escalate: true,
@@ -189,7 +199,7 @@ var cues = []cue{
 	{
 		name: "plans to take everything", kind: Suicide, level: Emergency,
 		keys:   []string{"take", "swallow", "down", "use", "shoot", "do ", "doing", "taking", "shooting"},
-		unless: regexp.MustCompile(`^(?:one|a) day at a time|^(?:slow|in stride|seriously|personally|step by step|as it comes|easy|to heart|with a grain)`),
+		unless: regexp.MustCompile(`^(?:one|a) day at a time|^(?:slow|in stride|seriously|personally|step by step|as it comes|easy|to heart|with a grain)|^(?:(?:i ?ve|i have|i) got )?(?:in me )?to (?:stay|get|be|keep|remain) (?:clean|sober|better|well|off)|^(?:(?:i ?ve|i have|i) got )?(?:to|into) (?:recovery|treatment|rehab|my recovery)`),
 		re:     regexp.MustCompile(`\b(?:(?:gonna|going to|about to|want to|wanna|will|ill|i ll|planning to|plan to|thinking about|thinking of|ready to|might|could just|should just|tempted to)(?: just)? (?:take|swallow|down|use|shoot|do|eat|inject)|(?:taking|shooting|swallowing|using|doing|downing)(?: up)?)(?: up)? (?:everything|every (?:pill|one|last \w+)|all (?:of )?(?:my|the|his|her|these|those|them|it)(?: \w+)? ?` + pills + `?|the (?:whole|entire|rest of the) (?:bottle|bag|supply|pack|script|prescription|stash|bundle)|a (?:whole|full) (?:bottle|bag|bundle)|the rest of (?:my|the|it|them)|a handful|a bunch of (?:pills|them|it)|enough to ` + killers + `)`),
 		past:   true,
 	},
@@ -219,9 +229,21 @@ var cues = []cue{
 		past: true, negatable: true, generic: true, whole: true,
 	},
 	{
+		name: "someone else means to kill themselves", kind: Suicide, level: Emergency,
+		keys: []string{"himself", "herself", "themselves", "themself"},
+		re:   regexp.MustCompile(`\b(?:going to|gonna|about to|wants to|want to|trying to|tried to|will|threaten\w* to|talking about|talks about|said (?:he|she|they)(?:s| is| was| would| will| wants to| wanted to|d)?(?: going to| gonna)?) (?:kill|hang|shoot|hurt|cut|end|off) (?:himself|herself|themselves|themself|his life|her life|their life)\b`),
+		past: true, negatable: true, generic: true,
+	},
+	{
+		name: "joining someone who died", kind: Suicide, level: Urgent, escalate: true,
+		keys:  []string{"join", "be with"},
+		re:    regexp.MustCompile(`\b(?:(?:going|gonna|want|wanna|ready|about|time|hope|planning) (?:to )?(?:join|be with) (?:my \w+|him|her|them|my \w+ and \w+)(?: again| soon| tonight| in heaven| on the other side| up there)?)\b.*\b(?:went|passed|died|gone|lost (?:him|her|them)|rip|funeral|heaven|other side|overdose|od)\b|\b(?:went|passed|died|lost)\b.*\b(?:going|gonna|want|wanna|ready|about|time) (?:to )?(?:join|be with) (?:him|her|them|my \w+)\b`),
+		whole: true, past: true, negatable: true,
+	},
+	{
 		name: "wants to overdose", kind: Suicide, level: Emergency,
 		keys:      []string{"od", "overdose"},
-		re:        regexp.MustCompile(`\b(?:want|wanna|going|gonna|planning|plan|trying|try|about|ready|hope|hoping)(?: to)? (?:just )?(?:od|overdose|o d)\b`),
+		re:        regexp.MustCompile(`\b(?:i|im|i m|i am|ill|i ll|i will)(?: (?:just|really|kinda|honestly|seriously|literally|actually|think|wanna|want to|am|m))* (?:want|wanna|going|gonna|planning|plan|trying|try|about|ready|hope|hoping)(?: to)? (?:just )?(?:od|overdose|o d)\b`),
 		negatable: true, past: true,
 		unless: regexp.MustCompile(`^(?:on (?:accident|purpose by accident))`),
 	},
@@ -236,9 +258,10 @@ var cues = []cue{
 	},
 	{
 		name: "self-harm", kind: SelfHarm, level: Urgent,
-		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "till", "until", "til ", "fresh", "new cuts", "deep cuts", "new burns"},
-		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again)\b`),
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "till", "until", "til ", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with"},
+		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again)\b`),
 		negatable: true, past: true, generic: true,
+		personal: true,
 	},
 	{
 		name: "bleeding from self-harm", kind: SelfHarm, level: Emergency,
@@ -250,38 +273,43 @@ var cues = []cue{
 	// ---- Medical emergency -----------------------------------------------------
 	{
 		name: "chest pain", kind: Medical, level: Emergency,
-		keys:    []string{"chest", "heart attack"},
-		re:      regexp.MustCompile(`\b(?:chest (?:pain|pains|hurts|hurting|is hurting|feels tight|feels heavy|tightness|tight|pressure|is tight|heavy|is killing me|feels like its being crushed|crushing)|(?:pain|pains|pressure|tightness|squeezing) in (?:my|his|her|their) chest|(?:having|had|has|think im having|think hes having|think shes having|is having) (?:a )?heart attack)\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"chest", "heart attack"},
+		re:        regexp.MustCompile(`\b(?:chest (?:pain|pains|hurts|hurting|is hurting|feels tight|feels heavy|tightness|tight|pressure|is tight|heavy|is killing me|feels like its being crushed|crushing)|(?:pain|pains|pressure|tightness|squeezing) in (?:my|his|her|their) chest|(?:having|had|has|think im having|think hes having|think shes having|is having) (?:a )?heart attack)\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "seizure", kind: Medical, level: Emergency,
-		keys:    []string{"seiz", "convuls", "fit", "shaking and"},
-		re:      regexp.MustCompile(`\b(?:(?:having|had|has|just had|keeps having|is having|started having|think (?:im|hes|shes) having|in) (?:a |another )?(?:seizures?|fits?|convulsions?)|seizing|convulsing|seizure right now|(?:shaking|jerking) (?:uncontrollably|all over) and (?:wont|cant|not) (?:stop|respond|wake))\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"seiz", "convuls", "fit", "shaking and"},
+		re:        regexp.MustCompile(`\b(?:(?:having|had|has|just had|keeps having|is having|started having|think (?:im|hes|shes) having|in) (?:a |another )?(?:seizures?|fits?|convulsions?)|seizing|convulsing|seizure right now|(?:shaking|jerking) (?:uncontrollably|all over) and (?:wont|cant|not) (?:stop|respond|wake))\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "collapse or fainting", kind: Medical, level: Emergency,
-		keys:    []string{"passed out", "passing out", "faint", "blacked out", "blacking out", "collaps"},
-		re:      regexp.MustCompile(`\b(?:passed out|passing out|fainted|fainting|keeps fainting|blacked out|blacking out|collapsed|collapsing)\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"passed out", "passing out", "faint", "blacked out", "blacking out", "collaps"},
+		re:        regexp.MustCompile(`\b(?:passed out|passing out|fainted|fainting|keeps fainting|blacked out|blacking out|collapsed|collapsing)\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "cannot breathe", kind: Medical, level: Emergency,
-		keys:    []string{"breath", "breat"},
-		re:      regexp.MustCompile(`\b(?:(?:^|i|and|im|i m|me) (?:cant|can not|cannot|couldnt|can barely|can hardly|am struggling to|m struggling to)(?: \w+)? (?:breathe|breath|breathing|catch my breath|get air)|(?:trouble|hard|difficult|struggling|difficulty|problems|having a hard time) (?:breathing|to breathe|to breath|catching (?:my|his|her) breath)|short(?:ness)? of breath)\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"breath", "breat"},
+		re:        regexp.MustCompile(`\b(?:(?:^|i|and|im|i m|me) (?:cant|can not|cannot|couldnt|can barely|can hardly|am struggling to|m struggling to)(?: \w+)? (?:breathe|breath|breathing|catch my breath|get air)|(?:trouble|hard|difficult|struggling|difficulty|problems|having a hard time) (?:breathing|to breathe|to breath|catching (?:my|his|her) breath)|short(?:ness)? of breath)\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "bleeding or vomiting blood", kind: Medical, level: Emergency,
-		keys:    []string{"blood", "bleed"},
-		re:      regexp.MustCompile(`\b(?:(?:throwing up|vomiting|puking|coughing(?: up)?|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"blood", "bleed"},
+		re:        regexp.MustCompile(`\b(?:(?:throwing up|vomiting|puking|coughing(?: up)?|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "pregnant and bleeding heavily or in labor", kind: Medical, level: Emergency,
@@ -300,13 +328,15 @@ var cues = []cue{
 		keys: []string{"seeing", "hallucinat", "confused", "disoriented", "delirious", "numb", "cant move", "cant feel", "cant stand", "heart keeps", "heart is", "heart feels", "skipping beats"},
 		re:   regexp.MustCompile(`\b(?:seeing (?:things|bugs|people|stuff|shadows)(?: \w+){0,2} (?:that )?(?:arent|are not|isnt|is not|not) (?:there|real)|hallucinat\w*|(?:confused|disoriented|delirious|not making sense)(?: \w+){0,2} (?:and|now|cant|pale|sweaty|hot|cold)|(?:pale|sweaty|cold|hot)(?: and)? (?:confused|disoriented|delirious)|(?:went|gone|going|is|are) numb|(?:cant|can not|cannot|couldnt) (?:move|feel) (?:my|his|her|them|their)(?: \w+)?(?: legs?| arms?| side| face)?|(?:heart|pulse) (?:keeps |is |feels )?(?:skipping|stopping|stopped|irregular|really weird|so weird|weird and)|(?:shaking|tremors?)\b(?: \w+){0,3} (?:cant stand|cant walk|cant stop))\b`),
 		past: true, generic: true,
+		negatable: true,
 	},
 	{
 		name: "stroke", kind: Medical, level: Emergency,
-		keys:    []string{"stroke", "face droop", "one side"},
-		re:      regexp.MustCompile(`\b(?:(?:having|had|has|is having|think (?:im|hes|shes) having) a stroke|(?:face|mouth) (?:is )?droop\w*|numb(?:ness)? on one side|cant move (?:my|his|her) (?:arm|leg|side))\b`),
-		past:    true,
-		generic: true,
+		keys:      []string{"stroke", "face droop", "one side"},
+		re:        regexp.MustCompile(`\b(?:(?:having|had|has|is having|think (?:im|hes|shes) having) a stroke|(?:face|mouth) (?:is )?droop\w*|numb(?:ness)? on one side|cant move (?:my|his|her) (?:arm|leg|side))\b`),
+		past:      true,
+		generic:   true,
+		negatable: true,
 	},
 	{
 		name: "very high fever or confusion", kind: Medical, level: Emergency,
@@ -350,29 +380,33 @@ var cues = []cue{
 	// ---- Violence and abuse ------------------------------------------------------
 	{
 		name: "being attacked now", kind: Abuse, level: Emergency,
-		keys: []string{"hitting", "beating", "choking", "strangl", "attacking", "stabbing", "punching", "kicking", "hurting me", "threatening", "chasing", "coming after"},
-		re:   regexp.MustCompile(`\b` + third + `(?: is| s| keeps| just| has been| started| been| wont stop| is still)? (?:hitting|beating|choking|strangling|attacking|stabbing|punching|kicking|hurting|threatening|chasing|coming after|trying to (?:kill|hurt|choke|stab)) (?:me|us|my (?:kids|children|baby|son|daughter|mom|dad)|the kids|the baby)\b`),
-		past: true,
+		keys:      []string{"hitting", "beating", "choking", "strangl", "attacking", "stabbing", "punching", "kicking", "hurting me", "threatening", "chasing", "coming after"},
+		re:        regexp.MustCompile(`\b` + third + `(?: is| s| keeps| just| has been| started| been| wont stop| is still)? (?:hitting|beating|choking|strangling|attacking|stabbing|punching|kicking|hurting|threatening|chasing|coming after|trying to (?:kill|hurt|choke|stab)) (?:me|us|my (?:kids|children|baby|son|daughter|mom|dad)|the kids|the baby)\b`),
+		past:      true,
+		negatable: true,
 	},
 	{
 		name: "threat to kill", kind: Abuse, level: Emergency,
-		keys:   []string{"kill", "shoot", "stab", "strangle", "choke"},
-		re:     regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|saying (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|(?:he|she|they|hes|shes|theyre) (?:is|s|are)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|shoot|stab|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
-		unless: regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees|finds out)|lol|haha|for (?:eating|using|borrowing|taking))`),
-		past:   true,
+		keys:      []string{"kill", "shoot", "stab", "strangle", "choke"},
+		re:        regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|saying (?:he|she|they) (?:will|would|is going to|gonna|s going to|s gonna)|(?:he|she|they|hes|shes|theyre) (?:is|s|are)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|shoot|stab|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
+		unless:    regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees|finds out)|lol|haha|for (?:eating|using|borrowing|taking))`),
+		past:      true,
+		negatable: true,
 	},
 	{
 		name: "threat to hurt", kind: Abuse, level: Urgent,
-		keys:   []string{"kill", "hurt", "shoot", "stab", "beat"},
-		re:     regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna)|(?:he|she|they|hes|shes) (?:is|s)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|hurt|shoot|stab|beat|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
-		unless: regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees)|lol|haha|for (?:eating|using|borrowing|taking))`),
-		past:   true,
+		keys:      []string{"kill", "hurt", "shoot", "stab", "beat"},
+		re:        regexp.MustCompile(`\b(?:threaten\w*|said (?:he|she|they) (?:would|will|is going to|was going to|gonna)|says (?:he|she|they) (?:will|would|is going to|gonna)|(?:he|she|they|hes|shes) (?:is|s)? ?(?:going to|gonna)|(?:he|she|they)ll) (?:to )?(?:kill|hurt|shoot|stab|beat|strangle|choke) (?:me|us|my (?:kids|children|baby|son|daughter)|the kids|the baby|everyone)\b`),
+		unless:    regexp.MustCompile(`^(?:if (?:she|he|they) (?:finds?|found|sees?|saw|hears?|knew|know|catches|finds? out)|when (?:she|he|they) (?:finds?|sees?|hears?|gets home and sees)|lol|haha|for (?:eating|using|borrowing|taking))`),
+		past:      true,
+		negatable: true,
 	},
 	{
 		name: "weapon", kind: Abuse, level: Emergency,
-		keys: []string{"gun", "knife", "weapon", "bat", "pistol"},
-		re:   regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded) (?:a |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete)\b`),
-		past: true,
+		keys:      []string{"gun", "knife", "weapon", "bat", "pistol"},
+		re:        regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded) (?:a |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete)\b`),
+		past:      true,
+		negatable: true,
 	},
 	{
 		name: "hiding or trapped", kind: Abuse, level: Emergency,
@@ -381,10 +415,23 @@ var cues = []cue{
 		past: true,
 	},
 	{
-		name: "held or controlled", kind: Abuse, level: Urgent,
-		keys: []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things"},
-		re:   regexp.MustCompile(`\b(?:(?:wont|doesnt|will not|does not|didnt) let (?:me|us) (?:leave|go|out|call|see)|(?:took|takes|taken|keeps|hides|hid) my (?:phone|keys|id|money|meds|car keys)|(?:breaking|smashing|throwing|destroying) (?:everything|things|stuff|furniture|plates|the tv|my stuff))\b`),
+		name: "attacked just now", kind: Abuse, level: Emergency,
+		keys: []string{"just "},
+		re:   regexp.MustCompile(`\b` + third + `(?: \w+){0,5} just (?:shoved|pushed|threw|hit|punched|kicked|choked|stabbed|slapped|beat|attacked|hurt|strangled|dragged|smashed)\b(?: \w+){0,3} (?:me|my \w+|us|her|him|them|the kids|the baby)\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "forced to use", kind: Abuse, level: Urgent,
+		keys: []string{"makes me", "made me", "forces me", "forced me", "keeps me", "shooting me up", "shoots me up", "shot me up", "not allowed", "wont let me get", "keeps shooting"},
+		re:   regexp.MustCompile(`\b(?:(?:makes|made|forces|forced|keeps|kept|pressures|pressured) me (?:to )?(?:use|shoot|do|take|get high|stay high|sell|buy|run)|(?:keeps|kept)? ?(?:shooting|shoots|shot) me up|keeps me (?:high|using|dope ?sick)|(?:not allowed|wont let me|doesnt let me|wouldnt let me) (?:to )?(?:get clean|stop|quit|go to (?:rehab|treatment|detox)|leave|see my))\b`),
 		past: true,
+	},
+	{
+		name: "held or controlled", kind: Abuse, level: Urgent,
+		keys:      []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things"},
+		re:        regexp.MustCompile(`\b(?:(?:wont|doesnt|will not|does not|didnt) let (?:me|us) (?:leave|go|out|call|see)|(?:took|takes|taken|keeps|hides|hid) my (?:phone|keys|id|money|meds|car keys)|(?:breaking|smashing|throwing|destroying) (?:everything|things|stuff|furniture|plates|the tv|my stuff))\b`),
+		past:      true,
+		negatable: true,
 	},
 	{
 		name: "hurt or abused", kind: Abuse, level: Urgent,
@@ -392,6 +439,7 @@ var cues = []cue{
 		unless: regexp.MustCompile(`^(?:out|off|up|around with)`),
 		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:abused|beaten|hit|raped|molested)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
 		past:   true, generic: true,
+		negatable: true,
 	},
 	{
 		name: "unsafe at home", kind: Abuse, level: Urgent,
@@ -407,8 +455,8 @@ var cues = []cue{
 	},
 	{
 		name: "child unsafe", kind: Abuse, level: Urgent,
-		keys: []string{"kids", "children", "baby", "toddler", "child", "infant", "newborn"},
-		re:   regexp.MustCompile(`\b(?:(?:left|leaves|leaving|leave) (?:the |my |our |her |his |their )?(?:kids|children|baby|toddler|infant|newborn|kid|child)\b(?: \w+){0,4} (?:alone|unattended|by (?:themselves|himself|herself)|home alone|in the car)|(?:kids|children|baby|toddler|child|infant)(?: \w+){0,3} (?:not safe|arent safe|isnt safe|unsafe|in danger|neglected|going hungry|found (?:his|her) (?:needles|dope|pills|stash))|(?:uses|using|shoots up|shooting up|gets high|getting high|nodding off|nodding out|passes out|passed out|high) (?:around|in front of|while (?:watching|caring for|holding|babysitting)|with) (?:the |my |our |her |his )?(?:kids|children|baby|toddler|son|daughter|infant))\b`),
+		keys: []string{"kids", "children", "baby", "toddler", "child", "infant", "newborn", "alone"},
+		re:   regexp.MustCompile(`\b(?:(?:left|leaves|leaving|leave) (?:the |my |our |her |his |their )?(?:kids|children|baby|toddler|infant|newborn|kid|child)\b(?: \w+){0,4} (?:alone|unattended|by (?:themselves|himself|herself)|home alone|in the car)|(?:kids|children|baby|toddler|child|infant)(?: \w+){0,3} (?:not safe|arent safe|isnt safe|unsafe|in danger|neglected|going hungry|found (?:his|her) (?:needles|dope|pills|stash)|alone (?:most|all|every) (?:days?|nights?|the time)|home alone|left alone|by themselves (?:all|most))|(?:uses|using|shoots up|shooting up|gets high|getting high|nodding off|nodding out|passes out|passed out|high) (?:around|in front of|while (?:watching|caring for|holding|babysitting)|with) (?:the |my |our |her |his )?(?:kids|children|baby|toddler|son|daughter|infant))\b`),
 		past: true, generic: true,
 	},
 }

@@ -35,6 +35,9 @@ func Screen(msg string, context []string) Risk {
 	}
 
 	risk := screenText(text, used)
+	if !risk.Crisis() {
+		risk = models.screen(msg, context)
+	}
 	if risk.Crisis() {
 		// Taking everything, right after talk of suicide, is an attempt.
 		if risk.Kind == Overdose {
@@ -60,6 +63,14 @@ func Screen(msg string, context []string) Risk {
 			}
 		}
 	}
+	// Blood, after talk of vomiting or diarrhea, is a medical emergency.
+	if bloodNow.MatchString(text) {
+		for _, c := range ctxText {
+			if gutTopic.MatchString(c) {
+				return Risk{Kind: Medical, Level: Emergency, Evidence: []string{"blood after vomiting or diarrhea: " + text}}
+			}
+		}
+	}
 	// A short plea after an emergency described a moment ago ("what do i
 	// do", "hes still not moving") is the same emergency.
 	if continuation.MatchString(text) {
@@ -82,6 +93,9 @@ func screenText(text string, used bool) Risk {
 	}
 	suicidal := false
 	urgentNow := urgency.MatchString(text)
+	// "what do i do if i ever find my son not breathing? i want a plan
+	// just in case": one sentence can make the whole message a plan.
+	wholeHypothetical := planning.MatchString(text)
 	clauses := splitClauses(text)
 	whole := []string{strings.ReplaceAll(text, ".", " ")}
 	for i := range cues {
@@ -101,7 +115,7 @@ func screenText(text string, used bool) Risk {
 		}
 		for _, cl := range scope {
 			for _, m := range c.re.FindAllStringIndex(cl, -1) {
-				if suppressed(c, cl, m, urgentNow) {
+				if suppressed(c, cl, m, urgentNow, wholeHypothetical) {
 					continue
 				}
 				r := Risk{Kind: c.kind, Level: c.level, Evidence: []string{evidence(c.name, cl[m[0]:m[1]])}}
@@ -152,7 +166,7 @@ func topic(text string) Kind {
 
 // suppressed reports whether a match is talk about the topic rather than
 // danger now.
-func suppressed(c *cue, clause string, m []int, urgentNow bool) bool {
+func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical bool) bool {
 	before, after := clause[:m[0]], strings.TrimSpace(clause[m[1]:])
 	if c.unless != nil && c.unless.MatchString(after) {
 		return true
@@ -160,11 +174,14 @@ func suppressed(c *cue, clause string, m []int, urgentNow bool) bool {
 	if c.unlessBefore != nil && c.unlessBefore.MatchString(before) {
 		return true
 	}
+	if c.personal && !personalAnchor.MatchString(clause) && topicTalk.MatchString(clause) {
+		return true
+	}
 	if c.negatable && negatedBefore(before, clause[m[0]:m[1]]) {
 		return true
 	}
 	if c.past && !presentMarker.MatchString(clause) {
-		if pastMarker.MatchString(clause) {
+		if near(pastMarker, clause, m, pastReach) {
 			return true
 		}
 		// What happened last night is over for an overdose or a seizure,
@@ -173,8 +190,23 @@ func suppressed(c *cue, clause string, m []int, urgentNow bool) bool {
 			return true
 		}
 	}
-	if c.generic && !urgentNow && (genericQuestion(clause) || hypothetical.MatchString(clause)) {
+	if c.generic && !urgentNow && (genericQuestion(clause) || hypothetical.MatchString(clause) || wholeHypothetical) {
 		return true
+	}
+	return false
+}
+
+// pastReach is how far, in bytes, a past marker may stand from a cue and
+// still put it in the past: "had a heart attack 3 years ago" is past, but
+// in "i overdosed last year and tonight i want to die" the wish is not.
+const pastReach = 60
+
+// near reports whether re matches within reach bytes of the match m.
+func near(re *regexp.Regexp, clause string, m []int, reach int) bool {
+	for _, p := range re.FindAllStringIndex(clause, -1) {
+		if p[1] >= m[0]-reach && p[0] <= m[1]+reach {
+			return true
+		}
 	}
 	return false
 }
@@ -205,20 +237,26 @@ func negatedBefore(before, match string) bool {
 }
 
 var (
-	pastMarker = regexp.MustCompile(`\b(?:years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of)\b`)
+	pastMarker = regexp.MustCompile(`\b(?:years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of|in (?:19|20)\d\d|back in (?:19|20)\d\d|(?:been|got|im|i am|was) (?:out|away|safe) (?:for|of it|now|since)|(?:i was|we were) in an? \w+ (?:relationship|marriage)|(?:im|i am) safe now|turned out to be)\b`)
 	recentPast = regexp.MustCompile(`\b(?:last (?:night|week|weekend)|yesterday|the other day|earlier this week)\b`)
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
-	presentMarker = regexp.MustCompile(`\b(?:now|again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days)\b`)
+	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
+	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for a (?:research )?(?:paper|class|project|essay|report)|research paper|doing research)\b`)
 
 	// hypothetical frames ask how to recognize or prepare for danger,
 	// even about a named person: "how would i tell if my daughter is
 	// overdosing", "what should i say if my friend tells me".
-	hypothetical = regexp.MustCompile(`\b(?:how (?:would|do|can|could|will|should|to) (?:i|you|we|u|one|people)? ?(?:tell|know|recognize|spot|notice|see|check)(?: \w+)? (?:if|whether|when)|what (?:are|r|re) (?:the )?(?:signs|symptoms|warning signs)|what (?:does|do) (?:it|an overdose|overdosing|that|a seizure) look like|(?:signs|symptoms) of|in case|just in case|what if|what happens (?:if|when)|should i (?:keep|have|get|carry|learn|buy)|what (?:should|do|would|can) (?:i|we) (?:say|tell (?:him|her|them))|if (?:he|she|they|my \w+) (?:ever )?(?:tells|says|talks|mentions|brings up)|(?:is it|its|it is) (?:normal|common|safe|ok|okay) (?:to|for|if)|how (?:long|often|much|many) (?:does|do|will|can|should))\b`)
+	hypothetical = regexp.MustCompile(`\b(?:how (?:would|do|can|could|will|should|to) (?:i|you|we|u|one|people)? ?(?:tell|know|recognize|spot|notice|see|check)(?: \w+)? (?:if|whether|when)|what (?:are|r|re) (?:the )?(?:signs|symptoms|warning signs)|what (?:does|do) (?:it|an overdose|overdosing|that|a seizure) look like|(?:signs|symptoms) of|in case|just in case|what if|what happens (?:if|when)|should i (?:keep|have|get|carry|learn|buy)|what (?:should|do|would|can) (?:i|we) (?:say|tell (?:him|her|them))|if (?:he|she|they|my \w+) (?:ever )?(?:tells|says|talks|mentions|brings up)|(?:is it|its|it is) (?:normal|common|safe|ok|okay) (?:to|for|if)|how (?:long|often|much|many) (?:does|do|will|can|should)|how common|why do (?:they|rehabs?|doctors|nurses) ask|(?:an )?(?:overdose|od) signs?|signs? of (?:an )?(?:overdose|od))\b`)
 
-	genericSubject = regexp.MustCompile(`\b(?:someone|somebody|a person|anyone|anybody|people|a friend|you|u|one|ppl|they)\b`)
+	// genericSubject: "you" is left out, because "can you stay with me"
+	// speaks to the chat, not about people in general.
+	genericSubject = regexp.MustCompile(`\b(?:someone|somebody|a person|anyone|anybody|people|a friend|one|ppl)\b`)
 	personalAnchor = regexp.MustCompile(`\b(?:my|i|im|ive|me|we|were|our|us|hes|shes|he|she|him|her|his|mom|dad|bf|gf|boyfriend|girlfriend|husband|wife|son|daughter|brother|sister|roommate|buddy)\b`)
-	questionMarker = regexp.MustCompile(`\b(?:if|in case|what (?:are|is|do|does|should|happens|to do|causes|can)|how (?:do|can|would|does|to|should|long|often)|can (?:you|u|people|someone|a person)|does|do (?:people|you)|is it|signs? of|symptoms? of|why (?:do|does|is)|should i (?:keep|have|learn|carry)|when (?:someone|a person|people))\b`)
+	// topicTalk names a danger as a subject of treatment or study: "dbt for
+	// self harm", "suicidal thoughts in people on methadone".
+	topicTalk      = regexp.MustCompile(`\b(?:for|about|with|and addiction|in people|in recovery|treat\w*|therap\w*|dbt|cbt|program\w*|common|research|stud\w*|people who|someone who|how to|help with|rates?|statistics)\b`)
+	questionMarker = regexp.MustCompile(`\b(?:if|in case|is that|is this|what (?:are|is|do|does|should|happens|to do|causes|can)|how (?:do|can|would|does|to|should|long|often)|can (?:you|u|people|someone|a person)|does|do (?:people|you)|is it|signs? of|symptoms? of|why (?:do|does|is)|should i (?:keep|have|learn|carry)|when (?:someone|a person|people))\b`)
 )
 
 // genericQuestion reports whether a clause asks about the topic in
@@ -242,10 +280,12 @@ var (
 	// recentUse: drugs taken just now, not a mention of a medicine someone
 	// is on ("since he started methadone").
 	recentUse = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
-	urgency   = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency|what do i do|what should i do now|now what)\b`)
+	urgency   = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
 	act           = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
+	bloodNow      = regexp.MustCompile(`\b(?:blood|bloody|bleeding|red stuff)\b`)
+	gutTopic      = regexp.MustCompile(`\b(?:puk\w*|vomit\w*|throw\w* up|diarrh\w*|the runs|shit\w*|poop\w*|stool|coughing)\b`)
 	selfHarmTopic = regexp.MustCompile(`\b(?:cut|cutting|cuts|hurt myself|hurting myself|burn myself|burning myself|self ?harm\w*|razor|blade)\b`)
 	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye)\b`)
 	escalator     = regexp.MustCompile(`\b(?:tonight|today|right now|rn|this weekend|before (?:morning|tomorrow)|after (?:they|the kids|everyone|my \w+) (?:go|goes|are|is) (?:to sleep|asleep|to bed)|(?:have|got|bought|made) (?:a |the )?(?:plan|gun|rope|noose|pills|razor)|my plan|the plan|goodbye|letters|(?:everything|all of them|all my pills|the whole bottle|a whole bottle)|lethal|enough to)\b`)

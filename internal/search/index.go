@@ -107,9 +107,12 @@ type Index struct {
 // maxTop bounds Params.TopQuestions.
 const maxTop = 6
 
+// posting is one entry containing a term, with the term's BM25F
+// saturated weight in that entry: it depends only on the entry and the
+// term, so it is computed once, when the index is built.
 type posting struct {
 	doc int32
-	tf  [NumFields]uint16
+	sat float32
 }
 
 // New builds an index of docs analyzed with an.
@@ -118,6 +121,10 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 	ix.ids = make([]string, len(docs))
 	ix.flen = make([][NumFields]float32, len(docs))
 	var qterms [][]int32
+	// Field frequencies wait here until the average field lengths are
+	// known; then they become each posting's saturated weight.
+	var freqs [][NumFields]uint16
+	var where [][2]int32
 	for d, doc := range docs {
 		ix.ids[d] = doc.ID
 		var tf [NumFields]map[int32]uint16
@@ -153,7 +160,9 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 			}
 		}
 		for t, v := range merged {
-			ix.post[t] = append(ix.post[t], posting{doc: int32(d), tf: v})
+			ix.post[t] = append(ix.post[t], posting{doc: int32(d)})
+			freqs = append(freqs, v)
+			where = append(where, [2]int32{t, int32(len(ix.post[t]) - 1)})
 		}
 	}
 	for f := range NumFields {
@@ -164,6 +173,20 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 		if len(docs) > 0 {
 			ix.avg[f] = max(sum/float32(len(docs)), 1)
 		}
+	}
+	k1 := float32(p.K1)
+	for i, v := range freqs {
+		t, j := where[i][0], where[i][1]
+		d := ix.post[t][j].doc
+		var tfw float32
+		for f := range NumFields {
+			if v[f] == 0 {
+				continue
+			}
+			norm := 1 - float32(p.B[f]) + float32(p.B[f])*ix.flen[d][f]/ix.avg[f]
+			tfw += float32(p.Weight[f]) * float32(v[f]) / norm
+		}
+		ix.post[t][j].sat = tfw * (k1 + 1) / (k1 + tfw)
 	}
 	n := float64(len(docs))
 	ix.idf = make([]float32, len(ix.terms))
@@ -304,18 +327,10 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			continue
 		}
 		for _, p := range ix.post[t.id] {
-			var tfw float32
-			for f := range NumFields {
-				if p.tf[f] == 0 {
-					continue
-				}
-				norm := 1 - float32(ix.p.B[f]) + float32(ix.p.B[f])*ix.flen[p.doc][f]/ix.avg[f]
-				tfw += float32(ix.p.Weight[f]) * float32(p.tf[f]) / norm
-			}
 			if s.matched[p.doc] == 0 {
 				s.docs = append(s.docs, p.doc)
 			}
-			s.bm[p.doc] += t.w * idf * tfw * (k1 + 1) / (k1 + tfw)
+			s.bm[p.doc] += t.w * idf * p.sat
 			s.matched[p.doc] += t.w * idf
 		}
 		for _, qi := range ix.qpost[t.id] {
@@ -338,7 +353,7 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		}
 	}
 	share := ix.p.QuestionShare
-	hits := make([]Hit, 0, min(len(s.docs), 4*k))
+	hits := make([]Hit, 0, k+1)
 	for _, d := range s.docs {
 		bm := float64(s.bm[d] / maxBM)
 		var sum float32
@@ -346,23 +361,27 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			sum += c
 		}
 		qs := float64(sum) / float64(nTop)
-		hits = append(hits, Hit{
-			Doc:      int(d),
-			ID:       ix.ids[d],
-			Score:    share*qs + (1-share)*bm,
-			Question: qs,
-			BM25:     bm,
-			Coverage: float64(s.matched[d] / mass),
-		})
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+		score := share*qs + (1-share)*bm
+		if len(hits) == k && !ranksBefore(score, ix.ids[d], hits[k-1]) {
+			continue
 		}
-		return hits[i].ID < hits[j].ID
-	})
-	if len(hits) > k {
-		hits = hits[:k]
+		// Insert in order into the k best so far: k is a handful, so this
+		// is cheaper than sorting every entry the query touched.
+		h := Hit{Doc: int(d), ID: ix.ids[d], Score: score, Question: qs, BM25: bm, Coverage: float64(s.matched[d] / mass)}
+		i := sort.Search(len(hits), func(i int) bool { return ranksBefore(h.Score, h.ID, hits[i]) })
+		if len(hits) < k {
+			hits = append(hits, Hit{})
+		}
+		copy(hits[i+1:], hits[i:len(hits)-1])
+		hits[i] = h
 	}
 	return hits
+}
+
+// ranksBefore orders hits by score, then by id so that ties are stable.
+func ranksBefore(score float64, id string, h Hit) bool {
+	if score != h.Score {
+		return score > h.Score
+	}
+	return id < h.ID
 }

@@ -1,0 +1,77 @@
+package safety
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+// The trained models, regenerated from testdata/train by
+// `go test ./internal/safety -run TestModelsMatchTrainingData -update`.
+var (
+	//go:embed kind.model
+	kindModelText string
+	//go:embed level.model
+	levelModelText string
+)
+
+// ModelThreshold is the probability of danger above which the model flags
+// a message the cues did not. It was calibrated on the safety sets (see
+// README): high enough that talk about the topic is not flagged, low
+// enough that danger said in words no cue knows still is.
+const ModelThreshold = 0.5
+
+// classifiers pairs the model of the kind of danger with the model of its
+// level.
+type classifiers struct {
+	kind, level *model
+}
+
+var models = mustLoadModels()
+
+func mustLoadModels() classifiers {
+	kind, err := readModel(strings.NewReader(kindModelText))
+	if err != nil {
+		panic(fmt.Sprintf("safety: kind model: %v", err))
+	}
+	level, err := readModel(strings.NewReader(levelModelText))
+	if err != nil {
+		panic(fmt.Sprintf("safety: level model: %v", err))
+	}
+	return classifiers{kind: kind, level: level}
+}
+
+// kindClasses and levelClasses are the models' classes, in order.
+var (
+	kindClasses  = []string{string(None), string(Overdose), string(Suicide), string(SelfHarm), string(Medical), string(Abuse)}
+	levelClasses = []string{string(Urgent), string(Emergency)}
+)
+
+// screen asks the models about a message the cues found nothing in.
+func (cl classifiers) screen(msg string, context []string) Risk {
+	return cl.screenAt(msg, context, ModelThreshold)
+}
+
+func (cl classifiers) screenAt(msg string, context []string, threshold float64) Risk {
+	feats := features(msg, context)
+	p := cl.kind.probs(feats)
+	if 1-p[0] < threshold {
+		return Risk{Kind: None}
+	}
+	best := 1
+	for c := 2; c < len(p); c++ {
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	level := Urgent
+	if pl := cl.level.probs(feats); pl[1] >= 0.5 {
+		level = Emergency
+	}
+	words := cl.kind.explain(feats, best, 4)
+	return Risk{
+		Kind:     Kind(cl.kind.classes[best]),
+		Level:    level,
+		Evidence: []string{fmt.Sprintf("model %.2f: %s", 1-p[0], strings.Join(words, ", "))},
+	}
+}

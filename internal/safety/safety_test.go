@@ -1,0 +1,224 @@
+package safety
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestResponsesGolden pins every crisis reply to a reviewed golden file:
+// changing a reply means changing its golden file in the same review.
+func TestResponsesGolden(t *testing.T) {
+	for kind, byLevel := range responses {
+		for level, text := range byLevel {
+			name := filepath.Join("testdata", "responses", string(kind)+"-"+string(level)+".golden")
+			if *update {
+				if err := os.WriteFile(name, []byte(text+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if text+"\n" != string(want) {
+				t.Errorf("%s/%s reply differs from %s:\ngot:\n%s\nwant:\n%s", kind, level, name, text, want)
+			}
+		}
+	}
+}
+
+var dose = regexp.MustCompile(`(?i)\b\d+(?:\.\d+)?\s*(?:mg|mcg|ml|milligrams?)\b`)
+
+// TestResponsesContent checks what every reply must and must not say
+// (DOMAIN.md §1–3).
+func TestResponsesContent(t *testing.T) {
+	kinds := []Kind{Overdose, Suicide, SelfHarm, Medical, Abuse}
+	for _, kind := range kinds {
+		for _, level := range []Level{Emergency, Urgent} {
+			text := Response(Risk{Kind: kind, Level: level})
+			name := string(kind) + "/" + string(level)
+			if text == "" {
+				t.Fatalf("%s: no reply", name)
+			}
+			if !strings.Contains(text, "911") {
+				t.Errorf("%s: no 911 for danger to life", name)
+			}
+			if !strings.Contains(text, "a person from our team") {
+				t.Errorf("%s: does not offer a person", name)
+			}
+			if dose.MatchString(text) {
+				t.Errorf("%s: contains an amount", name)
+			}
+			for _, never := range []string{"anonymous", "secret", "we will", "promise"} {
+				if strings.Contains(strings.ToLower(text), never) {
+					t.Errorf("%s: says %q", name, never)
+				}
+			}
+			if utf8.RuneCountInString(text) > 900 {
+				t.Errorf("%s: %d characters; crisis replies must be short", name, utf8.RuneCountInString(text))
+			}
+		}
+	}
+	for _, level := range []Level{Emergency, Urgent} {
+		if !strings.Contains(Response(Risk{Kind: Suicide, Level: level}), "988") {
+			t.Errorf("suicide/%s: no 988", level)
+		}
+	}
+	od := Response(Risk{Kind: Overdose, Level: Emergency})
+	for _, step := range []string{"Call 911", "naloxone", "breath", "side", "Stay with them"} {
+		if !strings.Contains(od, step) {
+			t.Errorf("overdose reply lacks the step %q", step)
+		}
+	}
+	if Response(Risk{Kind: Suicide}) != Response(Risk{Kind: Suicide, Level: Urgent}) {
+		t.Error("a risk without a level does not get the urgent reply")
+	}
+}
+
+type setLine struct {
+	Q       string   `json:"q"`
+	Context []string `json:"context"`
+	Risk    Kind     `json:"risk"`
+	Level   Level    `json:"level"`
+}
+
+func readSet(t *testing.T, name string) []setLine {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []setLine
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		var l setLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("%s:%d: %v", name, n, err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// TestSafetySet holds the screen to the repository's safety set: every
+// crisis caught, at most 2% of hard negatives flagged.
+func TestSafetySet(t *testing.T) {
+	var crisis, caught, neg, flagged int
+	for _, l := range readSet(t, "../../knowledge/eval/safety.jsonl") {
+		got := Screen(l.Q, l.Context)
+		if l.Risk == None {
+			neg++
+			if got.Crisis() {
+				flagged++
+				t.Logf("false alarm: %q -> %s %v", l.Q, got, got.Evidence)
+			}
+			continue
+		}
+		crisis++
+		if got.Crisis() {
+			caught++
+		} else {
+			t.Errorf("missed %s/%s: %q (context %q)", l.Risk, l.Level, l.Q, l.Context)
+		}
+	}
+	if crisis < 80 || neg < 80 {
+		t.Fatalf("the set has %d crisis messages and %d hard negatives, want at least 80 each", crisis, neg)
+	}
+	if rate := float64(flagged) / float64(neg); rate > 0.02 {
+		t.Errorf("%d of %d hard negatives flagged (%.1f%%), want at most 2%%", flagged, neg, 100*rate)
+	}
+	t.Logf("recall %d/%d, false alarms %d/%d", caught, crisis, flagged, neg)
+}
+
+func TestScreen(t *testing.T) {
+	tests := []struct {
+		msg     string
+		context []string
+		kind    Kind
+		level   Level
+	}{
+		{"my bf isnt breathing and his lips are blue", nil, Overdose, Emergency},
+		{"hes snoring really weird", []string{"my brother just shot up in the bathroom"}, Overdose, Emergency},
+		{"what do i do", []string{"she wont wake up after using"}, Overdose, Emergency},
+		{"i want to kill myself", nil, Suicide, Urgent},
+		{"i want to die tonight, i have the pills", nil, Suicide, Emergency},
+		{"i dont want to wake up tomorrow", nil, Suicide, Urgent},
+		{"i cut myself again", nil, SelfHarm, Urgent},
+		{"bad chest pain on day 2 of withdrawal", nil, Medical, Emergency},
+		{"my husband is hitting me right now", nil, Abuse, Emergency},
+		{"this withdrawal is killing me", nil, None, NoLevel},
+		{"what are the signs of an overdose", nil, None, NoLevel},
+		{"my dad died of an overdose years ago", nil, None, NoLevel},
+		{"im not suicidal, just tired", nil, None, NoLevel},
+		{"im dying to know if my insurance covers rehab", nil, None, NoLevel},
+		{"what do i do if someone isnt breathing", nil, None, NoLevel},
+		{"i used to cut myself in high school", nil, None, NoLevel},
+		{"my mom is going to kill me if she finds out", nil, None, NoLevel},
+	}
+	for _, tt := range tests {
+		got := Screen(tt.msg, tt.context)
+		if got.Kind != tt.kind || got.Level != tt.level {
+			t.Errorf("Screen(%q, %q) = %s %v, want %s/%s", tt.msg, tt.context, got, got.Evidence, tt.kind, tt.level)
+		}
+		if got.Crisis() && len(got.Evidence) == 0 {
+			t.Errorf("Screen(%q): crisis without evidence", tt.msg)
+		}
+	}
+}
+
+// TestScreenBadInput: whatever arrives, the screen answers and does not
+// panic; danger at the end of a long message is still seen.
+func TestScreenBadInput(t *testing.T) {
+	for _, msg := range []string{"", " ", "\x00\x01\x02", "\xff\xfe", "😭😭😭", strings.Repeat("a", 10000)} {
+		if got := Screen(msg, nil); got.Crisis() {
+			t.Errorf("Screen(%.20q) = %s, want none", msg, got)
+		}
+	}
+	long := strings.Repeat("i have a question about insurance. ", 200) + "also i want to kill myself"
+	if got := Screen(long, nil); got.Kind != Suicide {
+		t.Errorf("danger at the end of a %d-byte message: got %s", len(long), got)
+	}
+}
+
+func TestRiskLogValue(t *testing.T) {
+	r := Risk{Kind: Suicide, Level: Urgent, Evidence: []string{"wants to die: i want to die"}}
+	if got := r.LogValue().String(); got != "suicide/urgent" {
+		t.Errorf("LogValue = %q: evidence quotes the visitor and must stay out of logs", got)
+	}
+}
+
+func FuzzScreen(f *testing.F) {
+	for _, s := range []string{"i want to die", "hes not breathing", "what is narcan", "\xff", "im not suicidal. but.", "a. . .b"} {
+		f.Add(s, "my friend used")
+	}
+	f.Fuzz(func(t *testing.T, msg, ctx string) {
+		r := Screen(msg, []string{ctx})
+		if r.Crisis() != (r.Level != NoLevel) {
+			t.Fatalf("risk %s: crisis and level disagree", r)
+		}
+		if r.Crisis() && Response(r) == "" {
+			t.Fatalf("risk %s has no reply", r)
+		}
+	})
+}
+
+func BenchmarkScreen(b *testing.B) {
+	msgs := []string{
+		"how long does withdrawal last",
+		"my son has been using for a year and i found foil in his room, what do i do",
+		"i want to kill myself",
+		"hes not breathing",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Screen(msgs[i%len(msgs)], nil)
+	}
+}
