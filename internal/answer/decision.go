@@ -7,7 +7,11 @@
 // the caller keeps between messages.
 package answer
 
-import "helpline/internal/safety"
+import (
+	"slices"
+
+	"helpline/internal/safety"
+)
 
 // Kind is the kind of reply.
 type Kind string
@@ -67,14 +71,17 @@ type Context struct {
 	// safety screen reads a message in their light ("hes snoring weird"
 	// after "my brother just shot up").
 	Recent []string `json:"recent,omitempty"`
-	// Entries are the entries of the last answer, most relevant first;
-	// a follow-up question ("how long does it last?") is read in their
-	// light.
+	// Entries are the entries of the last two answers, latest first; a
+	// follow-up question ("how long does it last?", "which one is
+	// better?") is read in their light.
 	Entries []string `json:"entries,omitempty"`
 	// Misses counts the fallbacks in a row, so the service can offer a
 	// person when the bot keeps failing.
 	Misses int `json:"misses,omitempty"`
 }
+
+// contextTopics is how many answers back a follow-up may refer.
+const contextTopics = 2
 
 // Next returns the context after the visitor sent text and the engine
 // decided d.
@@ -85,8 +92,14 @@ func (c Context) Next(text string, d Decision) Context {
 	}
 	next := Context{Entries: c.Entries, Recent: recent}
 	switch d.Kind {
-	case KindAnswer:
-		next.Entries = d.Entries
+	case KindAnswer, KindClarify:
+		// After a choice the topic is the first choice's, whichever the
+		// visitor taps.
+		next.Entries = append([]string{d.Entries[0]}, c.Entries...)
+		next.Entries = slices.Compact(next.Entries)
+		if len(next.Entries) > contextTopics {
+			next.Entries = next.Entries[:contextTopics]
+		}
 	case KindFallback:
 		next.Misses = c.Misses + 1
 	}

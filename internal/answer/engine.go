@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -49,7 +51,7 @@ func DefaultThresholds() Thresholds {
 		ClarifyCoverage: 0.40,
 		ClarifyRatio:    0.85,
 		MaxChoices:      3,
-		ContextWeight:   0.5,
+		ContextWeight:   0.7,
 	}
 }
 
@@ -92,8 +94,7 @@ func NewTuned(base *kb.Base, facts kb.Facts, p search.Params, th Thresholds) *En
 	}
 	for _, en := range base.Entries {
 		e.answers[en.ID] = facts.Render(en.Answer)
-		topic := an.Terms(en.Title + " " + strings.Join(en.Keywords, " "))
-		e.topics[en.ID] = e.idx.ParseTerms(topic, 1)
+		e.topics[en.ID] = e.idx.ParseTerms(an.Terms(en.Title), 1)
 	}
 	for _, t := range []string{textEmpty, textFallback, textClarify, textHandoff} {
 		e.texts[t] = facts.Render(t)
@@ -145,32 +146,45 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 		}
 	}
 	if len(ctx.Entries) > 0 && q.Known <= 3 {
-		prev := ctx.Entries[0]
-		if topic, ok := e.topics[prev]; ok {
-			hits := e.idx.Search(q.Plus(topic, e.th.ContextWeight), e.th.MaxChoices+4)
-			aug := e.classify(e.followUp(hits, prev))
-			if preferContext(d, aug, hasAnaphora(norm)) {
-				d = aug
+		marked := followUpMarker(norm)
+		aug := q
+		for i, prev := range ctx.Entries {
+			if topic, ok := e.topics[prev]; ok && topic.Known > 0 {
+				// A topic weighs ContextWeight times the question itself,
+				// however many words its title has; the older topic counts
+				// half: "which one is better" after methadone, then
+				// suboxone, is about both.
+				w := e.th.ContextWeight * float32(max(q.Known, 1)) / float32(topic.Known) / float32(i+1)
+				aug = aug.Plus(topic, w)
 			}
+		}
+		hits := e.idx.Search(aug, e.th.MaxChoices+4)
+		if a := e.classify(e.followUp(hits, ctx.Entries, marked)); preferContext(d, a, marked) {
+			d = a
 		}
 	}
 	return d
 }
 
 // followUp reranks the hits for a follow-up question: it asks something
-// new about the same topic, so the entry just answered is less likely and
-// the entries it offered as related more likely.
-func (e *Engine) followUp(hits []search.Hit, prev string) []search.Hit {
-	related := map[string]bool{}
-	if en := e.base.Entry(prev); en != nil {
-		for _, r := range en.Related {
-			related[r] = true
+// new about the same topic, so the entries just answered are less likely
+// and the entries they offered as related more likely.
+func (e *Engine) followUp(hits []search.Hit, prev []string, marked bool) []search.Hit {
+	same, related := followUpSame, map[string]bool{}
+	if marked {
+		same = followUpSameMarked
+	}
+	for _, id := range prev {
+		if en := e.base.Entry(id); en != nil {
+			for _, r := range en.Related {
+				related[r] = true
+			}
 		}
 	}
 	for i := range hits {
 		switch {
-		case hits[i].ID == prev:
-			hits[i].Score *= followUpSame
+		case slices.Contains(prev, hits[i].ID):
+			hits[i].Score *= same
 		case related[hits[i].ID]:
 			hits[i].Score = min(1, hits[i].Score*followUpRelated)
 		}
@@ -179,11 +193,30 @@ func (e *Engine) followUp(hits []search.Hit, prev string) []search.Hit {
 	return hits
 }
 
-// How a follow-up reweighs the previous answer and its related entries.
+// How a follow-up reweighs the previous answers and their related entries.
 const (
-	followUpSame    = 0.8
-	followUpRelated = 1.15
+	followUpSame       = 0.8
+	followUpSameMarked = 0.6
+	followUpRelated    = 1.3
 )
+
+// preferContext decides between reading a question alone (bare) and in the
+// light of the previous answers (aug). A question that points back ("is it
+// safe?", "what about my son") or says nothing on its own ("and if i dont
+// have any") needs the context; one confidently answered alone does not.
+func preferContext(bare, aug Decision, marked bool) bool {
+	switch {
+	case aug.Kind == KindFallback:
+		return false
+	case bare.Kind == KindFallback:
+		return true
+	case marked:
+		// "and what is suboxone" is clear on its own; "what about my
+		// son" is not.
+		return bare.Kind != KindAnswer
+	}
+	return bare.Kind != KindAnswer && aug.Kind == KindAnswer
+}
 
 // better reports whether decision a is more useful to the visitor than b:
 // an answer beats a choice, which beats "I'm not sure"; then the higher
@@ -251,20 +284,6 @@ func splitSentences(text string) []string {
 	return out
 }
 
-// preferContext decides between reading a question alone (bare) and in the
-// light of the previous answer (aug). A question with a pronoun ("is it
-// safe?") needs the context; one that is confidently answered alone does
-// not.
-func preferContext(bare, aug Decision, anaphora bool) bool {
-	if aug.Kind == KindFallback {
-		return false
-	}
-	if anaphora {
-		return true
-	}
-	return bare.Kind != KindAnswer && aug.Kind == KindAnswer
-}
-
 // classify applies the thresholds to ranked hits.
 func (e *Engine) classify(hits []search.Hit) Decision {
 	if len(hits) == 0 {
@@ -316,6 +335,17 @@ func (e *Engine) Entry(id string) (Decision, bool) {
 	}
 	return Decision{Kind: KindAnswer, Text: e.answers[id], Entries: []string{id}, Score: 1, Options: e.options(en.Related)}, true
 }
+
+// followUpMarker reports whether a question points back at what was
+// said before: a pronoun, or an opening such as "what about" or "and".
+func followUpMarker(norm string) bool {
+	if hasAnaphora(norm) {
+		return true
+	}
+	return followUpOpening.MatchString(norm)
+}
+
+var followUpOpening = regexp.MustCompile(`^(?:what about|how about|and|also|but|then|so|ok and|what if|which one|after that)\b|\b(?:after that|instead|the other one|which one)\b`)
 
 var anaphoraWords = map[string]bool{
 	"it": true, "its": true, "that": true, "this": true, "they": true, "them": true, "those": true,

@@ -33,46 +33,49 @@ const (
 )
 
 var (
+	// Each refusal pattern has keys, substrings one of which it needs; they
+	// keep the patterns off the many messages that cannot match.
 	refusePatterns = []struct {
 		reason string
+		keys   []string
 		re     *regexp.Regexp
 	}{
 		// Doses.
-		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
-		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many) ` + units + `\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:what|whats|wat|which)(?: is| s)?(?: the| a| my| his| her)? (?:right |correct |safe |normal |starting |start |max |maximum |best |good |typical |usual |lethal |deadly |strongest |highest |lowest )?(?:dose|dosage|dosing|amount)\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b`)},
-		{RefuseDose, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
-		{RefuseDose, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,4} (?:is|are|would be|is it) (?:safe|too much|too many|enough|ok|okay|normal|alright|lethal|deadly|dangerous)\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:most|max|maximum)\b(?: \w+){0,3} (?:i|you|u|someone|a person|he|she) (?:can|could|should|may) (?:safely )?(?:take|use|do|have)\b`)},
-		{RefuseDose, regexp.MustCompile(`\b(?:up|raise|increase|lower|double|split|cut) (?:my|his|her|the) (?:dose|dosage)\b`)},
+		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
+		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many) ` + units + `\b`)},
+		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:what|whats|wat|which)(?: is| s)?(?: the| a| my| his| her)? (?:right |correct |safe |normal |starting |start |max |maximum |best |good |typical |usual |lethal |deadly |strongest |highest |lowest )?(?:dose|dosage|dosing|amount)\b`)},
+		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b`)},
+		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
+		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
+		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
+		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,4} (?:is|are|would be|is it) (?:safe|too much|too many|enough|ok|okay|normal|alright|lethal|deadly|dangerous)\b`)},
+		{RefuseDose, []string{"most", "max"}, regexp.MustCompile(`\b(?:most|max|maximum)\b(?: \w+){0,3} (?:i|you|u|someone|a person|he|she) (?:can|could|should|may) (?:safely )?(?:take|use|do|have)\b`)},
+		{RefuseDose, []string{"up ", "raise", "increase", "lower", "double", "split", "cut "}, regexp.MustCompile(`\b(?:up|raise|increase|lower|double|split|cut) (?:my|his|her|the) (?:dose|dosage)\b`)},
 
 		// Tapering on one's own.
-		{RefuseTaper, regexp.MustCompile(`\bhow (?:do|can|should|would|to|could|fast|quickly|slow|slowly|much)(?: (?:can|could|should|do|would))?(?: ` + subject + `)?(?: best| safely)? (?:taper|wean|step down|come down|cut down|cut back|drop|lower|reduce|decrease)\b`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|wean|weaning)(?: off)? (?:myself|me|him|her|them|at home|on my own|by myself|alone|without (?:a |my |his |her )?(?:doctor|dr|clinic|prescriber))\b`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:taper|tapering|weaning|wean|detox) (?:schedule|plan|chart|calendar|calculator|protocol)\b`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:cut|cutting|lower|lowering|reduce|reducing|drop|dropping)(?: down| back)? (?:my|his|her|the) (?:dose|dosage|` + drugs + `)\b(?:.*\b(?:how|fast|quick|myself|own|schedule|every|each|per)\b)`)},
-		{RefuseTaper, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + treatmentMeds + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
+		{RefuseTaper, []string{"taper", "wean", "step down", "come down", "cut down", "cut back", "cutting", "drop", "lower", "reduc", "decreas", "come off", "coming off", "get off", "getting off", "detox schedule", "detox plan"}, regexp.MustCompile(`\bhow (?:do|can|should|would|to|could|fast|quickly|slow|slowly|much)(?: (?:can|could|should|do|would))?(?: ` + subject + `)?(?: best| safely)? (?:taper|wean|step down|come down|cut down|cut back|drop|lower|reduce|decrease)\b`)},
+		{RefuseTaper, []string{"taper", "wean", "step down", "come down", "cut down", "cut back", "cutting", "drop", "lower", "reduc", "decreas", "come off", "coming off", "get off", "getting off", "detox schedule", "detox plan"}, regexp.MustCompile(`\b(?:taper|tapering|wean|weaning)(?: off)? (?:myself|me|him|her|them|at home|on my own|by myself|alone|without (?:a |my |his |her )?(?:doctor|dr|clinic|prescriber))\b`)},
+		{RefuseTaper, []string{"taper", "wean", "step down", "come down", "cut down", "cut back", "cutting", "drop", "lower", "reduc", "decreas", "come off", "coming off", "get off", "getting off", "detox schedule", "detox plan"}, regexp.MustCompile(`\b(?:taper|tapering|weaning|wean|detox) (?:schedule|plan|chart|calendar|calculator|protocol)\b`)},
+		{RefuseTaper, []string{"taper", "wean", "step down", "come down", "cut down", "cut back", "cutting", "drop", "lower", "reduc", "decreas", "come off", "coming off", "get off", "getting off", "detox schedule", "detox plan"}, regexp.MustCompile(`\b(?:cut|cutting|lower|lowering|reduce|reducing|drop|dropping)(?: down| back)? (?:my|his|her|the) (?:dose|dosage|` + drugs + `)\b(?:.*\b(?:how|fast|quick|myself|own|schedule|every|each|per)\b)`)},
+		{RefuseTaper, []string{"taper", "wean", "step down", "come down", "cut down", "cut back", "cutting", "drop", "lower", "reduc", "decreas", "come off", "coming off", "get off", "getting off", "detox schedule", "detox plan"}, regexp.MustCompile(`\b(?:come|coming|get|getting) off (?:of )?(?:` + treatmentMeds + `)\b.*\b(?:myself|on my own|by myself|at home|without (?:a |my )?(?:doctor|dr|clinic|prescriber))\b`)},
 
 		// Getting drugs or medication without a prescription. Each pattern
 		// needs the shape of a request ("where can i", "how do i"), so a
 		// visitor telling their story ("now im buying dope off the street")
 		// is answered, not refused.
-		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|purchase|order|score|cop|get|find|source|pick up)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
-		{RefuseSource, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|score|cop|purchase)(?: some| me some| a| more)? ` + sourceDrugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:who|anyone|anybody|someone|somebody) (?:sells?|selling|has|got|can sell)(?: some| me some| any)? ` + sourceDrugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)(?: some| a few| a couple| his| her| their)?(?: of)?(?: \w+)? (?:from|off|off of) (?:a |my |his |her |the |this )?(?:friend|buddy|homie|dealer|guy|girl|someone|somebody|neighbor|cousin|brother|sister|roommate|coworker|street|plug)\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)\b.*\b(?:extra|spare|leftover|left over|someone elses|somebody elses|(?:my |his |her )?(?:friends|buddys|moms|dads|sisters|brothers|grandmas|roommates|neighbors)) ` + sourceDrugs + `\b|\b(?:extra|spare|leftover|someone elses|(?:my )?(?:friends|buddys|moms|dads|roommates)) ` + sourceDrugs + `\b.*\b(?:buy|take|use|borrow|get|try)\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:where|how) (?:can|do|could|would|to|should|might)(?: ` + subject + `)? (?:get|find|pick up|grab)(?: some| me some| a| more| real)? ` + streetDrugs + `\b`)},
-		{RefuseSource, regexp.MustCompile(`\b(?:find|need|know|looking for)(?: a| me a| of a| for a)? (?:plug|dealer|connect)\b`)},
+		{RefuseSource, []string{"prescri", "perscri", "presci", "script", "rx", "doctor", "dr", "street", "online", "dark", "dealer"}, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|purchase|order|score|cop|get|find|source|pick up)\b.*\b(?:without (?:a |an )?(?:prescription|script|rx|doctor|dr|presciption|perscription)|no (?:prescription|script|rx|presciption|perscription)|off the street|on the street|from the street|online|dark ?web|from a dealer)\b`)},
+		{RefuseSource, []string{"buy", "score", "cop", "purchase"}, regexp.MustCompile(`\b` + request + `(?: \w+){0,4} (?:buy|score|cop|purchase)(?: some| me some| a| more)? ` + sourceDrugs + `\b`)},
+		{RefuseSource, []string{"sell", "has ", "got "}, regexp.MustCompile(`\b(?:who|anyone|anybody|someone|somebody) (?:sells?|selling|has|got|can sell)(?: some| me some| any)? ` + sourceDrugs + `\b`)},
+		{RefuseSource, []string{"from", "off"}, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)(?: some| a few| a couple| his| her| their)?(?: of)?(?: \w+)? (?:from|off|off of) (?:a |my |his |her |the |this )?(?:friend|buddy|homie|dealer|guy|girl|someone|somebody|neighbor|cousin|brother|sister|roommate|coworker|street|plug)\b`)},
+		{RefuseSource, []string{"extra", "spare", "leftover", "left over", "elses", "friends", "buddys", "moms", "dads", "sisters", "brothers", "grandmas", "roommates", "neighbors"}, regexp.MustCompile(`\b(?:buy|get|take|use|borrow|try)\b.*\b(?:extra|spare|leftover|left over|someone elses|somebody elses|(?:my |his |her )?(?:friends|buddys|moms|dads|sisters|brothers|grandmas|roommates|neighbors)) ` + sourceDrugs + `\b|\b(?:extra|spare|leftover|someone elses|(?:my )?(?:friends|buddys|moms|dads|roommates)) ` + sourceDrugs + `\b.*\b(?:buy|take|use|borrow|get|try)\b`)},
+		{RefuseSource, []string{"get", "find", "pick up", "grab"}, regexp.MustCompile(`\b(?:where|how) (?:can|do|could|would|to|should|might)(?: ` + subject + `)? (?:get|find|pick up|grab)(?: some| me some| a| more| real)? ` + streetDrugs + `\b`)},
+		{RefuseSource, []string{"plug", "dealer", "connect"}, regexp.MustCompile(`\b(?:find|need|know|looking for)(?: a| me a| of a| for a)? (?:plug|dealer|connect)\b`)},
 
 		// How to use drugs.
-		{RefuseUse, regexp.MustCompile(`\bhow (?:do|can|should|to|would)(?: ` + subject + `)? (?:inject|shoot|snort|smoke|cook|boof|plug|sniff|chase|iv|bang|freebase)\b`)},
-		{RefuseUse, regexp.MustCompile(`\b(?:best|safest|easiest) way to (?:use|inject|shoot|snort|smoke|get high|do)\b`)},
-		{RefuseUse, regexp.MustCompile(`\bhow (?:to|do i|can i) (?:get|stay) (?:high|higher|more high|a better high)\b`)},
-		{RefuseUse, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
+		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:do|can|should|to|would)(?: ` + subject + `)? (?:inject|shoot|snort|smoke|cook|boof|plug|sniff|chase|iv|bang|freebase)\b`)},
+		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\b(?:best|safest|easiest) way to (?:use|inject|shoot|snort|smoke|get high|do)\b`)},
+		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do i|can i) (?:get|stay) (?:high|higher|more high|a better high)\b`)},
+		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
 	}
 
 	// Questions about naloxone and other harm-reduction supplies are never
@@ -107,7 +110,7 @@ func refusal(norm string) (string, bool) {
 		return "", false
 	}
 	for _, p := range refusePatterns {
-		if p.re.MatchString(norm) {
+		if containsAny(norm, p.keys) && p.re.MatchString(norm) {
 			return p.reason, true
 		}
 	}
@@ -152,4 +155,13 @@ func normalizeForIntent(text string) string {
 		space = false
 	}
 	return strings.TrimSpace(b.String())
+}
+
+func containsAny(s string, keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
 }

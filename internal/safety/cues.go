@@ -198,14 +198,14 @@ var cues = []cue{
 	},
 	{
 		name: "plans to take everything", kind: Suicide, level: Emergency,
-		keys:   []string{"take", "swallow", "down", "use", "shoot", "do ", "doing", "taking", "shooting"},
+		keys:   []string{"everything", "every pill", "every one", "every last", "all of", "all my", "all the", "all these", "all those", "all them", "all his", "all her", "whole", "the rest", "handful", "bunch", "enough to", "entire"},
 		unless: regexp.MustCompile(`^(?:one|a) day at a time|^(?:slow|in stride|seriously|personally|step by step|as it comes|easy|to heart|with a grain)|^(?:(?:i ?ve|i have|i) got )?(?:in me )?to (?:stay|get|be|keep|remain) (?:clean|sober|better|well|off)|^(?:(?:i ?ve|i have|i) got )?(?:to|into) (?:recovery|treatment|rehab|my recovery)`),
 		re:     regexp.MustCompile(`\b(?:(?:gonna|going to|about to|want to|wanna|will|ill|i ll|planning to|plan to|thinking about|thinking of|ready to|might|could just|should just|tempted to)(?: just)? (?:take|swallow|down|use|shoot|do|eat|inject)|(?:taking|shooting|swallowing|using|doing|downing)(?: up)?)(?: up)? (?:everything|every (?:pill|one|last \w+)|all (?:of )?(?:my|the|his|her|these|those|them|it)(?: \w+)? ?` + pills + `?|the (?:whole|entire|rest of the) (?:bottle|bag|supply|pack|script|prescription|stash|bundle)|a (?:whole|full) (?:bottle|bag|bundle)|the rest of (?:my|the|it|them)|a handful|a bunch of (?:pills|them|it)|enough to ` + killers + `)`),
 		past:   true,
 	},
 	{
 		name: "took everything", kind: Overdose, level: Emergency,
-		keys: []string{"took", "swallow", "taken", "downed", "did", "used", "shot"},
+		keys: []string{"everything", "all of", "all my", "all the", "all his", "all her", "all their", "all these", "all those", "whole", "entire", "handful", "bunch", "too many", "lot of pills", "took them", "them all", " of my", " of his", " of her", " of the", " of those", " of these"},
 		re:   regexp.MustCompile(`\b(?:took|swallowed|taken|downed|did|used|shot|ate)\b(?: \w+){0,2} (?:everything|all (?:of )?(?:my|her|his|their|the|them|it|these|those)(?: \w+)? ` + pills + `?|the (?:whole|entire) (?:bottle|bag|supply|pack|script|stash)|a (?:whole|full) (?:bottle|bag)|a handful of|a bunch of (?:\w+ ){0,2}(?:pills|them|meds|tabs)|too many pills|a lot of pills|all (?:his|her|my) pills)\b|\b(?:already|just) (?:took|swallowed|taken|downed|did) (?:them all|all of them|them|all of it|the pills|the bottle)\b|\btook \d+ of (?:my|his|her|the|those|these)\b`),
 		past: true, generic: true,
 		unless: regexp.MustCompile(`^(?:steps|advice|the (?:classes|groups|steps|advice)|of the (?:steps|classes|groups))`),
@@ -258,7 +258,7 @@ var cues = []cue{
 	},
 	{
 		name: "self-harm", kind: SelfHarm, level: Urgent,
-		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "till", "until", "til ", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with"},
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i"},
 		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again)\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
@@ -340,7 +340,7 @@ var cues = []cue{
 	},
 	{
 		name: "very high fever or confusion", kind: Medical, level: Emergency,
-		keys: []string{"fever", "10"},
+		keys: []string{"fever"},
 		re:   regexp.MustCompile(`\b(?:fever (?:of |is |at )?(?:10[3-9]|11\d)|(?:10[3-9]|11\d) (?:degree |degrees )?fever|(?:very|really|super|crazy) high fever)\b`),
 		past: true, generic: true,
 	},
@@ -352,14 +352,14 @@ var cues = []cue{
 	},
 	{
 		name: "cannot keep fluids down", kind: Medical, level: Urgent,
-		keys:    []string{"keep", "hold", "down"},
+		keys:    []string{"keep anything", "keep any", "keep water", "keep fluids", "keep food", "keep liquids", "keep it", "keep nothing", "keep down", "hold down", "hold anything", "hold water", "hold it", "keep even", "hold even"},
 		re:      regexp.MustCompile(`\b(?:cant|can not|cannot|unable to|not able to|havent been able to|couldnt|can barely|cant even) (?:keep|hold) (?:(?:anything|any thing|water|fluids|food|liquids|it|even water|anything at all|nothing) (?:down|in)|down (?:anything|any|water|fluids|food|liquids|a sip|a drop|even water|nothing))\b`),
 		past:    true,
 		generic: true,
 	},
 	{
 		name: "vomiting or diarrhea for days", kind: Medical, level: Urgent,
-		keys:  []string{"day", "nonstop", "non stop", "wont stop", "constantly", "all night"},
+		keys:  []string{"vomit", "puk", "throwing up", "diarrh", "the runs", "shitting"},
 		re:    regexp.MustCompile(`\b(?:throwing up|vomiting|puking|diarrhea|diarrhoea|the runs|shitting)\b(?: \w+){0,6} (?:for |in |over )?(?:\d+|two|three|four|five|six|several|a couple|couple|a few|few) (?:straight )?days|\b(?:\d+|two|three|four|five|several|couple|few) days(?: \w+){0,3} (?:of )?(?:throwing up|vomiting|puking|diarrhea|diarrhoea)\b|\b(?:throwing up|vomiting|puking|diarrhea)\b(?: \w+){0,3} (?:nonstop|non stop|wont stop|constantly|every (?:hour|few minutes))`),
 		whole: true, past: true, generic: true,
 	},
@@ -372,7 +372,7 @@ var cues = []cue{
 	},
 	{
 		name: "spreading infection", kind: Medical, level: Urgent,
-		keys:  []string{"infect", "abscess", "streak", "pus", "swollen", "wound", "swelling", "red line", "hot and red", "red and hot"},
+		keys:  []string{"infect", "abscess", "streak", "pus", "swollen", "swelling", "red line", "hot and red", "red and hot", "turning black", "gone black", "smells", "hot to the touch"},
 		re:    regexp.MustCompile(`\b(?:abscess\w*|infection|infected|wound|wounds|injection site|site|arm|leg|hand|where i (?:shot|inject\w*|hit|shoot))\b.*\b(?:fever|red (?:streaks?|lines?)|streak\w*|spreading|pus|hot to the touch|(?:swollen|swelling)(?: up)? (?:and )?(?:hot|red)|(?:hot|red) and (?:swollen|red|hot)|swelling up hot|smells|turning black|gone black)\b`),
 		whole: true, past: true, generic: true,
 	},
@@ -443,7 +443,7 @@ var cues = []cue{
 	},
 	{
 		name: "unsafe at home", kind: Abuse, level: Urgent,
-		keys: []string{"safe", "afraid", "scared", "danger"},
+		keys: []string{"not safe", "feel safe", "dont safe", "afraid", "scared", "terrified", "in danger", "unsafe"},
 		re:   regexp.MustCompile(`\b(?:(?:not|dont feel|never feel|dont) safe (?:at home|here|in my (?:own )?(?:house|home)|with (?:him|her|them|my \w+))|(?:afraid|scared|terrified) (?:to go home|of (?:him|her|my (?:husband|wife|boyfriend|girlfriend|partner|dad|father|mom|mother|son|brother)))|(?:in danger) (?:at home|here|from)|unsafe (?:at home|here))\b`),
 		past: true, negatable: true,
 	},

@@ -30,10 +30,11 @@ type example struct {
 	class   int
 }
 
-// features returns the model's view of a message: its words, its word
-// pairs, and the words of the message before it, marked as context.
-func features(text string, context []string) []string {
-	words := strings.Fields(strings.ReplaceAll(normalize(text), ".", " . "))
+// features returns the model's view of a normalized message: its words,
+// its word pairs, and the words of the normalized message before it,
+// marked as context.
+func features(text, before string) []string {
+	words := strings.Fields(strings.ReplaceAll(text, ".", " . "))
 	out := make([]string, 0, 2*len(words)+8)
 	prev := "<s>"
 	for _, w := range words {
@@ -47,12 +48,20 @@ func features(text string, context []string) []string {
 	if prev != "<s>" {
 		out = append(out, prev+" </s>")
 	}
-	if len(context) > 0 {
-		for _, w := range strings.Fields(strings.ReplaceAll(normalize(context[len(context)-1]), ".", " ")) {
-			out = append(out, "ctx:"+w)
-		}
+	for _, w := range strings.Fields(strings.ReplaceAll(before, ".", " ")) {
+		out = append(out, "ctx:"+w)
 	}
 	return out
+}
+
+// exampleFeatures is features for a training example, which is not yet
+// normalized.
+func exampleFeatures(ex example) []string {
+	prev := ""
+	if len(ex.context) > 0 {
+		prev = normalize(ex.context[len(ex.context)-1])
+	}
+	return features(normalize(ex.text), prev)
 }
 
 // probs returns the probability of each class for the features.
@@ -127,7 +136,7 @@ func train(classes []string, examples []example) *model {
 	counts := map[string]int{}
 	feats := make([][]string, len(examples))
 	for i, ex := range examples {
-		feats[i] = features(ex.text, ex.context)
+		feats[i] = exampleFeatures(ex)
 		seen := map[string]bool{}
 		for _, f := range feats[i] {
 			if !seen[f] {

@@ -128,7 +128,7 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feats := features("i want to die", nil)
+	feats := features(normalize("i want to die"), "")
 	got, want := back.probs(feats), m.probs(feats)
 	for c := range want {
 		if d := got[c] - want[c]; d > 1e-3 || d < -1e-3 {

@@ -47,13 +47,14 @@ var (
 	levelClasses = []string{string(Urgent), string(Emergency)}
 )
 
-// screen asks the models about a message the cues found nothing in.
-func (cl classifiers) screen(msg string, context []string) Risk {
-	return cl.screenAt(msg, context, ModelThreshold)
+// screen asks the models about a message the cues found nothing in; text
+// and prev are the normalized message and the message before it.
+func (cl classifiers) screen(text, prev string) Risk {
+	return cl.screenAt(text, prev, ModelThreshold)
 }
 
-func (cl classifiers) screenAt(msg string, context []string, threshold float64) Risk {
-	feats := features(msg, context)
+func (cl classifiers) screenAt(text, prev string, threshold float64) Risk {
+	feats := features(text, prev)
 	p := cl.kind.probs(feats)
 	if 1-p[0] < threshold {
 		return Risk{Kind: None}

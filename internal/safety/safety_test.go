@@ -210,15 +210,47 @@ func FuzzScreen(f *testing.F) {
 	})
 }
 
+// BenchmarkScreen measures the screen on ordinary questions, what it sees
+// most, and on crisis messages, where every cue's suppressors run.
 func BenchmarkScreen(b *testing.B) {
-	msgs := []string{
-		"how long does withdrawal last",
-		"my son has been using for a year and i found foil in his room, what do i do",
-		"i want to kill myself",
-		"hes not breathing",
+	for _, bm := range []struct {
+		name string
+		msgs []string
+	}{
+		{"ordinary", []string{
+			"how long does withdrawal last",
+			"my son has been using for a year and i found foil in his room, what do i do",
+			"does insurance cover suboxone",
+			"whats the difference between iop and php",
+		}},
+		{"crisis", []string{
+			"i want to kill myself",
+			"hes not breathing and his lips are blue",
+			"i took all my pills",
+			"my husband is hitting me right now",
+		}},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				Screen(bm.msgs[i%len(bm.msgs)], nil)
+			}
+		})
 	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		Screen(msgs[i%len(msgs)], nil)
+}
+
+// TestKeyIndex checks the one-pass key search against the plain one.
+func TestKeyIndex(t *testing.T) {
+	if len(cues) > 64 {
+		t.Fatalf("%d cues; screenText keeps their flags in a [64]bool", len(cues))
+	}
+	for _, text := range []string{"i want to die tonight", "hes not breathing. lips blue", "how much does rehab cost", "", "a"} {
+		on := make([]bool, len(cues))
+		cueKeys.active(text, on)
+		for i, c := range cues {
+			if want := containsAny(text, c.keys); on[i] != want {
+				t.Errorf("%q: cue %q active %v, want %v", text, c.name, on[i], want)
+			}
+		}
 	}
 }

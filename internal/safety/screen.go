@@ -27,16 +27,20 @@ func Screen(msg string, context []string) Risk {
 	for _, c := range context {
 		ctxText = append(ctxText, normalize(c))
 	}
-	used := recentUse.MatchString(text)
+	used := usedRecently(text)
 	for _, c := range ctxText {
-		if recentUse.MatchString(c) {
+		if usedRecently(c) {
 			used = true
 		}
 	}
 
 	risk := screenText(text, used)
 	if !risk.Crisis() {
-		risk = models.screen(msg, context)
+		prev := ""
+		if len(ctxText) > 0 {
+			prev = ctxText[len(ctxText)-1]
+		}
+		risk = models.screen(text, prev)
 	}
 	if risk.Crisis() {
 		// Taking everything, right after talk of suicide, is an attempt.
@@ -48,6 +52,9 @@ func Screen(msg string, context []string) Risk {
 			}
 		}
 		return risk
+	}
+	if len(ctxText) == 0 {
+		return Risk{Kind: None}
 	}
 	// After talk of suicide or self-harm, even past talk ("i used to cut"),
 	// an act or the means ("did it again", "i have my meds counted out",
@@ -92,15 +99,17 @@ func screenText(text string, used bool) Risk {
 		return best
 	}
 	suicidal := false
-	urgentNow := urgency.MatchString(text)
+	urgentNow := containsAny(text, urgencyKeys) && urgency.MatchString(text)
 	// "what do i do if i ever find my son not breathing? i want a plan
 	// just in case": one sentence can make the whole message a plan.
-	wholeHypothetical := planning.MatchString(text)
+	wholeHypothetical := containsAny(text, planningKeys) && planning.MatchString(text)
 	clauses := splitClauses(text)
 	whole := []string{strings.ReplaceAll(text, ".", " ")}
+	var on [64]bool
+	cueKeys.active(text, on[:len(cues)])
 	for i := range cues {
 		c := &cues[i]
-		if !containsAny(text, c.keys) {
+		if !on[i] {
 			continue
 		}
 		if c.needsUse && !used {
@@ -147,6 +156,14 @@ func screenText(text string, used bool) Risk {
 	}
 	return best
 }
+
+// usedRecently reports whether a message says drugs were just taken. The
+// substring check first keeps the large pattern off most messages.
+func usedRecently(text string) bool {
+	return containsAny(text, useKeys) && recentUse.MatchString(text)
+}
+
+var useKeys = []string{"just", "used", "shot", "did", "took", "snorted", "smoked", "popped", "injected", "after", "high", "using", "nodd", "needle", "overdos", "oding", "od", "pupils", "pinned", "pinpoint", "doing"}
 
 // overdoseLike names the medical cues that, seen in someone else right
 // after drug use, are an overdose.
@@ -242,6 +259,7 @@ var (
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
 	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
+	planningKeys  = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
 	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for a (?:research )?(?:paper|class|project|essay|report)|research paper|doing research)\b`)
 
 	// hypothetical frames ask how to recognize or prepare for danger,
@@ -279,8 +297,9 @@ var (
 	thirdPerson     = regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|him|her|them|his|someone|somebody|` + people + `s?)\b`)
 	// recentUse: drugs taken just now, not a mention of a medicine someone
 	// is on ("since he started methadone").
-	recentUse = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
-	urgency   = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
+	recentUse   = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
+	urgencyKeys = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
+	urgency     = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
 	act           = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)

@@ -1,13 +1,11 @@
 package search
 
 import (
-	"fmt"
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"helpline/internal/analysis"
 	"helpline/internal/kb"
+	"helpline/internal/kb/kbtest"
 	"helpline/knowledge"
 )
 
@@ -109,43 +107,6 @@ func ids(hits []Hit) []string {
 	return out
 }
 
-// generated builds a knowledge base of n entries from the shipped base's
-// vocabulary, for benchmarks at a size no curator will reach soon.
-func generated(t testing.TB, n int) (*Index, []string) {
-	t.Helper()
-	b, err := kb.Load(knowledge.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vocab []string
-	for _, e := range b.Entries {
-		for _, q := range e.Questions {
-			vocab = append(vocab, strings.Fields(q)...)
-		}
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	phrase := func(words int) string {
-		parts := make([]string, words)
-		for i := range parts {
-			parts[i] = vocab[rng.IntN(len(vocab))]
-		}
-		return strings.Join(parts, " ")
-	}
-	docs := make([]Doc, n)
-	var queries []string
-	for i := range docs {
-		d := Doc{ID: fmt.Sprintf("entry-%d", i), Title: phrase(5), Body: phrase(60)}
-		for range 12 {
-			d.Questions = append(d.Questions, phrase(7))
-		}
-		docs[i] = d
-		if i%100 == 0 {
-			queries = append(queries, phrase(6))
-		}
-	}
-	return New(analysis.New(b.Lexicon), docs, DefaultParams()), queries
-}
-
 func BenchmarkSearchShipped(b *testing.B) {
 	ix := builtIn(b)
 	queries := []string{"wen do withdrawls start", "subs vs methadone", "insurance??", "my son is using heroin what do i do", "how long is inpatient rehab"}
@@ -156,7 +117,11 @@ func BenchmarkSearchShipped(b *testing.B) {
 }
 
 func BenchmarkSearch10k(b *testing.B) {
-	ix, queries := generated(b, 10000)
+	base, queries, err := kbtest.Generated(10000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := New(analysis.New(base.Lexicon), docsOf(base.Entries), DefaultParams())
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		ix.Search(ix.Parse(queries[i%len(queries)]), 5)

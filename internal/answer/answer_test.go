@@ -1,0 +1,240 @@
+package answer
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"helpline/internal/kb"
+	"helpline/internal/kb/kbtest"
+	"helpline/internal/safety"
+	"helpline/knowledge"
+)
+
+func engine(t testing.TB) *Engine {
+	t.Helper()
+	b, err := kb.Load(knowledge.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(b, kb.DefaultFacts())
+}
+
+func TestDecide(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		q      string
+		kind   Kind
+		entry  string
+		reason string
+	}{
+		{"wen do withdrawls start", KindAnswer, "withdrawal-timeline", ""},
+		{"subs vs methadone", KindAnswer, "methadone-vs-buprenorphine", ""},
+		{"insurance??", "", "insurance", ""},
+		{"hi", KindAnswer, "greeting", ""},
+		{"whats the weather tomorrow", KindFallback, "", ""},
+		{"what is the capital of france", KindFallback, "", ""},
+		{"how many mg of suboxone should i take", KindRefusal, "", RefuseDose},
+		{"how do i taper off methadone myself", KindRefusal, "", RefuseTaper},
+		{"where can i buy subs without a script", KindRefusal, "", RefuseSource},
+		{"can i talk to a real person", KindHandoff, "", ""},
+		{"human pls", KindHandoff, "", ""},
+		{"my bf isnt breathing after using", KindCrisis, "", "overdose"},
+	}
+	for _, tt := range tests {
+		d := e.Decide(tt.q, Context{})
+		if tt.kind == "" && (d.Kind == KindAnswer || d.Kind == KindClarify) {
+			tt.kind = d.Kind // a fragment may fairly get a choice led by the right entry
+		}
+		if d.Kind != tt.kind {
+			t.Errorf("Decide(%q) kind %s %v, want %s", tt.q, d.Kind, d.Entries, tt.kind)
+			continue
+		}
+		if tt.entry != "" && (len(d.Entries) == 0 || d.Entries[0] != tt.entry) {
+			t.Errorf("Decide(%q) entries %v, want %s first", tt.q, d.Entries, tt.entry)
+		}
+		if tt.reason != "" && d.Reason != tt.reason {
+			t.Errorf("Decide(%q) reason %q, want %q", tt.q, d.Reason, tt.reason)
+		}
+		if d.Text == "" || strings.Contains(d.Text, "{{") {
+			t.Errorf("Decide(%q) text %q", tt.q, d.Text)
+		}
+		if d.Kind == KindCrisis != d.Risk.Crisis() || (d.Kind == KindCrisis && !d.Escalate) {
+			t.Errorf("Decide(%q): kind %s with risk %s, escalate %v", tt.q, d.Kind, d.Risk, d.Escalate)
+		}
+	}
+}
+
+func TestIntents(t *testing.T) {
+	refuse := map[string]string{
+		"how much dope should i do to not get sick":      RefuseDose,
+		"what is a safe dose of methadone":               RefuseDose,
+		"is 16mg of subs too much":                       RefuseDose,
+		"whats the most kratom i can take":               RefuseDose,
+		"how fast can i drop my methadone on my own":     RefuseTaper,
+		"taper schedule for suboxone":                    RefuseTaper,
+		"where to cop dope":                              RefuseSource,
+		"my buddy has extra subs can i buy some off him": RefuseSource,
+		"how do i shoot up":                              RefuseUse,
+	}
+	for q, want := range refuse {
+		if got, ok := refusal(normalizeForIntent(q)); !ok || got != want {
+			t.Errorf("refusal(%q) = %q, %v; want %q", q, got, ok, want)
+		}
+	}
+	for _, q := range []string{
+		"where can i get narcan", "how much narcan do i give", "where can i get fentanyl test strips",
+		"who can prescribe suboxone", "what is tapering", "how long does withdrawal last",
+		"how fast do you get hooked on heroin", "now im buying dope off the street and i hate it",
+		"my husband wants to taper off his methadone is that a good idea", "can i get off fent by myself",
+		"how much does rehab cost",
+	} {
+		if reason, ok := refusal(normalizeForIntent(q)); ok {
+			t.Errorf("refusal(%q) = %q; it is a fair question", q, reason)
+		}
+	}
+	for _, q := range []string{"i want to talk to someone", "get me an agent", "is there a counselor i can talk to", "transfer me", "hablar con una persona"} {
+		if !wantsPerson(normalizeForIntent(q)) {
+			t.Errorf("wantsPerson(%q) = false", q)
+		}
+	}
+	for _, q := range []string{"how do i talk to my son about his drug use", "am i talking to a real person", "will the naloxone in suboxone put me in withdrawal", "hablar con mi hijo"} {
+		if wantsPerson(normalizeForIntent(q)) {
+			t.Errorf("wantsPerson(%q) = true", q)
+		}
+	}
+}
+
+// TestBadInput: no input makes the engine panic or say nothing.
+func TestBadInput(t *testing.T) {
+	e := engine(t)
+	for _, q := range []string{"", "   ", "\x00\x07\x1b[31m", "\xff\xfe\xfd", "😭🙏💔", strings.Repeat("x", 10*1024), strings.Repeat("help ", 2048)} {
+		d := e.Decide(q, Context{})
+		if d.Text == "" {
+			t.Errorf("Decide(%.20q): empty reply", q)
+		}
+		if d.Kind == KindAnswer || d.Kind == KindCrisis {
+			t.Errorf("Decide(%.20q) = %s %v, want a fallback or hand-off", q, d.Kind, d.Entries)
+		}
+	}
+}
+
+func TestFollowUp(t *testing.T) {
+	e := engine(t)
+	tests := []struct{ first, then, want string }{
+		{"what does dope sickness feel like", "how long does it last", "withdrawal-timeline"},
+		{"what is methadone", "does insurance cover it", "insurance"},
+	}
+	for _, tt := range tests {
+		ctx := Context{}
+		ctx = ctx.Next(tt.first, e.Decide(tt.first, ctx))
+		d := e.Decide(tt.then, ctx)
+		if len(d.Entries) == 0 || d.Entries[0] != tt.want {
+			t.Errorf("%q after %q: %s %v, want %s", tt.then, tt.first, d.Kind, d.Entries, tt.want)
+		}
+	}
+	ctx := Context{}
+	for _, q := range []string{"a", "b", "c", "my brother just shot up"} {
+		ctx = ctx.Next(q, Decision{Kind: KindFallback})
+	}
+	if len(ctx.Recent) != safety.ContextMessages || ctx.Misses != 4 {
+		t.Errorf("context after four fallbacks: %+v", ctx)
+	}
+	if d := e.Decide("hes snoring weird now", ctx); d.Kind != KindCrisis {
+		t.Errorf("snoring after shooting up: %s, want crisis", d.Kind)
+	}
+}
+
+var dose = regexp.MustCompile(`(?i)\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|ml|milligrams?)\b`)
+
+// TestNoReplyGivesADose scans every text the bot can send.
+func TestNoReplyGivesADose(t *testing.T) {
+	e := engine(t)
+	for id, text := range e.answers {
+		if m := dose.FindString(text); m != "" {
+			t.Errorf("entry %s gives an amount: %q", id, m)
+		}
+	}
+	for name, text := range e.texts {
+		if m := dose.FindString(text); m != "" {
+			t.Errorf("engine text %.30q gives an amount: %q", name, m)
+		}
+	}
+}
+
+// TestEvaluationSet holds the engine to the repository's evaluation set.
+// The floor rises as the knowledge base improves; never lower it to pass.
+func TestEvaluationSet(t *testing.T) {
+	const floor = 0.86
+	e := engine(t)
+	data, err := os.ReadFile("../../knowledge/eval/questions.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var correct, inScope, oosAnswered int
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		c := parseCase(t, i+1, line)
+		ctx := Context{}
+		for _, prev := range c.After {
+			ctx = ctx.Next(prev, e.Decide(prev, ctx))
+		}
+		d := e.Decide(c.Q, ctx)
+		switch {
+		case len(c.Expect) > 0:
+			inScope++
+			if (d.Kind == KindAnswer || d.Kind == KindClarify) && len(d.Entries) > 0 && contains(c.Expect, d.Entries[0]) {
+				correct++
+			}
+		case c.Kind == KindFallback && d.Kind == KindAnswer:
+			oosAnswered++
+			t.Errorf("line %d: out-of-scope %q answered with %v", i+1, c.Q, d.Entries)
+		case c.Kind != KindFallback && d.Kind != c.Kind:
+			t.Errorf("line %d: %q got %s, want %s", i+1, c.Q, d.Kind, c.Kind)
+		}
+	}
+	if acc := float64(correct) / float64(inScope); acc < floor {
+		t.Errorf("top-1 accuracy %.1f%% (%d/%d), below the floor %.0f%%", 100*acc, correct, inScope, 100*floor)
+	}
+}
+
+func FuzzDecide(f *testing.F) {
+	e := engine(f)
+	for _, s := range []string{"wen do withdrawls start", "", "\xff", "how much subs should i take", "human", "i want to die"} {
+		f.Add(s, "what is methadone")
+	}
+	f.Fuzz(func(t *testing.T, q, prev string) {
+		ctx := Context{}.Next(prev, e.Decide(prev, Context{}))
+		d := e.Decide(q, ctx)
+		if d.Text == "" {
+			t.Fatalf("Decide(%q): empty reply", q)
+		}
+		if d.Score < 0 || d.Score > 1 {
+			t.Fatalf("Decide(%q): score %v", q, d.Score)
+		}
+		if d.Kind == KindAnswer && len(d.Entries) != 1 {
+			t.Fatalf("Decide(%q): answer with entries %v", q, d.Entries)
+		}
+	})
+}
+
+func BenchmarkDecide(b *testing.B) {
+	e := engine(b)
+	qs := []string{"wen do withdrawls start", "subs vs methadone", "insurance??", "my son is using heroin what do i do", "how long is inpatient rehab"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		e.Decide(qs[i%len(qs)], Context{})
+	}
+}
+
+func BenchmarkDecide10k(b *testing.B) {
+	base, queries, err := kbtest.Generated(10000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := New(base, kb.DefaultFacts())
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		e.Decide(queries[i%len(queries)], Context{})
+	}
+}
