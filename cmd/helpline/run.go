@@ -8,14 +8,16 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"helpline/internal/kb"
 	"helpline/knowledge"
 )
 
-const usage = `usage: helpline <command> [flags] [arguments]
+const usage = `usage: helpline [command] [flags] [arguments]
 
 commands:
+  serve [flags]                            run the chat service (the default; -h lists its settings)
   ask [--json] [--session] ["question"]   answer one question, or one per line from standard input
   kb check                                 validate the knowledge base
   kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
@@ -31,11 +33,13 @@ var errUsage = errors.New("invalid usage")
 // run is the whole program behind main, with its environment passed in so
 // tests can drive it exactly as a user would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errUsage
+	// No command, or only flags, runs the service: `go run ./cmd/helpline`.
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		return runServe(ctx, args, getenv, stdout, stderr)
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "ask":
 		return runAsk(ctx, rest, getenv, stdin, stdout, stderr)
 	case "kb":

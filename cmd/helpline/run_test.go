@@ -158,7 +158,7 @@ func TestKBEval(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{nil, {"nope"}, {"kb"}, {"kb", "eval"}, {"ask", "--bogus"}} {
+	for _, args := range [][]string{{"nope"}, {"kb"}, {"kb", "eval"}, {"ask", "--bogus"}, {"serve", "--bogus"}} {
 		if _, _, err := runCLI(t, "", args...); !errors.Is(err, errUsage) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}

@@ -139,22 +139,41 @@ func (a *Analyzer) word(raw string) Word {
 // words mean something else together ("good evening" is a greeting, not an
 // evening program).
 func (a *Analyzer) Expand(words []Word) []string {
+	terms, _ := a.ExpandWeighted(words)
+	return terms
+}
+
+// VariantWeight is the weight, in a query, of a lexicon word beside the
+// canonical term it brings: "suboxone" is mostly buprenorphine, a little
+// itself, and a misspelling like "withdrawls" must not count its concept
+// twice.
+const VariantWeight = 0.5
+
+// ExpandWeighted is Expand with a weight for each term, for queries.
+func (a *Analyzer) ExpandWeighted(words []Word) ([]string, []float32) {
 	terms := make([]string, 0, len(words)+4)
+	weights := make([]float32, 0, len(words)+4)
+	add := func(t string, w float32) {
+		terms = append(terms, t)
+		weights = append(weights, w)
+	}
 	for i := 0; i < len(words); {
 		if p, ok := a.match(words, i); ok {
-			terms = append(terms, p.terms...)
+			for _, t := range p.terms {
+				add(t, 1)
+			}
 			if len(p.stems) == 1 && !words[i].Stop {
-				terms = append(terms, words[i].Stem)
+				add(words[i].Stem, VariantWeight)
 			}
 			i += len(p.stems)
 			continue
 		}
 		if !words[i].Stop {
-			terms = append(terms, words[i].Stem)
+			add(words[i].Stem, 1)
 		}
 		i++
 	}
-	return terms
+	return terms, weights
 }
 
 func (a *Analyzer) match(words []Word, i int) (phrase, bool) {

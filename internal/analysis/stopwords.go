@@ -17,7 +17,7 @@ each either else even ever every
 few for from further
 get gets getting go goes going got gonna gotta
 guess
-had hadnt has hasnt have havent having he hed hes her here hers herself him himself his honestly how
+had hadnt has hasnt have havent having he hed hes her here hers herself him himself his honestly how hw hwo
 i id if ill im in into is isnt it its itself ive
 just
 kind kinda know
@@ -33,7 +33,7 @@ said say says seriously she shed shes should shouldnt so some someone something 
 tbh tell than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think this those though through tips to too
 u um uh under until up ur us
 very
-wanna want wants was wasnt way we wed well were werent weve what whats when where which while who whom whose why will with wo wondering wont would wouldnt
+wanna want wants was wasnt wat waht way we wed well were werent weve what whats whta where which while who whom whose why will with wo wondering wont would wouldnt wut wht
 ya yeah yes yet you youd youll your youre yours yourself yourselves youve
 `)
 

@@ -45,11 +45,11 @@ type Thresholds struct {
 // DefaultThresholds returns the calibrated thresholds.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		MinScore:        0.30,
+		MinScore:        0.35,
 		AnswerScore:     0.50,
 		MinCoverage:     0.55,
 		ClarifyCoverage: 0.40,
-		ClarifyRatio:    0.85,
+		ClarifyRatio:    0.90,
 		MaxChoices:      3,
 		ContextWeight:   0.7,
 	}
@@ -305,8 +305,10 @@ func (e *Engine) classify(hits []search.Hit) Decision {
 		}
 		choices = append(choices, h.ID)
 	}
-	if len(choices) > 1 {
-		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: top.Score, Options: e.options(choices)}
+	if len(choices) > 1 || unsure {
+		// Unsure with a single candidate is a choice of one: "Did you mean
+		// this?", never an answer.
+		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: top.Score, Options: e.options(choices), OfferPerson: unsure}
 	}
 	en := e.base.Entry(top.ID)
 	return Decision{Kind: KindAnswer, Text: e.answers[top.ID], Entries: choices, Score: top.Score, Options: e.options(en.Related)}
@@ -333,7 +335,7 @@ func (e *Engine) Entry(id string) (Decision, bool) {
 	if en == nil {
 		return Decision{}, false
 	}
-	return Decision{Kind: KindAnswer, Text: e.answers[id], Entries: []string{id}, Score: 1, Options: e.options(en.Related)}, true
+	return Decision{Kind: KindAnswer, Text: e.answers[id], Entries: []string{id}, Score: 1, Options: e.options(en.Related), Risk: safety.Risk{Kind: safety.None}}, true
 }
 
 // followUpMarker reports whether a question points back at what was
@@ -346,6 +348,11 @@ func followUpMarker(norm string) bool {
 }
 
 var followUpOpening = regexp.MustCompile(`^(?:what about|how about|and|also|but|then|so|ok and|what if|which one|after that)\b|\b(?:after that|instead|the other one|which one)\b`)
+
+// Person answers the visitor's tap on "talk to a person".
+func (e *Engine) Person() Decision {
+	return Decision{Kind: KindHandoff, Text: e.texts[textHandoff], Entries: []string{}, OfferPerson: true, Reason: "asked", Risk: safety.Risk{Kind: safety.None}}
+}
 
 var anaphoraWords = map[string]bool{
 	"it": true, "its": true, "that": true, "this": true, "they": true, "them": true, "those": true,

@@ -34,6 +34,9 @@ const (
 	costWrongAnswer  = 3
 	costWrongKind    = 2
 	costMissedAnswer = 1
+	// A choice led by the right entry is right, but it costs the visitor
+	// a tap: many of them make the bot feel unsure of everything.
+	costClarified = 0.3
 )
 
 func cost(r Report) float64 {
@@ -47,7 +50,8 @@ func cost(r Report) float64 {
 	return costOOSAnswered*float64(r.OOSAnswered) + costOOSClarified*float64(r.OOSClarified) +
 		costWrongAnswer*float64(r.Answered-r.AnsweredOK) +
 		costWrongKind*float64(wrongKind) +
-		costMissedAnswer*float64(missed)
+		costMissedAnswer*float64(missed) +
+		costClarified*float64(r.Clarified)
 }
 
 // Grid is the set of values a sweep tries.

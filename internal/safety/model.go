@@ -42,7 +42,13 @@ func features(text, before string) []string {
 			prev = "<s>"
 			continue
 		}
-		out = append(out, w, prev+" "+w)
+		// A function word alone says nothing about danger, and a model
+		// that learns "been" or "he says" flags ordinary questions; in a
+		// pair ("to die", "not breathing") it says a lot.
+		if !functionWords[w] {
+			out = append(out, w)
+		}
+		out = append(out, prev+" "+w)
 		prev = w
 	}
 	if prev != "<s>" {
@@ -53,6 +59,18 @@ func features(text, before string) []string {
 	}
 	return out
 }
+
+var functionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but so if of to in on at for with by from about as into
+		i im me my mine myself you your yours he hes him his she shes her hers they theyre them their we our us it its
+		is am are was were be been being have has had having do does did doing will would can could should may might
+		this that these those there here what which who whom when where why how just really very also too
+		than then some any all not no dont cant wont didnt doesnt isnt been ive id ill says said say think know like get got`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // exampleFeatures is features for a training example, which is not yet
 // normalized.

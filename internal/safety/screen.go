@@ -260,7 +260,7 @@ var (
 	// cut myself and now im doing it again".
 	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
 	planningKeys  = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
-	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for a (?:research )?(?:paper|class|project|essay|report)|research paper|doing research)\b`)
+	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for an? (?:\w+ ){0,2}(?:paper|class|course|project|essay|report|training|assignment|test)|research paper|doing research)\b`)
 
 	// hypothetical frames ask how to recognize or prepare for danger,
 	// even about a named person: "how would i tell if my daughter is

@@ -72,7 +72,7 @@ func DefaultParams() Params {
 		B:             [NumFields]float64{Questions: 0.6, Title: 0.3, Keywords: 0.3, Body: 0.75},
 		K1:            1.2,
 		QuestionShare: 0.4,
-		Unknown:       1,
+		Unknown:       0.7,
 		TopQuestions:  3,
 	}
 }

@@ -49,7 +49,8 @@ func (ix *Index) Parse(text string) Query {
 		}
 		kept = append(kept, w)
 	}
-	return ix.query(q, ix.an.Expand(kept), 1)
+	terms, weights := ix.an.ExpandWeighted(kept)
+	return ix.queryWeighted(q, terms, weights)
 }
 
 // ParseTerms builds a query from terms that are already analyzed, such as
@@ -59,15 +60,30 @@ func (ix *Index) ParseTerms(terms []string, w float32) Query {
 }
 
 func (ix *Index) query(q Query, terms []string, w float32) Query {
-	seen := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		if seen[t] {
+	weights := make([]float32, len(terms))
+	for i := range weights {
+		weights[i] = w
+	}
+	return ix.queryWeighted(q, terms, weights)
+}
+
+// queryWeighted adds terms with their weights; a repeated term keeps its
+// largest weight.
+func (ix *Index) queryWeighted(q Query, terms []string, weights []float32) Query {
+	seen := make(map[string]int, len(terms))
+	for i, t := range terms {
+		w := weights[i]
+		if j, ok := seen[t]; ok {
+			if j >= 0 && w > q.terms[j].w {
+				q.terms[j].w = w
+			}
 			continue
 		}
-		seen[t] = true
+		seen[t] = -1
 		id, ok := ix.termID[t]
 		switch {
 		case ok:
+			seen[t] = len(q.terms)
 			q.terms = append(q.terms, qterm{id: id, w: w})
 			q.Known++
 		case ix.lexicon[t] || ix.an.IsStopStem(t):

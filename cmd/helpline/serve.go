@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"helpline/internal/answer"
+	"helpline/internal/broker"
+	"helpline/internal/chat"
+	"helpline/internal/config"
+	"helpline/internal/metrics"
+	"helpline/internal/render"
+	"helpline/internal/server"
+	"helpline/internal/store"
+	"helpline/knowledge"
+	"helpline/web"
+)
+
+// runServe runs the chat service until ctx is cancelled, then shuts down
+// in order: stop accepting, close websockets with 1001 so clients
+// reconnect elsewhere, and wait a bounded time.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load("serve", args, getenv, stderr)
+	if errors.Is(err, config.ErrFlags) {
+		return errUsage
+	}
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+
+	fsys := knowledge.FS()
+	if cfg.Knowledge != "" {
+		fsys = os.DirFS(cfg.Knowledge)
+	}
+	base, err := loadBase(fsys)
+	if err != nil {
+		return err
+	}
+	rdb, closeRedis, embedded, err := store.Connect(ctx, cfg.RedisURL, cfg.RedisMaster)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	if embedded {
+		log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; every conversation is lost when the service stops")
+	}
+
+	m := metrics.New()
+	b := broker.New(rdb, log)
+	defer b.Close()
+	st := store.New(rdb, store.Options{Retention: cfg.Retention, RatePerMinute: cfg.RatePerConversation})
+	visitors := chat.NewHandler(st, b, answer.New(base, cfg.Facts), render.New(), m, log, chat.Options{
+		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustProxy: cfg.TrustProxy,
+	})
+	srv := &http.Server{
+		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Web: web.FS()}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "entries", len(base.Entries))
+	fmt.Fprintf(stdout, "helpline: chat page on http://%s/\n", displayAddr(ln.Addr()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := visitors.Shutdown(sctx); err != nil {
+		log.Warn("websocket shutdown", "err", err)
+	}
+	<-errc
+	return nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// displayAddr turns a listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

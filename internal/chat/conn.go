@@ -1,0 +1,242 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"helpline/internal/broker"
+	"helpline/internal/store"
+)
+
+// conn is one visitor websocket. Its reader runs in the HTTP handler's
+// goroutine and owns the conversation; its writer goroutine owns every
+// write to the socket, and with it the order of what the client sees.
+type conn struct {
+	h      *Handler
+	ws     *websocket.Conn
+	addr   string
+	log    *slog.Logger
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+
+	// send carries frames from the reader to the writer (welcome, errors,
+	// pongs). It is bounded; a client that lets it fill is dropped.
+	send chan []byte
+	// activate hands the writer the conversation's subscription, once,
+	// after hello, with the id after which to replay stored messages.
+	activate   chan activation
+	writerDone chan struct{}
+
+	conv *store.Conversation // set by hello; reader-owned
+	sub  *broker.Subscription
+}
+
+type activation struct {
+	sub   *broker.Subscription
+	conv  string
+	after string
+}
+
+// errSlowClient closes a connection whose client cannot keep up; it
+// resumes and gets what it missed from the store.
+var errSlowClient = errors.New("client cannot keep up")
+
+// errDeleted closes a connection whose conversation was deleted.
+var errDeleted = errors.New("conversation deleted")
+
+const (
+	subscribeBuffer = 64
+	replayPage      = 200
+)
+
+func (h *Handler) newConn(ws *websocket.Conn, addr string) *conn {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &conn{
+		h: h, ws: ws, addr: addr, log: h.log, ctx: ctx, cancel: cancel,
+		send:       make(chan []byte, h.opts.SendQueue),
+		activate:   make(chan activation, 1),
+		writerDone: make(chan struct{}),
+	}
+}
+
+// serve runs the connection until the client leaves, the conversation is
+// deleted, the client falls behind, or the server shuts down.
+func (c *conn) serve() {
+	go c.writer()
+	defer func() {
+		c.cancel(nil)
+		<-c.writerDone
+		if c.sub != nil {
+			c.sub.Close()
+		}
+		c.ws.Close()
+	}()
+	c.ws.SetReadLimit(c.h.opts.MaxFrame)
+	c.ws.SetReadDeadline(time.Now().Add(c.h.opts.PongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(c.h.opts.PongWait))
+	})
+	for {
+		kind, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return // closed, timed out, or over the read limit (gorilla answers 1009)
+		}
+		c.ws.SetReadDeadline(time.Now().Add(c.h.opts.PongWait))
+		if kind != websocket.TextMessage {
+			c.push(errFrame(codeBadFrame, "Frames must be JSON text.", 0))
+			continue
+		}
+		f, err := decodeFrame(data, c.h.opts.MaxMessage)
+		if err != nil {
+			var fe *frameError
+			if errors.As(err, &fe) {
+				c.push(errFrame(fe.code, fe.msg, 0))
+			}
+			continue
+		}
+		c.handle(f)
+		if c.ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// push queues a frame for the writer without waiting; a client too slow
+// to take its frames is disconnected.
+func (c *conn) push(frame []byte) {
+	select {
+	case c.send <- frame:
+	default:
+		c.h.metrics.Dropped.Inc()
+		c.cancel(errSlowClient)
+	}
+}
+
+// writer writes every frame: those the reader queues, the replay of
+// stored messages, and the conversation's live events; and the pings.
+func (c *conn) writer() {
+	defer close(c.writerDone)
+	defer func() {
+		// However the writer ends, the close frame says why, so the client
+		// knows to reconnect; closing the socket then ends the reader's
+		// blocked read at once.
+		switch cause := context.Cause(c.ctx); {
+		case errors.Is(cause, errShutdown):
+			c.closeWith(websocket.CloseGoingAway, "server restarting; reconnect")
+		case errors.Is(cause, errSlowClient):
+			c.closeWith(websocket.CloseInternalServerErr, "cannot keep up; reconnect to resume")
+		}
+		c.ws.Close()
+	}()
+	ping := time.NewTicker(c.h.opts.PingInterval)
+	defer ping.Stop()
+	var (
+		events <-chan store.Event
+		conv   string
+		last   string // the newest message id written
+	)
+	for {
+		select {
+		case f := <-c.send:
+			if !c.write(websocket.TextMessage, f) {
+				return
+			}
+		case a := <-c.activate:
+			// Frames queued before the subscription (welcome) come first.
+			for drained := false; !drained; {
+				select {
+				case f := <-c.send:
+					if !c.write(websocket.TextMessage, f) {
+						return
+					}
+				default:
+					drained = true
+				}
+			}
+			conv, events, last = a.conv, a.sub.C, a.after
+			if !c.replay(conv, &last) {
+				return
+			}
+		case ev, ok := <-events:
+			if !ok {
+				c.h.metrics.Dropped.Inc()
+				c.cancel(errSlowClient)
+				return
+			}
+			switch ev.Type {
+			case "msg":
+				if last != "" && !store.After(ev.Message.ID, last) {
+					continue // already sent in the replay
+				}
+				if !c.write(websocket.TextMessage, c.messageFrame(ev.Message)) {
+					return
+				}
+				last = ev.Message.ID
+			case "state":
+				if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(ev.State)})) {
+					return
+				}
+			case "deleted":
+				c.write(websocket.TextMessage, encode(simpleFrame{V: Version, Type: "deleted"}))
+				c.closeWith(websocket.CloseNormalClosure, "conversation deleted")
+				c.cancel(errDeleted)
+				return
+			case broker.Resync:
+				if !c.replay(conv, &last) {
+					return
+				}
+			}
+		case <-ping.C:
+			if !c.write(websocket.PingMessage, nil) {
+				return
+			}
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+// replay writes the stored messages after *last, advancing it.
+func (c *conn) replay(conv string, last *string) bool {
+	for {
+		msgs, err := c.h.store.Messages(c.ctx, conv, *last, replayPage)
+		if c.ctx.Err() != nil {
+			return false
+		}
+		if err != nil {
+			c.h.metrics.RedisErrors.Inc()
+			c.log.Error("replay", "conv", conv, "err", err)
+			c.write(websocket.TextMessage, errFrame(codeInternal, "We couldn't load the conversation; please try again.", 0))
+			return false
+		}
+		for _, m := range msgs {
+			if !c.write(websocket.TextMessage, c.messageFrame(m)) {
+				return false
+			}
+			*last = m.ID
+		}
+		if len(msgs) < replayPage {
+			return true
+		}
+	}
+}
+
+// write writes one frame with a deadline; false means the connection is
+// done.
+func (c *conn) write(kind int, data []byte) bool {
+	c.ws.SetWriteDeadline(time.Now().Add(c.h.opts.WriteWait))
+	if err := c.ws.WriteMessage(kind, data); err != nil {
+		c.cancel(err)
+		return false
+	}
+	return true
+}
+
+func (c *conn) closeWith(code int, reason string) {
+	msg := websocket.FormatCloseMessage(code, reason)
+	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.h.opts.WriteWait))
+}

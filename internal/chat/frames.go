@@ -1,0 +1,175 @@
+package chat
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// Version is the protocol version this server speaks (docs/protocol.md).
+const Version = 1
+
+// The client frame types.
+const (
+	typeHello   = "hello"
+	typeMessage = "message"
+	typeChoose  = "choose"
+	typePerson  = "person"
+	typeEnd     = "end"
+	typeDelete  = "delete"
+	typePing    = "ping"
+)
+
+// clientFrame is a frame from the widget.
+type clientFrame struct {
+	V     int    `json:"v"`
+	Type  string `json:"type"`
+	Token string `json:"token"`
+	Last  string `json:"last"`
+	ID    string `json:"id"`
+	Text  string `json:"text"`
+	Entry string `json:"entry"`
+}
+
+// Error codes of error frames.
+const (
+	codeBadFrame    = "bad_frame"
+	codeUnknownType = "unknown_type"
+	codeBadVersion  = "bad_version"
+	codeNotReady    = "not_ready"
+	codeInvalidText = "invalid_text"
+	codeUnknown     = "unknown_entry"
+	codeRateLimited = "rate_limited"
+	codeClosed      = "closed"
+	codeInternal    = "internal"
+)
+
+// frameError is a problem with a client frame, answered with an error
+// frame; the connection stays open.
+type frameError struct {
+	code, msg string
+}
+
+func (e *frameError) Error() string { return e.code + ": " + e.msg }
+
+const maxClientID = 100
+
+// decodeFrame parses and checks one client frame. maxText is the longest
+// message text in characters.
+func decodeFrame(data []byte, maxText int) (clientFrame, error) {
+	var f clientFrame
+	if !utf8.Valid(data) {
+		return f, &frameError{codeInvalidText, "The message is not valid text (UTF-8)."}
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return f, &frameError{codeBadFrame, "That frame is not a JSON object."}
+	}
+	if f.V != Version {
+		return f, &frameError{codeBadVersion, "Unsupported protocol version; please reload the page."}
+	}
+	switch f.Type {
+	case typeHello, typeEnd, typeDelete, typePing:
+	case typeMessage:
+		if err := checkClientID(f.ID); err != nil {
+			return f, err
+		}
+		f.Text = strings.TrimSpace(f.Text)
+		if f.Text == "" {
+			return f, &frameError{codeInvalidText, "The message is empty."}
+		}
+		if n := utf8.RuneCountInString(f.Text); n > maxText {
+			return f, &frameError{codeInvalidText, "The message is too long; please keep it under " + itoa(maxText) + " characters."}
+		}
+	case typeChoose:
+		if err := checkClientID(f.ID); err != nil {
+			return f, err
+		}
+		if f.Entry == "" || len(f.Entry) > 100 {
+			return f, &frameError{codeUnknown, "That choice is not available."}
+		}
+	case typePerson:
+		if err := checkClientID(f.ID); err != nil {
+			return f, err
+		}
+	case "":
+		return f, &frameError{codeBadFrame, "The frame has no type."}
+	default:
+		return f, &frameError{codeUnknownType, "Unknown frame type."}
+	}
+	return f, nil
+}
+
+func checkClientID(id string) error {
+	if id == "" || len(id) > maxClientID {
+		return &frameError{codeBadFrame, "The message needs an id of at most 100 characters."}
+	}
+	return nil
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// Server frames.
+
+type welcomeFrame struct {
+	V            int    `json:"v"`
+	Type         string `json:"type"`
+	Conversation string `json:"conversation"`
+	Token        string `json:"token"`
+	State        string `json:"state"`
+	Resumed      bool   `json:"resumed"`
+}
+
+type messageFrame struct {
+	V           int             `json:"v"`
+	Type        string          `json:"type"`
+	ID          string          `json:"id"`
+	Time        string          `json:"time"`
+	From        string          `json:"from"`
+	Text        string          `json:"text"`
+	HTML        string          `json:"html,omitempty"`
+	ClientID    string          `json:"client_id,omitempty"`
+	Kind        string          `json:"kind,omitempty"`
+	Entries     []string        `json:"entries,omitempty"`
+	Options     json.RawMessage `json:"options,omitempty"`
+	OfferPerson bool            `json:"offer_person,omitempty"`
+	Risk        *riskFrame      `json:"risk,omitempty"`
+}
+
+type riskFrame struct {
+	Kind  string `json:"kind"`
+	Level string `json:"level"`
+}
+
+type stateFrame struct {
+	V     int    `json:"v"`
+	Type  string `json:"type"`
+	State string `json:"state"`
+}
+
+type errorFrame struct {
+	V          int    `json:"v"`
+	Type       string `json:"type"`
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	RetryAfter int    `json:"retry_after,omitempty"`
+}
+
+type simpleFrame struct {
+	V    int    `json:"v"`
+	Type string `json:"type"`
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("chat: encode frame: " + err.Error()) // only our own types are encoded
+	}
+	return b
+}
+
+func errFrame(code, msg string, retryAfter int) []byte {
+	return encode(errorFrame{V: Version, Type: "error", Code: code, Message: msg, RetryAfter: retryAfter})
+}

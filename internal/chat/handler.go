@@ -1,0 +1,205 @@
+// Package chat serves the visitor websocket (docs/protocol.md): it opens or
+// resumes a conversation, stores what the visitor writes, asks the
+// answering engine for the bot's reply, and delivers every message of the
+// conversation, from any server instance, through Redis.
+package chat
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"helpline/internal/answer"
+	"helpline/internal/broker"
+	"helpline/internal/metrics"
+	"helpline/internal/render"
+	"helpline/internal/store"
+)
+
+// Options tune the visitor websocket. Zero fields get the defaults noted.
+type Options struct {
+	// Origins are the page origins allowed to connect besides the
+	// service's own; "*" allows any.
+	Origins []string
+	// MaxMessage is the longest message text in characters (2000).
+	MaxMessage int
+	// MaxFrame is the largest frame in bytes (16 KiB); a larger one
+	// closes the connection with 1009.
+	MaxFrame int64
+	// RatePerAddress bounds messages per minute from one client address (60).
+	RatePerAddress int
+	// TrustProxy takes the client address from X-Forwarded-For, for a
+	// service behind a load balancer.
+	TrustProxy bool
+	// SendQueue is the per-connection buffer of outgoing frames (64); a
+	// client that lets it fill is disconnected and resumes later.
+	SendQueue int
+	// PingInterval, PongWait and WriteWait are the keep-alive and write
+	// deadlines (25s, 60s, 10s).
+	PingInterval, PongWait, WriteWait time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.MaxMessage == 0 {
+		o.MaxMessage = 2000
+	}
+	if o.MaxFrame == 0 {
+		o.MaxFrame = 16 << 10
+	}
+	if o.RatePerAddress == 0 {
+		o.RatePerAddress = 60
+	}
+	if o.SendQueue == 0 {
+		o.SendQueue = 64
+	}
+	if o.PingInterval == 0 {
+		o.PingInterval = 25 * time.Second
+	}
+	if o.PongWait == 0 {
+		o.PongWait = 60 * time.Second
+	}
+	if o.WriteWait == 0 {
+		o.WriteWait = 10 * time.Second
+	}
+}
+
+// Handler serves visitor websockets. Create it with NewHandler and stop it
+// with Shutdown.
+type Handler struct {
+	store    *store.Store
+	broker   *broker.Broker
+	engine   *answer.Engine
+	render   *render.Renderer
+	metrics  *metrics.Metrics
+	log      *slog.Logger
+	opts     Options
+	upgrader websocket.Upgrader
+	limiter  *addrLimiter
+
+	mu      sync.Mutex
+	conns   map[*conn]struct{}
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// NewHandler returns a handler.
+func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, r *render.Renderer, m *metrics.Metrics, log *slog.Logger, opts Options) *Handler {
+	opts.defaults()
+	h := &Handler{
+		store: st, broker: b, engine: e, render: r, metrics: m, log: log, opts: opts,
+		limiter: newAddrLimiter(opts.RatePerAddress),
+		conns:   map[*conn]struct{}{},
+	}
+	h.upgrader = websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 1024,
+		CheckOrigin:     h.originAllowed,
+	}
+	return h
+}
+
+// originAllowed accepts the service's own origin and the configured ones:
+// the widget runs on the helpline's pages, and nowhere else may open a
+// visitor's conversation.
+func (h *Handler) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true // not a browser: no page can be impersonated
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range h.opts.Origins {
+		if o == "*" || strings.EqualFold(o, u.Scheme+"://"+u.Host) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP upgrades the request and serves the connection until it ends.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	closing := h.closing
+	if !closing {
+		h.wg.Add(1)
+	}
+	h.mu.Unlock()
+	if closing {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.wg.Done()
+
+	if !h.originAllowed(r) {
+		h.log.Warn("refused origin", "origin", r.Header.Get("Origin"))
+		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return
+	}
+	ws, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered the client
+	}
+	c := h.newConn(ws, h.clientAddr(r))
+	h.mu.Lock()
+	h.conns[c] = struct{}{}
+	h.mu.Unlock()
+	h.metrics.Connections.Inc()
+	defer func() {
+		h.mu.Lock()
+		delete(h.conns, c)
+		h.mu.Unlock()
+		h.metrics.Connections.Dec()
+	}()
+	c.serve()
+}
+
+func (h *Handler) clientAddr(r *http.Request) string {
+	if h.opts.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			first, _, _ := strings.Cut(fwd, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// errShutdown is the cause that closes connections with 1001, going away,
+// so that clients reconnect, to another instance if need be.
+var errShutdown = errors.New("server shutting down")
+
+// Shutdown closes every connection with 1001 and waits for them, until ctx
+// ends. New connections are refused from the start.
+func (h *Handler) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closing = true
+	for c := range h.conns {
+		c.cancel(errShutdown)
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	defer h.limiter.stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,219 @@
+// Package config loads the service's settings from flags and the
+// environment, in one place, with documented defaults, and validates them
+// at start with errors that name the bad setting.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"helpline/internal/kb"
+)
+
+// Config is everything `helpline serve` can be told. The zero value of a
+// field is never used: Load fills every field with its default first.
+type Config struct {
+	// Addr is the HTTP listen address.
+	Addr string
+	// RedisURL is a redis:// or rediss:// URL, or several comma-separated
+	// host:port addresses for Sentinel (with RedisMaster) or Cluster.
+	// Empty starts an embedded in-memory Redis: fine for trying it out,
+	// but state is lost on restart.
+	RedisURL string
+	// RedisMaster is the Sentinel master name, when RedisURL lists
+	// Sentinel addresses.
+	RedisMaster string
+	// Origins are the page origins allowed to open the visitor websocket
+	// ("https://helpline.example"); the service's own origin is always
+	// allowed. "*" allows any origin (development only).
+	Origins []string
+	// Retention is how long a conversation is kept after its last
+	// activity.
+	Retention time.Duration
+	// MaxMessage is the longest visitor message, in characters.
+	MaxMessage int
+	// RatePerConversation and RatePerAddress bound visitor messages per
+	// minute, per conversation and per client address.
+	RatePerConversation int
+	RatePerAddress      int
+	// Knowledge is a knowledge-base directory; empty uses the built-in one.
+	Knowledge string
+	// Facts are the operator's facts the knowledge base refers to.
+	Facts kb.Facts
+	// TimeZone is the operator's time zone, for opening hours.
+	TimeZone string
+	// TrustProxy takes client addresses from X-Forwarded-For: set it only
+	// behind a load balancer that sets that header.
+	TrustProxy bool
+	// LogFormat is "json" (production) or "text".
+	LogFormat string
+	// ShutdownGrace bounds how long a shutdown waits for connections.
+	ShutdownGrace time.Duration
+}
+
+// ErrFlags marks an error in how the command line was written (the flag
+// package has already printed the usage).
+var ErrFlags = errors.New("invalid flags")
+
+// Default returns the documented defaults.
+func Default() Config {
+	return Config{
+		Addr:                ":8080",
+		Retention:           30 * 24 * time.Hour,
+		MaxMessage:          2000,
+		RatePerConversation: 20,
+		RatePerAddress:      60,
+		Facts:               kb.DefaultFacts(),
+		TimeZone:            "America/New_York",
+		LogFormat:           "json",
+		ShutdownGrace:       10 * time.Second,
+	}
+}
+
+// Load reads flags from args, with the environment (through getenv) as
+// the fallback for each, and validates the result.
+func Load(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace string
+	fs.StringVar(&c.Addr, "addr", env("HELPLINE_ADDR", c.Addr), "listen `address` (env HELPLINE_ADDR)")
+	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis `URL` or addresses; empty starts an embedded Redis (env REDIS_URL)")
+	fs.StringVar(&c.RedisMaster, "redis-master", env("REDIS_MASTER", ""), "Sentinel master `name` (env REDIS_MASTER)")
+	fs.StringVar(&origins, "origins", env("HELPLINE_ORIGINS", ""), "comma-separated allowed page `origins` for the widget (env HELPLINE_ORIGINS)")
+	fs.StringVar(&retention, "retention", env("HELPLINE_RETENTION", "30d"), "keep conversations this long after their last activity, e.g. 30d or 72h (env HELPLINE_RETENTION)")
+	fs.StringVar(&maxMessage, "max-message", env("HELPLINE_MAX_MESSAGE", strconv.Itoa(c.MaxMessage)), "longest visitor message in `characters` (env HELPLINE_MAX_MESSAGE)")
+	fs.StringVar(&ratePerConv, "rate-conversation", env("HELPLINE_RATE_CONVERSATION", strconv.Itoa(c.RatePerConversation)), "visitor messages per minute per conversation (env HELPLINE_RATE_CONVERSATION)")
+	fs.StringVar(&ratePerAddr, "rate-address", env("HELPLINE_RATE_ADDRESS", strconv.Itoa(c.RatePerAddress)), "visitor messages per minute per client address (env HELPLINE_RATE_ADDRESS)")
+	fs.StringVar(&c.Knowledge, "knowledge", env("HELPLINE_KNOWLEDGE", ""), "knowledge base `DIR`; empty uses the built-in one (env HELPLINE_KNOWLEDGE)")
+	fs.StringVar(&c.Facts.HelplineName, "name", env("HELPLINE_NAME", c.Facts.HelplineName), "the helpline's name (env HELPLINE_NAME)")
+	fs.StringVar(&c.Facts.Phone, "phone", env("HELPLINE_PHONE", c.Facts.Phone), "the helpline's phone number (env HELPLINE_PHONE)")
+	fs.StringVar(&c.Facts.Hours, "hours", env("HELPLINE_HOURS", c.Facts.Hours), "when the phone and chat are answered, in words (env HELPLINE_HOURS)")
+	fs.StringVar(&c.Facts.Website, "website", env("HELPLINE_WEBSITE", c.Facts.Website), "the helpline's website (env HELPLINE_WEBSITE)")
+	fs.StringVar(&c.Facts.Insurers, "insurers", env("HELPLINE_INSURERS", c.Facts.Insurers), "the insurers the helpline works with, in words (env HELPLINE_INSURERS)")
+	fs.StringVar(&c.TimeZone, "timezone", env("HELPLINE_TIMEZONE", c.TimeZone), "the operator's IANA time `zone` (env HELPLINE_TIMEZONE)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("HELPLINE_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (env HELPLINE_TRUST_PROXY=true)")
+	fs.StringVar(&c.LogFormat, "log-format", env("HELPLINE_LOG_FORMAT", c.LogFormat), "json or text (env HELPLINE_LOG_FORMAT)")
+	fs.StringVar(&grace, "shutdown-grace", env("HELPLINE_SHUTDOWN_GRACE", c.ShutdownGrace.String()), "how long shutdown waits for connections (env HELPLINE_SHUTDOWN_GRACE)")
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("%w: %w", ErrFlags, err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q", ErrFlags, fs.Arg(0))
+	}
+
+	var errs []error
+	bad := func(setting string, err error) { errs = append(errs, fmt.Errorf("%s: %w", setting, err)) }
+	var err error
+	if c.Retention, err = parseDays(retention); err != nil || c.Retention < time.Minute {
+		bad("retention (HELPLINE_RETENTION)", errOr(err, "must be at least 1m"))
+	}
+	if c.MaxMessage, err = positive(maxMessage); err != nil {
+		bad("max-message (HELPLINE_MAX_MESSAGE)", err)
+	}
+	if c.RatePerConversation, err = positive(ratePerConv); err != nil {
+		bad("rate-conversation (HELPLINE_RATE_CONVERSATION)", err)
+	}
+	if c.RatePerAddress, err = positive(ratePerAddr); err != nil {
+		bad("rate-address (HELPLINE_RATE_ADDRESS)", err)
+	}
+	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace < 0 {
+		bad("shutdown-grace (HELPLINE_SHUTDOWN_GRACE)", errOr(err, "must not be negative"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("addr (HELPLINE_ADDR)", err)
+	}
+	if err := checkRedis(c.RedisURL); err != nil {
+		bad("redis (REDIS_URL)", err)
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				bad("origins (HELPLINE_ORIGINS)", fmt.Errorf("%q is not an origin like https://helpline.example", o))
+				continue
+			}
+			o = u.Scheme + "://" + u.Host
+		}
+		c.Origins = append(c.Origins, o)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		bad("timezone (HELPLINE_TIMEZONE)", err)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		bad("log-format (HELPLINE_LOG_FORMAT)", errors.New("must be json or text"))
+	}
+	for name, v := range map[string]string{"name (HELPLINE_NAME)": c.Facts.HelplineName, "phone (HELPLINE_PHONE)": c.Facts.Phone, "hours (HELPLINE_HOURS)": c.Facts.Hours} {
+		if strings.TrimSpace(v) == "" {
+			bad(name, errors.New("must not be empty"))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// parseDays parses a duration that may also be given in days ("30d").
+func parseDays(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+func positive(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive whole number", s)
+	}
+	return n, nil
+}
+
+func errOr(err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// checkRedis accepts an empty value (embedded), a redis:// or rediss://
+// URL, or a comma-separated list of host:port addresses.
+func checkRedis(s string) error {
+	if s == "" {
+		return nil
+	}
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		if err != nil {
+			return err
+		}
+		if u.Scheme != "redis" && u.Scheme != "rediss" {
+			return fmt.Errorf("scheme %q: use redis:// or rediss://", u.Scheme)
+		}
+		return nil
+	}
+	for _, addr := range strings.Split(s, ",") {
+		if _, _, err := net.SplitHostPort(strings.TrimSpace(addr)); err != nil {
+			return fmt.Errorf("%q: %w", addr, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+// Package metrics defines the service's Prometheus metrics in one place.
+// Labels carry kinds and senders, never conversation ids, text or
+// addresses.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the service's collectors, registered in their own registry.
+type Metrics struct {
+	Registry      *prometheus.Registry
+	Connections   prometheus.Gauge
+	Messages      *prometheus.CounterVec
+	Decisions     *prometheus.CounterVec
+	AnswerSeconds prometheus.Histogram
+	RedisErrors   prometheus.Counter
+	Dropped       prometheus.Counter
+}
+
+// New creates and registers the metrics.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "helpline_connections", Help: "Open websocket connections.",
+		}),
+		Messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_messages_total", Help: "Messages stored, by sender.",
+		}, []string{"sender"}),
+		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_decisions_total", Help: "Bot decisions, by kind (answer, clarify, fallback, handoff, refusal, crisis).",
+		}, []string{"kind"}),
+		AnswerSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "helpline_answer_seconds",
+			Help:    "Time from receiving a visitor message to storing the bot's reply.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
+		}),
+		RedisErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "helpline_redis_errors_total", Help: "Redis operations that failed.",
+		}),
+		Dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "helpline_slow_clients_total", Help: "Connections closed because the client could not keep up.",
+		}),
+	}
+	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.Dropped,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

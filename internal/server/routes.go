@@ -1,0 +1,15 @@
+package server
+
+import "net/http"
+
+// addRoutes lists every route of the service.
+func addRoutes(mux *http.ServeMux, d Deps) {
+	mux.Handle("GET /{$}", static(d.Web, "index.html", "text/html; charset=utf-8"))
+	mux.Handle("GET /site.css", static(d.Web, "site.css", "text/css; charset=utf-8"))
+	mux.Handle("GET /widget.js", static(d.Web, "widget.js", "text/javascript; charset=utf-8"))
+	mux.Handle("GET /widget.css", static(d.Web, "widget.css", "text/css; charset=utf-8"))
+	mux.Handle("GET /ws", d.Visitor)
+	mux.Handle("GET /healthz", healthz())
+	mux.Handle("GET /readyz", readyz(d.Redis, d.Metrics, d.Log))
+	mux.Handle("GET /metrics", metricsHandler(d.Metrics))
+}

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// State is where a conversation is in its life.
+type State string
+
+// The states of a conversation.
+const (
+	StateBot     State = "bot"     // the assistant answers
+	StateWaiting State = "waiting" // a person is being found
+	StateRep     State = "rep"     // a representative answers; the bot is silent
+	StateClosed  State = "closed"  // ended; kept until it expires
+)
+
+// Sender is who wrote a message.
+type Sender string
+
+// The senders.
+const (
+	FromVisitor Sender = "visitor"
+	FromBot     Sender = "bot"
+	FromRep     Sender = "rep"
+	FromSystem  Sender = "system"
+)
+
+// Conversation is a conversation's state, without its messages.
+type Conversation struct {
+	ID      string
+	State   State
+	Created time.Time
+	Last    time.Time
+	// Context is the answering engine's context, as stored (JSON).
+	Context   []byte
+	RiskKind  string
+	RiskLevel string
+	tokenHash string
+}
+
+// Message is one stored message.
+type Message struct {
+	ID       string
+	Time     time.Time
+	From     Sender
+	Text     string
+	ClientID string
+	// Meta holds the details of a bot message (kind, entries, options...),
+	// as JSON; nil for others.
+	Meta json.RawMessage
+}
+
+// Errors the store returns.
+var (
+	ErrNotFound = errors.New("conversation not found")
+	ErrClosed   = errors.New("conversation is closed")
+)
+
+// RateLimitedError says the conversation sent too many messages; it may
+// send again after RetryAfter.
+type RateLimitedError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("too many messages; retry after %s", e.RetryAfter)
+}
+
+// Options bound what the store keeps.
+type Options struct {
+	// Retention is how long a conversation lives after its last activity.
+	Retention time.Duration
+	// RatePerMinute bounds a conversation's visitor messages per minute.
+	RatePerMinute int
+	// MaxMessages bounds the messages kept per conversation (oldest go).
+	MaxMessages int
+}
+
+// Store keeps conversations in Redis. It is safe for concurrent use.
+type Store struct {
+	rdb  redis.UniversalClient
+	opts Options
+	now  func() time.Time
+}
+
+// New returns a store on rdb.
+func New(rdb redis.UniversalClient, opts Options) *Store {
+	if opts.MaxMessages == 0 {
+		opts.MaxMessages = 10000
+	}
+	return &Store{rdb: rdb, opts: opts, now: time.Now}
+}
+
+// Client returns the Redis client, for readiness checks.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+const rateWindow = 60 // seconds
+
+// Create starts a new conversation and returns it with its token: the
+// conversation id and a random secret, of which only a hash is stored.
+func (s *Store) Create(ctx context.Context) (Conversation, string, error) {
+	id, err := randomString(16)
+	if err != nil {
+		return Conversation{}, "", err
+	}
+	secret, err := randomString(24)
+	if err != nil {
+		return Conversation{}, "", err
+	}
+	now := s.now()
+	k := keysFor(id)
+	if err := createScript.Run(ctx, s.rdb, k.list(), string(StateBot), now.UnixMilli(), hashSecret(secret), s.opts.Retention.Milliseconds()).Err(); err != nil {
+		return Conversation{}, "", fmt.Errorf("create conversation: %w", err)
+	}
+	return Conversation{ID: id, State: StateBot, Created: now, Last: now}, id + "." + secret, nil
+}
+
+// Open returns the conversation a token opens, refreshing its retention.
+// A token that is malformed, unknown or forged is ErrNotFound: the caller
+// cannot tell which, and learns nothing about other conversations.
+func (s *Store) Open(ctx context.Context, token string) (Conversation, error) {
+	id, secret, ok := strings.Cut(token, ".")
+	if !ok || !validID(id) || secret == "" || len(token) > 200 {
+		return Conversation{}, ErrNotFound
+	}
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
+	want, _ := hex.DecodeString(c.tokenHash)
+	got := sha256.Sum256([]byte(secret))
+	if subtle.ConstantTimeCompare(want, got[:]) != 1 {
+		return Conversation{}, ErrNotFound
+	}
+	return c, nil
+}
+
+// Get returns a conversation by id, refreshing its retention.
+func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
+	if !validID(id) {
+		return Conversation{}, ErrNotFound
+	}
+	res, err := openScript.Run(ctx, s.rdb, keysFor(id).list(), s.opts.Retention.Milliseconds()).StringSlice()
+	if errors.Is(err, redis.Nil) || (err == nil && len(res) == 0) {
+		return Conversation{}, ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("open conversation: %w", err)
+	}
+	c := Conversation{ID: id}
+	for i := 0; i+1 < len(res); i += 2 {
+		switch v := res[i+1]; res[i] {
+		case "state":
+			c.State = State(v)
+		case "created":
+			c.Created = fromMillis(v)
+		case "last":
+			c.Last = fromMillis(v)
+		case "tok":
+			c.tokenHash = v
+		case "ctx":
+			c.Context = []byte(v)
+		case "risk_kind":
+			c.RiskKind = v
+		case "risk_level":
+			c.RiskLevel = v
+		}
+	}
+	return c, nil
+}
+
+// AddVisitor stores a visitor's message. A retry with a client id already
+// stored returns the stored message's id with dup set, and stores nothing.
+// It returns the conversation's answer context and state as they were
+// before the message, which is what answering it needs.
+func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state State, err error) {
+	res, err := visitorScript.Run(ctx, s.rdb, keysFor(conv).list(),
+		clientID, text, s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
+		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages).StringSlice()
+	if err != nil {
+		return "", false, nil, "", fmt.Errorf("store visitor message: %w", err)
+	}
+	switch res[0] {
+	case "gone":
+		return "", false, nil, "", ErrNotFound
+	case "closed":
+		return "", false, nil, StateClosed, ErrClosed
+	case "limited":
+		secs, _ := strconv.Atoi(res[1])
+		return "", false, nil, "", &RateLimitedError{RetryAfter: time.Duration(max(secs, 1)) * time.Second}
+	}
+	return res[1], res[0] == "dup", []byte(res[2]), State(res[3]), nil
+}
+
+// Reply is a message to store from the bot, a representative or the
+// system, and what it changes in the conversation.
+type Reply struct {
+	From Sender
+	Text string
+	Meta json.RawMessage
+	// Context replaces the answer context when not nil.
+	Context []byte
+	// RiskKind and RiskLevel are recorded when the risk is at least as
+	// severe as the one already recorded.
+	RiskKind, RiskLevel string
+	// State, when set, is the conversation's new state.
+	State State
+}
+
+// AddReply stores a reply and returns its id.
+func (s *Store) AddReply(ctx context.Context, conv string, r Reply) (string, error) {
+	res, err := replyScript.Run(ctx, s.rdb, keysFor(conv).list(),
+		string(r.From), r.Text, string(r.Meta), string(r.Context), r.RiskKind, r.RiskLevel, string(r.State),
+		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages).StringSlice()
+	if err != nil {
+		return "", fmt.Errorf("store %s message: %w", r.From, err)
+	}
+	if res[0] == "gone" {
+		return "", ErrNotFound
+	}
+	return res[1], nil
+}
+
+// SetState changes a conversation's state.
+func (s *Store) SetState(ctx context.Context, conv string, state State) error {
+	n, err := stateScript.Run(ctx, s.rdb, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("set state: %w", err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Delete removes a conversation and its messages at once.
+func (s *Store) Delete(ctx context.Context, conv string) error {
+	if err := deleteScript.Run(ctx, s.rdb, keysFor(conv).list()).Err(); err != nil {
+		return fmt.Errorf("delete conversation: %w", err)
+	}
+	return nil
+}
+
+// Messages returns up to limit messages after the message id after (all
+// from the start when after is empty), oldest first.
+func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) ([]Message, error) {
+	start := "-"
+	if after != "" {
+		if _, _, ok := ParseID(after); !ok {
+			return nil, fmt.Errorf("bad message id %q", after)
+		}
+		start = "(" + after
+	}
+	xs, err := s.rdb.XRangeN(ctx, keysFor(conv).msgs, start, "+", limit).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	out := make([]Message, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, messageOf(x.ID, x.Values))
+	}
+	return out, nil
+}
+
+func messageOf(id string, v map[string]any) Message {
+	str := func(k string) string { s, _ := v[k].(string); return s }
+	m := Message{ID: id, Time: TimeOf(id), From: Sender(str("from")), Text: str("text"), ClientID: str("cid")}
+	if meta := str("meta"); meta != "" {
+		m.Meta = json.RawMessage(meta)
+	}
+	return m
+}
+
+// ParseID splits a message (stream) id into its milliseconds and sequence.
+func ParseID(id string) (ms, seq uint64, ok bool) {
+	a, b, found := strings.Cut(id, "-")
+	if !found {
+		return 0, 0, false
+	}
+	ms, err1 := strconv.ParseUint(a, 10, 64)
+	seq, err2 := strconv.ParseUint(b, 10, 64)
+	return ms, seq, err1 == nil && err2 == nil
+}
+
+// After reports whether message id a comes after b.
+func After(a, b string) bool {
+	am, as, _ := ParseID(a)
+	bm, bs, _ := ParseID(b)
+	return am > bm || (am == bm && as > bs)
+}
+
+// TimeOf returns the time a message id was assigned.
+func TimeOf(id string) time.Time {
+	ms, _, _ := ParseID(id)
+	return time.UnixMilli(int64(ms)).UTC()
+}
+
+func fromMillis(s string) time.Time {
+	ms, _ := strconv.ParseInt(s, 10, 64)
+	return time.UnixMilli(ms).UTC()
+}
+
+func randomString(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func hashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// validID reports whether s can be a conversation id: base64url, the
+// length ours have. Anything else never reaches Redis.
+func validID(s string) bool {
+	if len(s) != 22 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,662 @@
+/*
+ * helpline chat widget. Added to any page with one tag:
+ *
+ *   <script src="https://HOST/widget.js" data-title="Helpline chat" defer></script>
+ *
+ * Options (data attributes): data-title; data-server, the server's base URL (default: where this
+ * script came from); data-open="true" opens the panel on load (not on phones, where it would cover
+ * the page); data-position="right" (default) or "left".
+ *
+ * It talks only to the helpline server, over one websocket (docs/protocol.md), and renders in a
+ * closed Shadow DOM: the page's CSS cannot break it, and the page's own scripts (analytics, session
+ * recorders) cannot read the conversation out of the page's DOM.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript || document.querySelector('script[src$="widget.js"]');
+  if (!script || document.querySelector("helpline-chat")) return; // no tag to read, or loaded twice
+
+  const MAX_CHARS = 2000; // the server's default message limit
+  const COUNT_FROM = 1800; // the counter shows from here on
+  const TYPING_MS = 6000; // how long one typing frame shows the indicator
+  const PING_MS = 25000; // keep-alive while connected…
+  const PONG_MS = 10000; // …and no answer by then means the connection is dead
+  const [BACKOFF_MIN, BACKOFF_MAX] = [500, 30000];
+  const ERROR_MS = 8000; // how long an error line stays
+
+  // Everything the widget keeps in the browser, namespaced so it can't clash with the site's keys.
+  const KEY = {
+    token: "helpline.token", // localStorage: the conversation token
+    dismissed: "helpline.crisisDismissed", // localStorage: id of the last crisis banner dismissed
+    pending: "helpline.pending", // sessionStorage: messages not yet confirmed, so a reload keeps them
+  };
+  const STATES = {
+    bot: "You're chatting with the helpline assistant",
+    waiting: "Finding a person for you…",
+    rep: "You're chatting with a person from the helpline",
+    closed: "This chat has ended",
+  };
+  const WHO = { visitor: "You", bot: "Helpline assistant", rep: "Helpline team", system: "Notice" };
+
+  // Numbers a crisis message may name, and the tap-to-call (or text) links each one gets.
+  const CALLS = [
+    { re: /\b911\b/, links: [["tel:911", "Call 911"]] },
+    { re: /\b988\b/, links: [["tel:988", "Call 988"], ["sms:988", "Text 988"]] },
+    { re: /(?:\b1[-. ]?)?\(?\b800\)?[-. ]?222[-. ]?1222\b/, links: [["tel:18002221222", "Call Poison Control"]] },
+    { re: /\b741741\b/, links: [["sms:741741?&body=HOME", "Text HOME to 741741"]] },
+  ];
+
+  const cfg = readConfig(script.dataset, script.src);
+  const ui = {};
+  const st = {
+    token: load("localStorage", KEY.token),
+    conv: null, // conversation id from welcome
+    last: null, // last server message id shown on this page (see hello)
+    seen: new Set(), // server message ids on screen: nothing is shown twice
+    pending: new Map(), // client id → { frame, shown, el }: sent but not confirmed
+    lastSent: null, // client id of the last frame sent (an error frame answers it)
+    ws: null,
+    ready: false, // welcome received on the current socket
+    wanted: false, // a conversation exists or is starting, so we want a connection
+    down: false, // a connection failed or dropped and is not back yet
+    attempt: 0, // reconnect attempts since the last welcome
+    timer: 0, heartbeat: 0, pongTimer: 0, errorTimer: 0,
+    deleteRequested: false, // kept until "deleted" arrives, so a reconnect repeats it
+    convState: null,
+    typing: new Map(), // sender → timer
+    retryUntil: 0, // rate limited until this time (ms)
+    open: false,
+    loadedAt: Date.now(),
+  };
+
+  function readConfig(data, src) {
+    // A trailing slash makes "https://host/chat" a base for "https://host/chat/ws".
+    const base = new URL(data.server ? data.server.replace(/\/*$/, "/") : "./", src);
+    const ws = new URL("ws", base);
+    ws.protocol = base.protocol === "https:" ? "wss:" : "ws:";
+    const [title, css] = [data.title || "Helpline chat", new URL("widget.css", base).href];
+    return { title, css, ws: ws.href, open: data.open === "true", left: data.position === "left" };
+  }
+
+  // Storage can be blocked (private modes, sandboxed frames): the chat then lasts as long as the page.
+  function load(area, key) {
+    try { return window[area].getItem(key); } catch { return null; }
+  }
+  function save(area, key, value) {
+    try {
+      if (value == null) window[area].removeItem(key);
+      else window[area].setItem(key, value);
+    } catch { /* memory only */ }
+  }
+
+  // h builds an element. Strings among the children become text nodes, never HTML.
+  function h(tag, attrs, ...kids) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) if (kid != null) el.append(kid);
+    return el;
+  }
+  const button = (label, onclick, attrs) => h("button", { type: "button", onclick, ...attrs }, label);
+
+  // ---- building the widget ----
+
+  function buildUI() {
+    const host = document.createElement("helpline-chat");
+    const root = host.attachShadow({ mode: "closed" });
+    const css = h("link", { rel: "stylesheet", href: cfg.css });
+    const wrap = h("div", { class: cfg.left ? "hl hl-left" : "hl", hidden: true });
+    // Hidden until the stylesheet is in, so the page never flashes unstyled widget parts.
+    const show = () => (wrap.hidden = false);
+    css.addEventListener("load", show);
+    css.addEventListener("error", show);
+    for (const type of ["keydown", "keyup", "keypress"]) {
+      // The page's keyboard shortcuts must not fire while someone types in the chat.
+      wrap.addEventListener(type, (e) => (type === "keydown" && onEscape(e), e.stopPropagation()));
+    }
+    wrap.append(buildPanel(), buildLauncher());
+    root.append(css, wrap);
+    document.body.append(host);
+  }
+
+  function buildLauncher() {
+    ui.launcher = button(null, () => setOpen(!st.open, true), {
+      class: "hl-launcher", "aria-label": "Chat with us", "aria-expanded": "false", "aria-controls": "hl-panel",
+    });
+    // A fixed icon of our own, not data: innerHTML is safe here.
+    ui.launcher.innerHTML =
+      '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="28" height="28">' +
+      '<path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6' +
+      'a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-.01zm5 0a1.5 1.5 0 1 0 0-.01zm5 0a1.5 1.5 0 1 0 0-.01z"/></svg>';
+    return ui.launcher;
+  }
+
+  function buildPanel() {
+    ui.status = h("p", { class: "hl-status", role: "status" });
+    ui.menuBtn = button("⋯", () => setMenu(ui.menu.hidden), {
+      class: "hl-icon", "aria-label": "More options", "aria-expanded": "false", "aria-controls": "hl-menu",
+    });
+    const header = h("header", { class: "hl-header" },
+      h("div", { class: "hl-heading" }, h("h2", { id: "hl-title" }, cfg.title), ui.status),
+      ui.menuBtn,
+      button("×", () => setOpen(false, true), { class: "hl-icon", "aria-label": "Close chat" }));
+    ui.menu = h("div", { class: "hl-menu", id: "hl-menu", hidden: true },
+      button("End chat", endChat),
+      button("Delete my conversation", () => (setMenu(false), showConfirm(true))));
+    ui.cancelDelete = button("Cancel", () => showConfirm(false));
+    ui.confirm = h("div", { class: "hl-confirm", role: "group", "aria-labelledby": "hl-confirm-q", hidden: true },
+      h("p", { id: "hl-confirm-q" }, "Delete this conversation now? It is removed at once and can't be undone."),
+      h("div", { class: "hl-row" }, button("Yes, delete it", confirmDelete, { class: "hl-danger" }), ui.cancelDelete));
+    // Always present (empty when unused): screen readers announce what is added to a live alert.
+    ui.crisis = h("div", { class: "hl-crisis", role: "alert" });
+    ui.offline = h("p", { class: "hl-offline", role: "status", hidden: true },
+      "You're offline — we'll reconnect and nothing you wrote will be lost.");
+    ui.msgs = h("div", { class: "hl-msgs" });
+    ui.log = h("div", {
+      class: "hl-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
+    }, privacyNotice(), ui.msgs);
+    ui.typingLabel = h("span", { class: "hl-sr" });
+    ui.typing = h("p", { class: "hl-typing", hidden: true }, ui.typingLabel, h("span", { "aria-hidden": "true" }, "…"));
+    ui.error = h("p", { class: "hl-error", role: "status" });
+    const newChat = () => (forgetConversation(), ui.input.focus());
+    ui.newChat = button("Start a new chat", newChat, { class: "hl-new", hidden: true });
+    ui.panel = h("section", {
+      class: "hl-panel", id: "hl-panel", role: "dialog", "aria-labelledby": "hl-title", hidden: true,
+    }, header, ui.menu, ui.confirm, ui.crisis, ui.offline, ui.log, ui.typing, ui.error, ui.newChat, buildComposer());
+    ui.panel.addEventListener("click", (e) => {
+      if (!ui.menu.hidden && !ui.menu.contains(e.target) && e.target !== ui.menuBtn) setMenu(false);
+    });
+    return ui.panel;
+  }
+
+  function buildComposer() {
+    ui.input = h("textarea", { id: "hl-input", rows: "1", maxlength: MAX_CHARS, "aria-describedby": "hl-count" });
+    ui.count = h("span", { class: "hl-count", id: "hl-count" });
+    ui.send = h("button", { type: "submit", class: "hl-send" }, "Send");
+    ui.input.addEventListener("input", onInput);
+    ui.input.addEventListener("keydown", (e) => {
+      // Enter sends, Shift+Enter is a newline; never interrupt an IME composing a word.
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) (e.preventDefault(), submitText());
+    });
+    return h("form", { class: "hl-composer", onsubmit: (e) => (e.preventDefault(), submitText()) },
+      h("label", { for: "hl-input", class: "hl-sr" }, "Your message"), ui.input, ui.send, ui.count);
+  }
+
+  function privacyNotice() {
+    return h("div", { class: "hl-notice" },
+      h("p", null,
+        "This chat is confidential, but not anonymous: a person from our team may read it. ",
+        "You don't have to tell us your name. The conversation is deleted after a while, ",
+        "and you can delete it yourself at any time from the menu (⋯)."),
+      h("p", null, "In an emergency, call ", h("a", { href: "tel:911" }, "911"), "."));
+  }
+
+  // ---- opening, closing, menu ----
+
+  function setOpen(open, moveFocus) {
+    st.open = open;
+    ui.panel.hidden = !open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
+    if (!open) {
+      setMenu(false);
+      showConfirm(false, true);
+      if (moveFocus) ui.launcher.focus();
+      return;
+    }
+    ui.launcher.classList.remove("hl-unread");
+    ui.launcher.setAttribute("aria-label", "Chat with us");
+    if (st.token && !st.ws) connect();
+    scrollToEnd();
+    if (moveFocus) (ui.input.disabled ? ui.newChat : ui.input).focus();
+  }
+
+  function onEscape(e) {
+    if (e.key !== "Escape") return;
+    if (!ui.menu.hidden) setMenu(false), ui.menuBtn.focus();
+    else if (!ui.confirm.hidden) showConfirm(false);
+    else if (st.open) setOpen(false, true);
+    else return;
+    e.preventDefault();
+  }
+
+  function setMenu(open) {
+    ui.menu.hidden = !open;
+    ui.menuBtn.setAttribute("aria-expanded", String(open));
+    if (open) ui.menu.querySelector("button").focus();
+  }
+
+  function showConfirm(show, quiet) {
+    ui.confirm.hidden = !show;
+    if (show) ui.cancelDelete.focus(); // the safe choice has the focus
+    else if (!quiet) ui.menuBtn.focus();
+  }
+
+  function endChat() {
+    setMenu(false);
+    ui.menuBtn.focus();
+    if (!st.token) return showError("There is no chat to end yet.");
+    if (!transmit({ v: 1, type: "end" })) showError("You're offline. Please try again once we're reconnected.");
+  }
+
+  function confirmDelete() {
+    showConfirm(false, true);
+    ui.input.focus();
+    if (!st.token) return onDeleted(); // nothing reached the server yet: forgetting it here is enough
+    st.deleteRequested = true;
+    if (!transmit({ v: 1, type: "delete" })) showError("We'll delete it as soon as we're reconnected.");
+  }
+
+  // ---- the conversation on screen ----
+
+  function renderMessage(m) {
+    if (typeof m.id !== "string" || st.seen.has(m.id)) return; // replays and other tabs can repeat one
+    st.seen.add(m.id);
+    if (!st.last || compareIds(m.id, st.last) > 0) st.last = m.id;
+    const from = WHO[m.from] ? m.from : "system";
+    if (from !== "visitor") clearTyping(from);
+    const mine = from === "visitor" && st.pending.get(m.client_id);
+    if (mine) return markSent(m.client_id, mine, m);
+
+    const body = h("div", { class: "hl-body" });
+    fillBody(body, m);
+    const who = h("span", { class: "hl-sr" }, `${WHO[from]}: `); // read out, not shown
+    const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body);
+    if (from === "bot") appendActions(el, m);
+    appendToLog(el);
+    if (from === "bot" && m.kind === "crisis") showCrisis(m);
+    markUnread(m);
+  }
+
+  function fillBody(body, m) {
+    // Only the bot's curated answers may carry HTML; whatever people write is shown as text.
+    if (m.from === "bot" && typeof m.html === "string" && m.html) return body.append(safeHTML(m.html));
+    body.classList.add("hl-plain");
+    body.textContent = typeof m.text === "string" ? m.text : "";
+  }
+
+  // The server already sanitizes bot HTML; this second pass is cheap insurance, since the page we
+  // run in is someone else's. Allowed: simple text markup and http(s), tel and mailto links.
+  const TAGS = new Set("P BR STRONG B EM I UL OL LI A H2 H3 H4 BLOCKQUOTE CODE HR".split(" "));
+  function safeHTML(html) {
+    const t = document.createElement("template");
+    t.innerHTML = html; // parsed into an inert fragment: nothing in it loads or runs
+    for (const el of [...t.content.querySelectorAll("*")]) {
+      if (!TAGS.has(el.tagName)) {
+        el.replaceWith(/^(SCRIPT|STYLE)$/.test(el.tagName) ? "" : el.textContent);
+        continue;
+      }
+      const href = (el.getAttribute("href") || "").trim();
+      for (const a of [...el.attributes]) el.removeAttribute(a.name);
+      if (el.tagName !== "A" || !/^(https?:|tel:|mailto:)/i.test(href)) continue;
+      el.setAttribute("href", href);
+      // Web links open in a new tab, so the chat stays open here.
+      if (/^https?:/i.test(href)) Object.assign(el, { target: "_blank", rel: "noopener noreferrer" });
+    }
+    return t.content;
+  }
+
+  function appendActions(el, m) {
+    const options = Array.isArray(m.options) ? m.options.filter((o) => o && typeof o.id === "string") : [];
+    if (!options.length && !m.offer_person) return;
+    const label = m.kind === "clarify" ? "Choose one" : "Related questions";
+    const row = h("div", { class: "hl-actions", role: "group", "aria-label": label });
+    for (const o of options) {
+      const title = o.title || o.id;
+      row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option" }));
+    }
+    const person = "Talk to a person";
+    const ask = () => sendUser("person", {}, person);
+    if (m.offer_person) row.append(button(person, ask, { class: "hl-option hl-person" }));
+    el.append(row);
+  }
+
+  function appendToLog(el) {
+    const log = ui.log;
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    // Unconfirmed messages stay last: whatever the server confirms or replays goes above them.
+    const before = el.classList.contains("hl-pending") ? null : ui.msgs.querySelector(".hl-pending");
+    ui.msgs.insertBefore(el, before);
+    if (atEnd || el.classList.contains("hl-visitor")) scrollToEnd();
+  }
+  const scrollToEnd = () => (ui.log.scrollTop = ui.log.scrollHeight);
+  const note = (text) => appendToLog(h("p", { class: "hl-note" }, text));
+
+  function clearMessages() {
+    st.seen.clear();
+    st.last = null;
+    ui.msgs.replaceChildren(...[...st.pending.values()].map((p) => p.el));
+    hideCrisis();
+  }
+
+  function markUnread(m) {
+    // Only news counts: not a replayed history, nor the visitor's own words.
+    if (st.open || m.from === "visitor" || !(Date.parse(m.time) >= st.loadedAt)) return;
+    ui.launcher.classList.add("hl-unread");
+    ui.launcher.setAttribute("aria-label", "Chat with us (new message)");
+  }
+
+  // ---- crisis banner ----
+
+  function showCrisis(m) {
+    const dismissed = load("localStorage", KEY.dismissed);
+    if (dismissed && compareIds(m.id, dismissed) <= 0) return;
+    const body = h("div", { class: "hl-crisis-text" });
+    fillBody(body, m);
+    const calls = h("div", { class: "hl-calls" });
+    for (const c of CALLS) {
+      if (!c.re.test(body.textContent)) continue;
+      for (const [href, label] of c.links) calls.append(h("a", { class: "hl-call", href }, label));
+    }
+    const dismiss = button("×", () => dismissCrisis(m.id), {
+      class: "hl-icon hl-dismiss", "aria-label": "Dismiss this notice",
+    });
+    // The ways to call come first: at 3 a.m. with someone not breathing, the button matters most.
+    ui.crisis.replaceChildren(dismiss, calls.childElementCount ? calls : "", body);
+  }
+
+  function dismissCrisis(id) {
+    save("localStorage", KEY.dismissed, id);
+    hideCrisis();
+    ui.input.focus();
+  }
+
+  const hideCrisis = () => ui.crisis.replaceChildren();
+
+  // ---- status lines ----
+
+  function setState(s) {
+    st.convState = STATES[s] ? s : null;
+    ui.status.textContent = STATES[st.convState || "bot"];
+    const closed = st.convState === "closed";
+    ui.input.disabled = ui.send.disabled = closed;
+    ui.input.placeholder = closed ? "This chat has ended" : "Type your message";
+    ui.newChat.hidden = !closed;
+  }
+
+  function showTyping(from) {
+    if (from !== "bot" && from !== "rep") return;
+    clearTimeout(st.typing.get(from));
+    st.typing.set(from, setTimeout(() => clearTyping(from), TYPING_MS));
+    renderTyping();
+  }
+  function clearTyping(from) {
+    for (const k of from ? [from] : [...st.typing.keys()]) clearTimeout(st.typing.get(k)), st.typing.delete(k);
+    renderTyping();
+  }
+  function renderTyping() {
+    ui.typing.hidden = !st.typing.size;
+    const who = st.typing.has("rep") ? "A person from the helpline" : "The helpline assistant";
+    ui.typingLabel.textContent = `${who} is typing`;
+  }
+
+  function showError(text, ms = ERROR_MS) {
+    clearTimeout(st.errorTimer);
+    ui.error.textContent = text;
+    if (text) st.errorTimer = setTimeout(() => (ui.error.textContent = ""), ms);
+  }
+
+  function updateOffline() {
+    ui.offline.hidden = navigator.onLine && !st.down;
+  }
+
+  // ---- sending ----
+
+  function onInput() {
+    const n = ui.input.value.length;
+    ui.count.textContent = n >= COUNT_FROM ? `${MAX_CHARS - n} characters left` : "";
+    // Grow with the text, up to the stylesheet's max-height.
+    ui.input.style.height = "auto";
+    ui.input.style.height = `${ui.input.scrollHeight}px`;
+  }
+
+  function submitText() {
+    const text = ui.input.value.trim();
+    if (!text || ui.input.disabled) return;
+    if (!sendUser("message", { text }, text)) return; // the text stays in the input
+    ui.input.value = "";
+    onInput();
+  }
+
+  // sendUser sends something the visitor did (a message, a choice, asking for a person) and shows
+  // it at once as pending; the server's copy, with the same client_id, confirms it.
+  function sendUser(type, fields, shown) {
+    const wait = Math.ceil((st.retryUntil - Date.now()) / 1000);
+    if (wait > 0) {
+      showError(`Please wait ${wait} ${wait === 1 ? "second" : "seconds"} before sending again.`, wait * 1000);
+      return false;
+    }
+    const frame = { v: 1, type, id: newId(), ...fields };
+    addPending(frame, shown);
+    savePending();
+    transmit(frame);
+    return true;
+  }
+
+  function addPending(frame, shown) {
+    const el = h("div", { class: "hl-msg hl-visitor hl-pending" }, h("span", { class: "hl-sr" }, "You: "),
+      h("div", { class: "hl-body hl-plain" }, shown), h("span", { class: "hl-meta" }, "Sending…"));
+    st.pending.set(frame.id, { frame, shown, el });
+    appendToLog(el);
+  }
+
+  function markSent(clientId, p, m) {
+    st.pending.delete(clientId);
+    savePending();
+    p.el.classList.remove("hl-pending");
+    p.el.dataset.id = m.id;
+    p.el.querySelector(".hl-meta").remove();
+    if (typeof m.text === "string") p.el.querySelector(".hl-body").textContent = m.text;
+  }
+
+  // Error frames don't say which frame they answer: it is the last one this page sent. Take it
+  // back, and put its words back in the input so nothing is lost.
+  function unsend(clientId) {
+    const p = st.pending.get(clientId);
+    if (!p) return;
+    st.pending.delete(clientId);
+    savePending();
+    p.el.remove();
+    if (p.frame.text && !ui.input.value) (ui.input.value = p.frame.text), onInput();
+  }
+
+  function savePending() {
+    const list = [...st.pending.values()].map(({ frame, shown }) => ({ frame, shown }));
+    save("sessionStorage", KEY.pending, list.length ? JSON.stringify(list) : null);
+  }
+
+  function restorePending() {
+    try {
+      const saved = JSON.parse(load("sessionStorage", KEY.pending)) || [];
+      for (const { frame, shown } of saved) addPending(frame, shown);
+    } catch { save("sessionStorage", KEY.pending, null); }
+  }
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    // randomUUID needs a secure context; a page on plain http still gets a random id.
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // transmit sends a frame if the conversation is open, and otherwise makes sure a connection is
+  // on its way (pending messages and a requested delete go out after the next welcome).
+  function transmit(frame) {
+    if (st.ready && st.ws && st.ws.readyState === WebSocket.OPEN) {
+      st.ws.send(JSON.stringify(frame));
+      if (frame.id) st.lastSent = frame.id;
+      return true;
+    }
+    if (!st.ws) connect();
+    return false;
+  }
+
+  // ---- the connection ----
+
+  function connect() {
+    clearTimeout(st.timer);
+    st.wanted = true;
+    if (st.ws) return;
+    let ws;
+    try { ws = new WebSocket(cfg.ws); } catch { return reconnectLater(); }
+    st.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify(hello()));
+    ws.onmessage = (e) => {
+      if (st.ws !== ws) return;
+      clearTimeout(st.pongTimer); // any frame proves the connection is alive
+      let f;
+      try { f = JSON.parse(e.data); } catch { return; }
+      if (f && typeof f === "object") handle(f, ws);
+    };
+    ws.onclose = (e) => lost(ws, e.code);
+    ws.onerror = () => {}; // a close event always follows
+  }
+
+  // After a reload the page is empty: hello without `last` replays the whole conversation. After a
+  // dropped connection, `last` asks only for what this page missed. `last` lives in memory, not in
+  // storage: two tabs share storage but not what they have shown.
+  function hello() {
+    const f = { v: 1, type: "hello" };
+    if (st.token) f.token = st.token;
+    if (st.token && st.last) f.last = st.last;
+    return f;
+  }
+
+  function handle(f, ws) {
+    switch (f.type) {
+      case "welcome": return onWelcome(f, ws);
+      case "message": return renderMessage(f);
+      case "typing": return showTyping(f.from);
+      case "state": return setState(f.state);
+      case "error": return onError(f);
+      case "deleted": return onDeleted();
+      // "pong" needs nothing more: receiving it already cleared the pong timer.
+    }
+  }
+
+  function onWelcome(f, ws) {
+    // An unknown or expired token starts a new conversation: what this page shows is gone.
+    if ((st.conv && f.conversation !== st.conv) || (!f.resumed && st.seen.size)) clearMessages();
+    st.conv = f.conversation;
+    if (typeof f.token === "string" && f.token) {
+      st.token = f.token;
+      save("localStorage", KEY.token, f.token);
+    }
+    Object.assign(st, { ready: true, down: false, attempt: 0 });
+    updateOffline();
+    setState(f.state);
+    clearInterval(st.heartbeat);
+    st.heartbeat = setInterval(() => ping(ws), PING_MS);
+    if (st.deleteRequested) return transmit({ v: 1, type: "delete" });
+    // Retries are safe: the server ignores a client id it already has.
+    for (const p of st.pending.values()) transmit(p.frame);
+  }
+
+  function onError(f) {
+    const message = (typeof f.message === "string" && f.message) || "Something went wrong. Please try again.";
+    if (["invalid_text", "rate_limited", "closed", "unknown_entry"].includes(f.code)) unsend(st.lastSent);
+    if (f.code === "closed") setState("closed");
+    if (f.code !== "rate_limited") return showError(message);
+    const secs = Math.max(1, Math.ceil(Number(f.retry_after) || 10));
+    st.retryUntil = Date.now() + secs * 1000;
+    showError(`${message} You can send again in ${secs} ${secs === 1 ? "second" : "seconds"}.`, secs * 1000);
+  }
+
+  function onDeleted() {
+    forgetConversation();
+    note("Your conversation has been deleted. If you write again, a new chat starts.");
+  }
+
+  // forgetConversation drops the conversation from this page and this browser (not from the server).
+  function forgetConversation() {
+    Object.assign(st, { wanted: false, deleteRequested: false, down: false, token: null, conv: null, last: null });
+    if (st.ws) lost(st.ws);
+    clearTimeout(st.timer);
+    st.seen.clear();
+    st.pending.clear();
+    for (const area of ["localStorage", "sessionStorage"]) for (const k of Object.values(KEY)) save(area, k, null);
+    ui.msgs.replaceChildren();
+    hideCrisis();
+    clearTyping();
+    setState(null);
+    showError("");
+    updateOffline();
+  }
+
+  function ping(ws) {
+    if (st.ws !== ws || !st.ready) return;
+    ws.send(JSON.stringify({ v: 1, type: "ping" }));
+    // A phone back from sleep can hold a dead socket that still looks open: no answer means gone.
+    clearTimeout(st.pongTimer);
+    st.pongTimer = setTimeout(() => lost(ws), PONG_MS);
+  }
+
+  function lost(ws, code) {
+    if (st.ws !== ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try { ws.close(); } catch { /* already closing */ }
+    Object.assign(st, { ws: null, ready: false });
+    clearInterval(st.heartbeat);
+    clearTimeout(st.pongTimer);
+    clearTyping();
+    if (!st.wanted) return;
+    if (code === 1008) {
+      // The server does not accept this site: retrying cannot help.
+      st.wanted = false;
+      return showError("The chat can't be reached from this page right now. Please call us instead.", 60000);
+    }
+    reconnectLater();
+  }
+
+  function reconnectLater() {
+    st.down = true;
+    updateOffline();
+    clearTimeout(st.timer);
+    const max = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** st.attempt++);
+    // Jitter: after a server restart, thousands of phones should not all come back in the same second.
+    st.timer = setTimeout(connect, max / 2 + (Math.random() * max) / 2);
+  }
+
+  // compareIds orders server message ids ("<ms>-<seq>"); other shapes fall back to string order.
+  function compareIds(a, b) {
+    const [am, as = 0] = String(a).split("-").map(Number);
+    const [bm, bs = 0] = String(b).split("-").map(Number);
+    if ([am, as, bm, bs].some(Number.isNaN)) return a < b ? -1 : a > b ? 1 : 0;
+    return am - bm || as - bs;
+  }
+
+  // ---- start ----
+
+  function start() {
+    buildUI();
+    setState(null);
+    restorePending();
+    // A new visitor connects when they first write: nothing exists on the server before that.
+    if (st.token || st.pending.size) connect();
+    if (cfg.open && !matchMedia("(max-width: 479px)").matches) setOpen(true, false);
+
+    addEventListener("offline", updateOffline);
+    addEventListener("online", () => {
+      updateOffline();
+      if (st.wanted && !st.ws) (st.attempt = 0), connect();
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "visible" || !st.wanted) return;
+      if (!st.ws) connect();
+      else ping(st.ws); // check at once whether the connection survived the sleep
+    });
+    addEventListener("storage", (e) => {
+      // Another tab deleted the conversation or started a new one: follow it here too.
+      if ((e.key === KEY.token || e.key === null) && !e.newValue && st.token) {
+        forgetConversation();
+        note("This conversation was closed in another window.");
+      }
+    });
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
