@@ -21,6 +21,7 @@ commands:
   ask [--json] [--session] ["question"]   answer one question, or one per line from standard input
   kb check                                 validate the knowledge base
   kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
+  bench [--visitors N] [--idle N]          load a running service from loopback and report latency and memory
 
 Every command takes --knowledge DIR to use another knowledge base than the built-in one.
 Run "helpline <command> -h" for its flags.
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAsk(ctx, rest, getenv, stdin, stdout, stderr)
 	case "kb":
 		return runKB(ctx, rest, getenv, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // served only on --debug-addr
 	"os"
 	"time"
 
@@ -54,6 +55,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	m := metrics.New()
+	store.Instrument(rdb, m.RedisCommands, m.RedisErrors)
 	b := broker.New(rdb, log)
 	defer b.Close()
 	st := store.New(rdb, store.Options{Retention: cfg.Retention, RatePerMinute: cfg.RatePerConversation})
@@ -73,6 +75,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("serving", "addr", ln.Addr().String(), "entries", len(base.Entries))
 	fmt.Fprintf(stdout, "helpline: chat page on http://%s/\n", displayAddr(ln.Addr()))
 
+	if cfg.DebugAddr != "" {
+		dbg := &http.Server{Addr: cfg.DebugAddr, Handler: http.DefaultServeMux, ReadHeaderTimeout: 10 * time.Second}
+		go dbg.ListenAndServe() // ends with the process; profiling only
+		defer dbg.Close()
+		log.Info("profiler", "addr", cfg.DebugAddr)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

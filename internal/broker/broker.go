@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -36,8 +37,8 @@ type Broker struct {
 }
 
 type channel struct {
-	subs      map[*Subscription]struct{}
-	ready     chan struct{} // closed when Redis confirms the subscription
+	subs      []*Subscription // few per conversation: its tabs on this instance
+	ready     chan struct{}   // closed when Redis confirms the subscription
 	confirmed bool
 }
 
@@ -45,8 +46,8 @@ type channel struct {
 // the subscriber could not keep up (its buffer filled): it must then
 // resynchronize from the store, or give up.
 type Subscription struct {
-	C    <-chan store.Event
-	c    chan store.Event
+	C    <-chan *store.Event
+	c    chan *store.Event
 	conv string
 	b    *Broker
 	once sync.Once
@@ -70,7 +71,9 @@ func New(rdb redis.UniversalClient, log *slog.Logger) *Broker {
 // can be missed.
 func (b *Broker) Subscribe(ctx context.Context, conv string, buf int) (*Subscription, error) {
 	name := store.EventsChannel(conv)
-	c := make(chan store.Event, buf)
+	// Pointers keep an idle subscription's buffer small: one per open
+	// connection, most of them waiting.
+	c := make(chan *store.Event, buf)
 	s := &Subscription{C: c, c: c, conv: conv, b: b}
 
 	b.mu.Lock()
@@ -80,10 +83,10 @@ func (b *Broker) Subscribe(ctx context.Context, conv string, buf int) (*Subscrip
 	}
 	ch, ok := b.channels[name]
 	if !ok {
-		ch = &channel{subs: map[*Subscription]struct{}{}, ready: make(chan struct{})}
+		ch = &channel{ready: make(chan struct{})}
 		b.channels[name] = ch
 	}
-	ch.subs[s] = struct{}{}
+	ch.subs = append(ch.subs, s)
 	b.mu.Unlock()
 
 	if !ok {
@@ -114,8 +117,8 @@ func (b *Broker) remove(s *Subscription, overflow bool) {
 	ch := b.channels[name]
 	last := false
 	if ch != nil {
-		if _, ok := ch.subs[s]; ok {
-			delete(ch.subs, s)
+		if i := slices.Index(ch.subs, s); i >= 0 {
+			ch.subs = slices.Delete(ch.subs, i, i+1)
 			if overflow {
 				close(s.c)
 			}
@@ -149,7 +152,7 @@ func (b *Broker) run() {
 				b.log.Error("bad event", "err", err)
 				continue
 			}
-			b.deliver(m.Channel, ev)
+			b.deliver(m.Channel, &ev)
 		}
 	}
 }
@@ -171,16 +174,16 @@ func (b *Broker) confirmed(name string) {
 	}
 	b.mu.Unlock()
 	if again {
-		b.deliver(name, store.Event{Type: Resync})
+		b.deliver(name, &store.Event{Type: Resync})
 	}
 }
 
-func (b *Broker) deliver(name string, ev store.Event) {
+func (b *Broker) deliver(name string, ev *store.Event) {
 	b.mu.Lock()
 	ch := b.channels[name]
 	var slow []*Subscription
 	if ch != nil {
-		for s := range ch.subs {
+		for _, s := range ch.subs {
 			select {
 			case s.c <- ev:
 			default:

@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -19,7 +18,6 @@ type conn struct {
 	h      *Handler
 	ws     *websocket.Conn
 	addr   string
-	log    *slog.Logger
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
@@ -31,7 +29,9 @@ type conn struct {
 	activate   chan activation
 	writerDone chan struct{}
 
-	conv *store.Conversation // set by hello; reader-owned
+	// conv is the conversation id, set by hello; the reader owns it. An
+	// idle connection keeps nothing else of the conversation.
+	conv string
 	sub  *broker.Subscription
 }
 
@@ -49,14 +49,14 @@ var errSlowClient = errors.New("client cannot keep up")
 var errDeleted = errors.New("conversation deleted")
 
 const (
-	subscribeBuffer = 64
+	subscribeBuffer = 16
 	replayPage      = 200
 )
 
 func (h *Handler) newConn(ws *websocket.Conn, addr string) *conn {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	return &conn{
-		h: h, ws: ws, addr: addr, log: h.log, ctx: ctx, cancel: cancel,
+		h: h, ws: ws, addr: addr, ctx: ctx, cancel: cancel,
 		send:       make(chan []byte, h.opts.SendQueue),
 		activate:   make(chan activation, 1),
 		writerDone: make(chan struct{}),
@@ -135,7 +135,7 @@ func (c *conn) writer() {
 	ping := time.NewTicker(c.h.opts.PingInterval)
 	defer ping.Stop()
 	var (
-		events <-chan store.Event
+		events <-chan *store.Event
 		conv   string
 		last   string // the newest message id written
 	)
@@ -209,7 +209,7 @@ func (c *conn) replay(conv string, last *string) bool {
 		}
 		if err != nil {
 			c.h.metrics.RedisErrors.Inc()
-			c.log.Error("replay", "conv", conv, "err", err)
+			c.h.log.Error("replay", "conv", conv, "err", err)
 			c.write(websocket.TextMessage, errFrame(codeInternal, "We couldn't load the conversation; please try again.", 0))
 			return false
 		}

@@ -39,8 +39,10 @@ type Options struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a
 	// service behind a load balancer.
 	TrustProxy bool
-	// SendQueue is the per-connection buffer of outgoing frames (64); a
-	// client that lets it fill is disconnected and resumes later.
+	// SendQueue is the per-connection buffer of the reader's outgoing
+	// frames (8): welcome, errors, pongs; stored messages go straight from
+	// the store or the subscription to the writer. A client that lets it
+	// fill is disconnected and resumes later.
 	SendQueue int
 	// PingInterval, PongWait and WriteWait are the keep-alive and write
 	// deadlines (25s, 60s, 10s).
@@ -58,7 +60,7 @@ func (o *Options) defaults() {
 		o.RatePerAddress = 60
 	}
 	if o.SendQueue == 0 {
-		o.SendQueue = 64
+		o.SendQueue = 8
 	}
 	if o.PingInterval == 0 {
 		o.PingInterval = 25 * time.Second
@@ -99,8 +101,11 @@ func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, r *render.R
 		conns:   map[*conn]struct{}{},
 	}
 	h.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
+		// Most connections wait most of the time: a small read buffer, and
+		// write buffers borrowed from a pool only while writing.
+		ReadBufferSize:  256,
 		WriteBufferSize: 1024,
+		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     h.originAllowed,
 	}
 	return h
@@ -129,23 +134,21 @@ func (h *Handler) originAllowed(r *http.Request) bool {
 	return false
 }
 
-// ServeHTTP upgrades the request and serves the connection until it ends.
+// ServeHTTP upgrades the request and hands the connection to its own
+// goroutines. It returns at once: the HTTP server's per-request buffers and
+// the request itself are then free, which is most of what an idle
+// connection would otherwise keep.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	closing := h.closing
-	if !closing {
-		h.wg.Add(1)
-	}
-	h.mu.Unlock()
-	if closing {
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
-		return
-	}
-	defer h.wg.Done()
-
 	if !h.originAllowed(r) {
 		h.log.Warn("refused origin", "origin", r.Header.Get("Origin"))
 		http.Error(w, "origin not allowed", http.StatusForbidden)
+		return
+	}
+	h.mu.Lock()
+	closing := h.closing
+	h.mu.Unlock()
+	if closing {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	ws, err := h.upgrader.Upgrade(w, r, nil)
@@ -154,16 +157,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := h.newConn(ws, h.clientAddr(r))
 	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		c.closeWith(websocket.CloseGoingAway, "server restarting; reconnect")
+		ws.Close()
+		return
+	}
 	h.conns[c] = struct{}{}
+	h.wg.Add(1)
 	h.mu.Unlock()
 	h.metrics.Connections.Inc()
-	defer func() {
-		h.mu.Lock()
-		delete(h.conns, c)
-		h.mu.Unlock()
-		h.metrics.Connections.Dec()
+	go func() {
+		defer h.wg.Done()
+		defer func() {
+			h.mu.Lock()
+			delete(h.conns, c)
+			h.mu.Unlock()
+			h.metrics.Connections.Dec()
+		}()
+		c.serve()
 	}()
-	c.serve()
 }
 
 func (h *Handler) clientAddr(r *http.Request) string {

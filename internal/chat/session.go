@@ -19,7 +19,7 @@ func (c *conn) handle(f clientFrame) {
 		c.hello(f)
 		return
 	}
-	if c.conv == nil {
+	if c.conv == "" {
 		c.push(errFrame(codeNotReady, "Say hello first.", 0))
 		return
 	}
@@ -43,15 +43,15 @@ func (c *conn) handle(f clientFrame) {
 			return c.h.engine.Person(), true
 		})
 	case typeEnd:
-		if err := c.h.store.SetState(c.ctx, c.conv.ID, store.StateClosed); err != nil {
+		if err := c.h.store.SetState(c.ctx, c.conv, store.StateClosed); err != nil {
 			c.storeFailed("end", err)
 		}
 	case typeDelete:
-		if err := c.h.store.Delete(c.ctx, c.conv.ID); err != nil {
+		if err := c.h.store.Delete(c.ctx, c.conv); err != nil {
 			c.storeFailed("delete", err)
 			return
 		}
-		c.log.Info("conversation deleted by visitor", "conv", c.conv.ID)
+		c.h.log.Info("conversation deleted by visitor", "conv", c.conv)
 		// The writer closes the connection when the deletion event
 		// arrives, after telling every tab.
 	}
@@ -60,7 +60,7 @@ func (c *conn) handle(f clientFrame) {
 // hello opens the conversation the token names, or a new one, and starts
 // delivering its messages.
 func (c *conn) hello(f clientFrame) {
-	if c.conv != nil {
+	if c.conv != "" {
 		c.push(errFrame(codeBadFrame, "Already connected.", 0))
 		return
 	}
@@ -79,8 +79,7 @@ func (c *conn) hello(f clientFrame) {
 		c.storeFailed("open", err)
 		return
 	}
-	c.conv = &conv
-	c.log = c.h.log.With("conv", conv.ID)
+	c.conv = conv.ID
 	sub, err := c.h.broker.Subscribe(c.ctx, conv.ID, subscribeBuffer)
 	if err != nil {
 		c.storeFailed("subscribe", err)
@@ -106,7 +105,7 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(wait)))
 		return
 	}
-	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv.ID, clientID, text)
+	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
 	var limited *store.RateLimitedError
 	switch {
 	case errors.As(err, &limited):
@@ -134,7 +133,7 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 	var actx answer.Context
 	if len(rawCtx) > 0 {
 		if err := json.Unmarshal(rawCtx, &actx); err != nil {
-			c.log.Warn("bad answer context; starting afresh", "err", err)
+			c.h.log.Warn("bad answer context; starting afresh", "conv", c.conv, "err", err)
 			actx = answer.Context{}
 		}
 	}
@@ -147,9 +146,9 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 	if d.Risk.Crisis() {
 		r.RiskKind, r.RiskLevel = string(d.Risk.Kind), string(d.Risk.Level)
 		// The log says a crisis happened, never what was said.
-		c.log.Warn("crisis", "risk", d.Risk)
+		c.h.log.Warn("crisis", "conv", c.conv, "risk", d.Risk)
 	}
-	if _, err := c.h.store.AddReply(c.ctx, c.conv.ID, r); err != nil {
+	if _, err := c.h.store.AddReply(c.ctx, c.conv, r); err != nil {
 		c.storeFailed("store reply", err)
 		return
 	}
@@ -162,7 +161,7 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 // whose reply was lost (say, the server stopped in between) is answered
 // again.
 func (c *conn) answered(id string) bool {
-	next, err := c.h.store.Messages(c.ctx, c.conv.ID, id, 1)
+	next, err := c.h.store.Messages(c.ctx, c.conv, id, 1)
 	return err != nil || len(next) > 0
 }
 
@@ -171,7 +170,7 @@ func (c *conn) storeFailed(op string, err error) {
 		return // the connection is ending; nothing to report
 	}
 	c.h.metrics.RedisErrors.Inc()
-	c.log.Error(op, "err", err)
+	c.h.log.Error(op, "conv", c.conv, "err", err)
 	c.push(errFrame(codeInternal, "Something went wrong on our side. Please try again in a moment.", 0))
 }
 

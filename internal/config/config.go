@@ -52,6 +52,9 @@ type Config struct {
 	// TrustProxy takes client addresses from X-Forwarded-For: set it only
 	// behind a load balancer that sets that header.
 	TrustProxy bool
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) there;
+	// keep it on loopback.
+	DebugAddr string
 	// LogFormat is "json" (production) or "text".
 	LogFormat string
 	// ShutdownGrace bounds how long a shutdown waits for connections.
@@ -106,6 +109,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.Facts.Insurers, "insurers", env("HELPLINE_INSURERS", c.Facts.Insurers), "the insurers the helpline works with, in words (env HELPLINE_INSURERS)")
 	fs.StringVar(&c.TimeZone, "timezone", env("HELPLINE_TIMEZONE", c.TimeZone), "the operator's IANA time `zone` (env HELPLINE_TIMEZONE)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("HELPLINE_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (env HELPLINE_TRUST_PROXY=true)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", env("HELPLINE_DEBUG_ADDR", ""), "serve the Go profiler on this `address` (e.g. 127.0.0.1:6060; env HELPLINE_DEBUG_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("HELPLINE_LOG_FORMAT", c.LogFormat), "json or text (env HELPLINE_LOG_FORMAT)")
 	fs.StringVar(&grace, "shutdown-grace", env("HELPLINE_SHUTDOWN_GRACE", c.ShutdownGrace.String()), "how long shutdown waits for connections (env HELPLINE_SHUTDOWN_GRACE)")
 	if err := fs.Parse(args); err != nil {

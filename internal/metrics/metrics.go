@@ -16,6 +16,7 @@ type Metrics struct {
 	Decisions     *prometheus.CounterVec
 	AnswerSeconds prometheus.Histogram
 	RedisErrors   prometheus.Counter
+	RedisCommands prometheus.Counter
 	Dropped       prometheus.Counter
 }
 
@@ -40,11 +41,14 @@ func New() *Metrics {
 		RedisErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_redis_errors_total", Help: "Redis operations that failed.",
 		}),
+		RedisCommands: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "helpline_redis_commands_total", Help: "Round trips to Redis (a pipeline counts once).",
+		}),
 		Dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_slow_clients_total", Help: "Connections closed because the client could not keep up.",
 		}),
 	}
-	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.Dropped,
+	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -69,3 +69,42 @@ func tick(mr *miniredis.Miniredis, stop <-chan struct{}, done chan<- struct{}) {
 		}
 	}
 }
+
+// Counter is what Instrument counts with (a Prometheus counter fits).
+type Counter interface{ Inc() }
+
+// Instrument counts every command the client sends (a pipeline counts
+// once: it is one round trip) and every failed one.
+func Instrument(rdb redis.UniversalClient, calls, failures Counter) {
+	rdb.AddHook(countHook{calls: calls, failures: failures})
+}
+
+type countHook struct{ calls, failures Counter }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.calls.Inc()
+		err := next(ctx, cmd)
+		if err != nil && err != redis.Nil && !isScriptMiss(err) {
+			h.failures.Inc()
+		}
+		return err
+	}
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.calls.Inc()
+		err := next(ctx, cmds)
+		if err != nil && err != redis.Nil {
+			h.failures.Inc()
+		}
+		return err
+	}
+}
+
+// isScriptMiss reports the NOSCRIPT answer to EVALSHA, which go-redis
+// follows with EVAL: expected once per script, not a failure.
+func isScriptMiss(err error) bool { return strings.HasPrefix(err.Error(), "NOSCRIPT") }
