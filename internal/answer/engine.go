@@ -45,7 +45,7 @@ type Thresholds struct {
 // DefaultThresholds returns the calibrated thresholds.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		MinScore:        0.35,
+		MinScore:        0.45,
 		AnswerScore:     0.50,
 		MinCoverage:     0.55,
 		ClarifyCoverage: 0.40,

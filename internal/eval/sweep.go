@@ -30,7 +30,7 @@ type Outcome struct {
 // Cost weights.
 const (
 	costOOSAnswered  = 10
-	costOOSClarified = 0.5
+	costOOSClarified = 2
 	costWrongAnswer  = 3
 	costWrongKind    = 2
 	costMissedAnswer = 1
