@@ -64,8 +64,16 @@ var cues = []cue{
 	},
 	{
 		name: "out cold, slumped or breathing wrong", kind: Overdose, level: Emergency,
-		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "wore off", "didnt work", "not working", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips"},
-		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away)|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:narcan|naloxone|it) (?:wore off|is wearing off|didnt work|isnt working|not working|doesnt work)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips"},
+		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away)|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		generic: true, past: true,
+	},
+	{
+		// "it didnt work" alone is about anything (a rehab, a diet); it is
+		// an overdose only where naloxone was given.
+		name: "naloxone is not working", kind: Overdose, level: Emergency,
+		keys:    []string{"narcan", "naloxone", "kloxxado", "zimhi"},
+		re:      regexp.MustCompile(`\b(?:narcan|naloxone|kloxxado|zimhi|it|the (?:spray|shot|dose|first one|second one)) (?:wore off|is wearing off|wearing off|didnt work|did not work|isnt working|is not working|not working|doesnt work|does not work|did nothing|does nothing|didnt do anything|isnt doing anything)\b`),
 		generic: true, past: true,
 	},
 	{
@@ -200,7 +208,7 @@ var cues = []cue{
 		name: "plans to take everything", kind: Suicide, level: Emergency,
 		keys:   []string{"everything", "every pill", "every one", "every last", "all of", "all my", "all the", "all these", "all those", "all them", "all his", "all her", "whole", "the rest", "handful", "bunch", "enough to", "entire"},
 		unless: regexp.MustCompile(`^(?:one|a) day at a time|^(?:slow|in stride|seriously|personally|step by step|as it comes|easy|to heart|with a grain)|^(?:(?:i ?ve|i have|i) got )?(?:in me )?to (?:stay|get|be|keep|remain) (?:clean|sober|better|well|off)|^(?:(?:i ?ve|i have|i) got )?(?:to|into) (?:recovery|treatment|rehab|my recovery)`),
-		re:     regexp.MustCompile(`\b(?:(?:gonna|going to|about to|want to|wanna|will|ill|i ll|planning to|plan to|thinking about|thinking of|ready to|might|could just|should just|tempted to)(?: just)? (?:take|swallow|down|use|shoot|do|eat|inject)|(?:taking|shooting|swallowing|using|doing|downing)(?: up)?)(?: up)? (?:everything|every (?:pill|one|last \w+)|all (?:of )?(?:my|the|his|her|these|those|them|it)(?: \w+)? ?` + pills + `?|the (?:whole|entire|rest of the) (?:bottle|bag|supply|pack|script|prescription|stash|bundle)|a (?:whole|full) (?:bottle|bag|bundle)|the rest of (?:my|the|it|them)|a handful|a bunch of (?:pills|them|it)|enough to ` + killers + `)`),
+		re:     regexp.MustCompile(`\b(?:(?:gonna|going to|about to|want to|wanna|will|ill|i ll|planning to|plan to|thinking about|thinking of|ready to|might|could just|should just|tempted to)(?: just)? (?:take|swallow|down|use|shoot|do|eat|inject)|(?:taking|shooting|swallowing|using|downing)(?: up)?)(?: up)? (?:everything|every (?:pill|one|last \w+)|all (?:of )?(?:my|the|his|her|these|those|them|it)(?: \w+)? ?` + pills + `?|the (?:whole|entire|rest of the) (?:bottle|bag|supply|pack|script|prescription|stash|bundle)|a (?:whole|full) (?:bottle|bag|bundle)|the rest of (?:my|the|it|them)|a handful|a bunch of (?:pills|them|it)|enough to ` + killers + `)`),
 		past:   true,
 	},
 	{

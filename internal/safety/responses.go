@@ -18,71 +18,93 @@ var responses = map[Kind]map[Level]string{
 1. **Call 911.** Say someone is not breathing or won't wake up, and give the address. If it's you who took too much, call now.
 2. **Give naloxone (Narcan)** if there is any. If breathing isn't back to normal after 2–3 minutes, give another dose.
 3. **Help them breathe.** If they aren't breathing, give rescue breaths or CPR as the 911 operator tells you. If they are breathing, roll them onto their side.
-4. **Stay with them** until help arrives. Naloxone can wear off before the drugs do.
-
-I'm getting a person from our team to join you now.`,
+4. **Stay with them** until help arrives. Naloxone can wear off before the drugs do.`,
 		Urgent: `I'm worried about your safety. After time away from using, or with fentanyl in the supply, the amount someone used to take can stop their breathing.
 
 - Please don't use alone, and keep **naloxone (Narcan)** close. It's sold without a prescription.
-- If anyone can't be woken or isn't breathing, **call 911** right away.
-
-I'm asking a person from our team to join this chat so you can talk it through.`,
+- If anyone can't be woken or isn't breathing, **call 911** right away.`,
 	},
 	Suicide: {
 		Emergency: `I'm really glad you told me, and I want you to be safe right now.
 
 - If you have taken something or might act on these thoughts, **call 911 now**.
-- You can also **call or text 988**, the Suicide & Crisis Lifeline, any time, day or night.
-
-I'm asking a person from our team to join this chat right now. Please stay with me.`,
+- You can also **call or text 988**, the Suicide & Crisis Lifeline, any time, day or night.`,
 		Urgent: `Thank you for telling me. That is a lot to carry, and you don't have to carry it alone.
 
 - **Call or text 988**, the Suicide & Crisis Lifeline, to talk with someone now. It's free, confidential and open 24/7 (press 2 for Spanish). It also helps people worried about someone else.
-- If anyone is in danger right now, **call 911**.
-
-I'm asking a person from our team to join this chat.`,
+- If anyone is in danger right now, **call 911**.`,
 	},
 	SelfHarm: {
 		Emergency: `Please get help for the injury right now: **call 911**, or have someone take you to the nearest emergency room.
 
-You can also **call or text 988** any time to talk with someone. I'm asking a person from our team to join this chat now.`,
+You can also **call or text 988** any time to talk with someone.`,
 		Urgent: `Thank you for trusting me with this. Urges to hurt yourself can feel overwhelming, and you deserve support with them.
 
 - **Call or text 988** any time to talk with someone, or **text HOME to 741741** (Crisis Text Line).
-- If someone is badly hurt or bleeding heavily, **call 911**.
-
-I'm asking a person from our team to join this chat.`,
+- If someone is badly hurt or bleeding heavily, **call 911**.`,
 	},
 	Medical: {
-		Emergency: `What you describe can be a medical emergency. **Call 911 now**, or have someone take you to the nearest emergency room. Please don't wait to see if it passes.
-
-I'm asking a person from our team to join this chat.`,
+		Emergency: `What you describe can be a medical emergency. **Call 911 now**, or have someone take you to the nearest emergency room. Please don't wait to see if it passes.`,
 		Urgent: `That needs a medical check soon. Please contact a doctor, urgent care or an emergency room today: not keeping fluids down, infections and problems in pregnancy can turn dangerous quickly.
 
 - If it gets worse, or there is chest pain, a seizure, fainting or trouble breathing, **call 911**.
-- For a question about a medicine or a mix of substances, call **Poison Control at 1-800-222-1222**.
-
-I'm asking a person from our team to join this chat.`,
+- For a question about a medicine or a mix of substances, call **Poison Control at 1-800-222-1222**.`,
 	},
 	Abuse: {
-		Emergency: `Your safety comes first. If you, or a child, are in danger right now, **call 911**, and get to a safe place if you can.
-
-I'm asking a person from our team to join this chat right now.`,
+		Emergency: `Your safety comes first. If you, or a child, are in danger right now, **call 911**, and get to a safe place if you can.`,
 		Urgent: `Thank you for telling me. No one deserves to be hurt, threatened or controlled.
 
 - If you or a child are in danger at any point, **call 911**.
-- You can **text HOME to 741741** (Crisis Text Line) any time to talk with a trained counselor.
-
-I'm asking a person from our team to join this chat.`,
+- You can **text HOME to 741741** (Crisis Text Line) any time to talk with a trained counselor.`,
 	},
 }
 
-// Response returns the fixed reply for a risk. Every kind and level has
-// one; a risk without a level gets its kind's urgent reply.
+// personLines close each reply by offering a person, when someone from
+// the team can chat now.
+var personLines = map[Kind]map[Level]string{
+	Overdose: {
+		Emergency: "I'm getting a person from our team to join you now.",
+		Urgent:    "I'm asking a person from our team to join this chat so you can talk it through.",
+	},
+	Suicide: {
+		Emergency: "I'm asking a person from our team to join this chat right now. Please stay with me.",
+		Urgent:    "I'm asking a person from our team to join this chat.",
+	},
+	SelfHarm: {
+		Emergency: "I'm asking a person from our team to join this chat now.",
+		Urgent:    "I'm asking a person from our team to join this chat.",
+	},
+	Medical: {
+		Emergency: "I'm asking a person from our team to join this chat.",
+		Urgent:    "I'm asking a person from our team to join this chat.",
+	},
+	Abuse: {
+		Emergency: "I'm asking a person from our team to join this chat right now.",
+		Urgent:    "I'm asking a person from our team to join this chat.",
+	},
+}
+
+// offlineLine closes a reply when nobody from the team can chat now (outside
+// the chat hours, or no one online): it promises no person, and points to
+// the numbers above and the request forms below.
+const offlineLine = "Nobody from our team can chat right now. Please use the numbers above, and you can leave a request below for a call back."
+
+// Response returns the fixed reply for a risk, offering a person. Every
+// kind and level has one; a risk without a level gets its kind's urgent
+// reply.
 func Response(r Risk) string {
-	byLevel := responses[r.Kind]
-	if text, ok := byLevel[r.Level]; ok {
-		return text
+	level := r.Level
+	if _, ok := responses[r.Kind][level]; !ok {
+		level = Urgent
 	}
-	return byLevel[Urgent]
+	return responses[r.Kind][level] + "\n\n" + personLines[r.Kind][level]
+}
+
+// ResponseOffline is Response for when nobody from the team can chat now.
+func ResponseOffline(r Risk) string {
+	level := r.Level
+	if _, ok := responses[r.Kind][level]; !ok {
+		level = Urgent
+	}
+	return responses[r.Kind][level] + "\n\n" + offlineLine
 }

@@ -9,28 +9,38 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"helpline/internal/kb"
+	"helpline/knowledge"
 )
 
 // TestResponsesGolden pins every crisis reply to a reviewed golden file:
 // changing a reply means changing its golden file in the same review.
 func TestResponsesGolden(t *testing.T) {
 	for kind, byLevel := range responses {
-		for level, text := range byLevel {
-			name := filepath.Join("testdata", "responses", string(kind)+"-"+string(level)+".golden")
-			if *update {
-				if err := os.WriteFile(name, []byte(text+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if text+"\n" != string(want) {
-				t.Errorf("%s/%s reply differs from %s:\ngot:\n%s\nwant:\n%s", kind, level, name, text, want)
-			}
+		for level := range byLevel {
+			golden(t, string(kind)+"-"+string(level), Response(Risk{Kind: kind, Level: level}))
+			golden(t, string(kind)+"-"+string(level)+"-offline", ResponseOffline(Risk{Kind: kind, Level: level}))
 		}
+	}
+}
+
+// golden compares text with its golden file, or writes it with -update.
+func golden(t *testing.T, base, text string) {
+	t.Helper()
+	name := filepath.Join("testdata", "responses", base+".golden")
+	if *update {
+		if err := os.WriteFile(name, []byte(text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if text+"\n" != string(want) {
+		t.Errorf("reply differs from %s:\ngot:\n%s\nwant:\n%s", name, text, want)
 	}
 }
 
@@ -52,6 +62,10 @@ func TestResponsesContent(t *testing.T) {
 			}
 			if !strings.Contains(text, "a person from our team") {
 				t.Errorf("%s: does not offer a person", name)
+			}
+			off := ResponseOffline(Risk{Kind: kind, Level: level})
+			if strings.Contains(off, "a person from our team to join") || !strings.Contains(off, "911") || !strings.Contains(off, "request") {
+				t.Errorf("%s offline: promises a person, or lacks 911 or the request forms:\n%s", name, off)
 			}
 			if dose.MatchString(text) {
 				t.Errorf("%s: contains an amount", name)
@@ -252,5 +266,31 @@ func TestKeyIndex(t *testing.T) {
 				t.Errorf("%q: cue %q active %v, want %v", text, c.name, on[i], want)
 			}
 		}
+	}
+}
+
+// TestKnowledgeQuestionsAreNotCrises screens every sample question of the
+// knowledge base: people ask these to learn, and an emergency reply to
+// "how long does the brain take to heal" would frighten and fail them.
+// Only the entries about danger signs may be screened as one, since their
+// questions describe the danger ("gurgling after using", "vomiting for
+// days"), and someone who writes that needs the crisis reply first.
+func TestKnowledgeQuestionsAreNotCrises(t *testing.T) {
+	base, err := kb.Load(knowledge.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dangerSigns := map[string]bool{"overdose-signs": true, "withdrawal-dangerous": true, "overdose-what-to-do": true}
+	n := 0
+	for _, e := range base.Entries {
+		for _, q := range e.Questions {
+			n++
+			if r := Screen(q, nil); r.Crisis() && !dangerSigns[e.ID] {
+				t.Errorf("%s: %q screened as %s (%v)", e.ID, q, r, r.Evidence)
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d sample questions screened", n)
 	}
 }
