@@ -24,6 +24,7 @@
   const PONG_MS = 10000; // …and no answer by then means the connection is dead
   const [BACKOFF_MIN, BACKOFF_MAX] = [500, 30000];
   const ERROR_MS = 8000; // how long an error line stays
+  const TYPING_SEND_MS = 3000; // the visitor's own typing frames: at most one this often
 
   // Everything the widget keeps in the browser, namespaced so it can't clash with the site's keys.
   const KEY = {
@@ -38,6 +39,19 @@
     closed: "This chat has ended",
   };
   const WHO = { visitor: "You", bot: "Helpline assistant", rep: "Helpline team", system: "Notice" };
+
+  // The two short forms a bot message may offer when nobody can chat now (its `forms` field).
+  const FORMS = {
+    callback: { open: "Request a call back", send: "Send request" },
+    insurance: { open: "Check my insurance", send: "Send request" },
+  };
+  const US_STATES = ("AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|CT Connecticut|" +
+    "DE Delaware|DC District of Columbia|FL Florida|GA Georgia|HI Hawaii|ID Idaho|IL Illinois|IN Indiana|IA Iowa|" +
+    "KS Kansas|KY Kentucky|LA Louisiana|ME Maine|MD Maryland|MA Massachusetts|MI Michigan|MN Minnesota|" +
+    "MS Mississippi|MO Missouri|MT Montana|NE Nebraska|NV Nevada|NH New Hampshire|NJ New Jersey|NM New Mexico|" +
+    "NY New York|NC North Carolina|ND North Dakota|OH Ohio|OK Oklahoma|OR Oregon|PA Pennsylvania|PR Puerto Rico|" +
+    "RI Rhode Island|SC South Carolina|SD South Dakota|TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|" +
+    "WA Washington|WV West Virginia|WI Wisconsin|WY Wyoming").split("|").map((s) => [s.slice(0, 2), s.slice(3)]);
 
   // Numbers a crisis message may name, and the tap-to-call (or text) links each one gets.
   const CALLS = [
@@ -65,6 +79,11 @@
     deleteRequested: false, // kept until "deleted" arrives, so a reconnect repeats it
     convState: null,
     typing: new Map(), // sender → timer
+    typingSent: 0, // when the visitor's last typing frame went out (ms)
+    repName: null, // display name of the last representative seen, for "NAME is typing…"
+    queue: null, // { position, wait } from the last queue frame, while waiting for a person
+    form: null, // { frame, ctl }: a callback or insurance form sent and not yet answered
+    formSeq: 0, // makes form field ids unique in the shadow root
     retryUntil: 0, // rate limited until this time (ms)
     open: false,
     loadedAt: Date.now(),
@@ -109,6 +128,7 @@
   function buildUI() {
     const host = document.createElement("helpline-chat");
     const root = host.attachShadow({ mode: "closed" });
+    ui.root = root;
     const css = h("link", { rel: "stylesheet", href: cfg.css });
     const wrap = h("div", { class: cfg.left ? "hl hl-left" : "hl", hidden: true });
     // Hidden until the stylesheet is in, so the page never flashes unstyled widget parts.
@@ -161,7 +181,8 @@
       class: "hl-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
     }, privacyNotice(), ui.msgs);
     ui.typingLabel = h("span", { class: "hl-sr" });
-    ui.typing = h("p", { class: "hl-typing", hidden: true }, ui.typingLabel, h("span", { "aria-hidden": "true" }, "…"));
+    ui.typingDots = h("span", { "aria-hidden": "true" }, "…");
+    ui.typing = h("p", { class: "hl-typing", hidden: true }, ui.typingLabel, ui.typingDots);
     ui.error = h("p", { class: "hl-error", role: "status" });
     const newChat = () => (forgetConversation(), ui.input.focus());
     ui.newChat = button("Start a new chat", newChat, { class: "hl-new", hidden: true });
@@ -178,7 +199,7 @@
     ui.input = h("textarea", { id: "hl-input", rows: "1", maxlength: MAX_CHARS, "aria-describedby": "hl-count" });
     ui.count = h("span", { class: "hl-count", id: "hl-count" });
     ui.send = h("button", { type: "submit", class: "hl-send" }, "Send");
-    ui.input.addEventListener("input", onInput);
+    ui.input.addEventListener("input", () => (onInput(), sendTyping()));
     ui.input.addEventListener("keydown", (e) => {
       // Enter sends, Shift+Enter is a newline; never interrupt an IME composing a word.
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) (e.preventDefault(), submitText());
@@ -259,14 +280,20 @@
     if (!st.last || compareIds(m.id, st.last) > 0) st.last = m.id;
     const from = WHO[m.from] ? m.from : "system";
     if (from !== "visitor") clearTyping(from);
+    if (from === "bot" || from === "system") formAnswered(); // the server's answer to a form
+    const name = from === "rep" && typeof m.rep === "string" && m.rep.trim() ? m.rep.trim() : null;
+    if (name && name !== st.repName) (st.repName = name), renderStatus();
     const mine = from === "visitor" && st.pending.get(m.client_id);
     if (mine) return markSent(m.client_id, mine, m);
 
     const body = h("div", { class: "hl-body" });
     fillBody(body, m);
-    const who = h("span", { class: "hl-sr" }, `${WHO[from]}: `); // read out, not shown
+    // A representative's name is shown; everyone else's role is only read out.
+    const who = name
+      ? h("span", { class: "hl-name" }, name, h("span", { class: "hl-sr" }, ": "))
+      : h("span", { class: "hl-sr" }, `${WHO[from]}: `);
     const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body);
-    if (from === "bot") appendActions(el, m);
+    if (from === "bot") appendActions(el, m), appendForms(el, m);
     appendToLog(el);
     if (from === "bot" && m.kind === "crisis") showCrisis(m);
     markUnread(m);
@@ -314,6 +341,108 @@
     if (m.offer_person) row.append(button(person, ask, { class: "hl-option hl-person" }));
     el.append(row);
   }
+
+  // ---- callback and insurance forms ----
+
+  function appendForms(el, m) {
+    const kinds = Array.isArray(m.forms) ? m.forms.filter((k) => Object.hasOwn(FORMS, k)) : [];
+    if (!kinds.length) return;
+    const row = h("div", { class: "hl-formbtns", role: "group", "aria-label": "Other ways we can help" });
+    const forms = [];
+    for (const kind of new Set(kinds)) {
+      const ctl = buildForm(kind);
+      ctl.toggle = button(FORMS[kind].open, () => showForm(ctl, ctl.form.hidden), {
+        class: "hl-option hl-small", "aria-expanded": "false", "aria-controls": ctl.form.id,
+      });
+      row.append(ctl.toggle);
+      forms.push(ctl.form);
+    }
+    el.append(row, ...forms);
+  }
+
+  function buildForm(kind) {
+    const n = ++st.formSeq;
+    const id = (part) => `hl-${kind}-${n}-${part}`;
+    const input = (part, attrs) => h("input", { id: id(part), type: "text", ...attrs });
+    const field = (label, el) => h("div", { class: "hl-field" }, h("label", { for: el.id }, label), el);
+    const ctl = { kind };
+    let fields;
+    if (kind === "callback") {
+      ctl.name = input("name", { maxlength: "60", autocomplete: "nickname" });
+      ctl.phone = input("phone", { type: "tel", maxlength: "30", autocomplete: "tel", inputmode: "tel", required: true });
+      ctl.best = input("best", { maxlength: "100", placeholder: "For example, weekday evenings" });
+      ctl.consent = h("input", { id: id("consent"), type: "checkbox", required: true });
+      fields = [
+        field("Name or nickname (optional)", ctl.name),
+        field("Phone number", ctl.phone),
+        field("Best time to call (optional)", ctl.best),
+        h("div", { class: "hl-check" }, ctl.consent,
+          h("label", { for: ctl.consent.id }, "I agree to be called at this number")),
+      ];
+    } else {
+      ctl.insurer = input("insurer", { maxlength: "80", required: true, placeholder: "For example, Aetna or Medicaid" });
+      ctl.state = h("select", { id: id("state") }, h("option", { value: "" }, "Choose a state"),
+        ...US_STATES.map(([code, name]) => h("option", { value: code }, name)));
+      fields = [field("Insurance company", ctl.insurer), field("State (optional)", ctl.state)];
+    }
+    ctl.error = h("p", { class: "hl-form-error", id: id("error"), role: "status" });
+    ctl.submit = h("button", { type: "submit", class: "hl-send" }, FORMS[kind].send);
+    ctl.form = h("form", {
+      class: "hl-form", id: id("form"), hidden: true, novalidate: true, "aria-label": FORMS[kind].open,
+      onsubmit: (e) => (e.preventDefault(), submitForm(ctl)),
+    }, ...fields, ctl.error, h("div", { class: "hl-row" }, ctl.submit, button("Cancel", () => showForm(ctl, false))));
+    return ctl;
+  }
+
+  function showForm(ctl, show) {
+    ctl.form.hidden = !show;
+    ctl.toggle.setAttribute("aria-expanded", String(show));
+    if (show) ctl.form.querySelector("input, select").focus();
+    else if (ctl.form.contains(ui.root.activeElement) || !ui.root.activeElement) ctl.toggle.focus();
+  }
+
+  function submitForm(ctl) {
+    if (st.form) return; // one at a time: the answer to the last one is still coming
+    formError(ctl, "");
+    const value = (el) => el.value.trim();
+    let frame;
+    if (ctl.kind === "callback") {
+      if ((value(ctl.phone).match(/\d/g) || []).length < 7) return formError(ctl, "Please enter a phone number we can call.", ctl.phone);
+      if (!ctl.consent.checked) return formError(ctl, "Please tick the box to agree to a call at this number.", ctl.consent);
+      frame = { name: value(ctl.name), phone: value(ctl.phone), best_time: value(ctl.best), consent: true };
+    } else {
+      if (!value(ctl.insurer)) return formError(ctl, "Please enter the name of your insurance company.", ctl.insurer);
+      frame = { insurer: value(ctl.insurer), state: ctl.state.value };
+    }
+    const wait = Math.ceil((st.retryUntil - Date.now()) / 1000);
+    if (wait > 0) return formError(ctl, `Please wait ${wait} ${wait === 1 ? "second" : "seconds"} before sending again.`);
+    frame = { v: 1, type: ctl.kind, id: newId(), ...frame };
+    if (!transmit(frame)) return formError(ctl, "You're offline. Please try again once we're reconnected.");
+    st.form = { frame, ctl };
+    ctl.submit.disabled = true;
+    ctl.submit.textContent = "Sending…";
+  }
+
+  // formError shows a problem next to the form (empty text clears it) and marks the field at fault.
+  function formError(ctl, text, field) {
+    ctl.error.textContent = text;
+    for (const el of ctl.form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    if (!field) return;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", ctl.error.id);
+    field.focus();
+  }
+
+  // formDone ends the wait for the sent form, and closes it when the server accepted it.
+  function formDone(accepted) {
+    const f = st.form;
+    if (!f) return;
+    st.form = null;
+    f.ctl.submit.disabled = false;
+    f.ctl.submit.textContent = FORMS[f.ctl.kind].send;
+    if (accepted) showForm(f.ctl, false);
+  }
+  const formAnswered = () => formDone(true);
 
   function appendToLog(el) {
     const log = ui.log;
@@ -371,11 +500,33 @@
 
   function setState(s) {
     st.convState = STATES[s] ? s : null;
-    ui.status.textContent = STATES[st.convState || "bot"];
+    if (st.convState !== "waiting") st.queue = null;
+    renderStatus();
     const closed = st.convState === "closed";
     ui.input.disabled = ui.send.disabled = closed;
     ui.input.placeholder = closed ? "This chat has ended" : "Type your message";
     ui.newChat.hidden = !closed;
+  }
+
+  function setQueue(f) {
+    const position = Math.floor(Number(f.position));
+    st.queue = position >= 1 ? { position, wait: Number(f.wait_seconds) } : null;
+    renderStatus();
+  }
+
+  function renderStatus() {
+    const s = st.convState || "bot";
+    let text = STATES[s];
+    if (s === "waiting" && st.queue) {
+      const { position, wait } = st.queue;
+      text = `You're number ${position} in line`;
+      if (Number.isFinite(wait) && wait >= 0) {
+        text += wait < 60 ? " — less than a minute" : ` — about ${Math.round(wait / 60)} min`;
+      }
+    } else if (s === "rep" && st.repName) {
+      text = `You're chatting with ${st.repName} from the helpline`;
+    }
+    if (ui.status.textContent !== text) ui.status.textContent = text;
   }
 
   function showTyping(from) {
@@ -390,8 +541,12 @@
   }
   function renderTyping() {
     ui.typing.hidden = !st.typing.size;
-    const who = st.typing.has("rep") ? "A person from the helpline" : "The helpline assistant";
-    ui.typingLabel.textContent = `${who} is typing`;
+    // A person is named on screen; the assistant gets the dots (and a label for screen readers).
+    const rep = st.typing.has("rep");
+    ui.typing.classList.toggle("hl-typing-rep", rep);
+    ui.typingLabel.className = rep ? "" : "hl-sr";
+    ui.typingDots.hidden = rep;
+    ui.typingLabel.textContent = rep ? `${st.repName || "Someone"} is typing…` : "The helpline assistant is typing";
   }
 
   function showError(text, ms = ERROR_MS) {
@@ -412,6 +567,16 @@
     // Grow with the text, up to the stylesheet's max-height.
     ui.input.style.height = "auto";
     ui.input.style.height = `${ui.input.scrollHeight}px`;
+  }
+
+  // sendTyping tells a representative the visitor is typing, at most every TYPING_SEND_MS. It never
+  // opens a connection: a new visitor's first keystrokes must not start a conversation.
+  function sendTyping() {
+    if (!ui.input.value.trim() || !st.ready || st.convState === "closed") return;
+    const now = Date.now();
+    if (now - st.typingSent < TYPING_SEND_MS) return;
+    st.typingSent = now;
+    transmit({ v: 1, type: "typing" });
   }
 
   function submitText() {
@@ -529,7 +694,11 @@
     switch (f.type) {
       case "welcome": return onWelcome(f, ws);
       case "message": return renderMessage(f);
-      case "typing": return showTyping(f.from);
+      case "typing":
+        // A representative's typing frame may name them; otherwise the last name seen is used.
+        if (f.from === "rep" && typeof f.name === "string" && f.name.trim()) (st.repName = f.name.trim()), renderStatus();
+        return showTyping(f.from);
+      case "queue": return setQueue(f);
       case "state": return setState(f.state);
       case "error": return onError(f);
       case "deleted": return onDeleted();
@@ -553,10 +722,20 @@
     if (st.deleteRequested) return transmit({ v: 1, type: "delete" });
     // Retries are safe: the server ignores a client id it already has.
     for (const p of st.pending.values()) transmit(p.frame);
+    if (st.form) transmit(st.form.frame);
   }
 
   function onError(f) {
     const message = (typeof f.message === "string" && f.message) || "Something went wrong. Please try again.";
+    if (st.form && st.lastSent === st.form.frame.id) {
+      // The error answers the form just sent (invalid_form, rate_limited, closed…): say so beside it.
+      const { ctl } = st.form;
+      formDone(false);
+      formError(ctl, message);
+      if (f.code === "rate_limited") st.retryUntil = Date.now() + Math.max(1, Number(f.retry_after) || 10) * 1000;
+      if (f.code === "closed") setState("closed");
+      return;
+    }
     if (["invalid_text", "rate_limited", "closed", "unknown_entry"].includes(f.code)) unsend(st.lastSent);
     if (f.code === "closed") setState("closed");
     if (f.code !== "rate_limited") return showError(message);
@@ -573,6 +752,7 @@
   // forgetConversation drops the conversation from this page and this browser (not from the server).
   function forgetConversation() {
     Object.assign(st, { wanted: false, deleteRequested: false, down: false, token: null, conv: null, last: null });
+    Object.assign(st, { repName: null, queue: null, form: null });
     if (st.ws) lost(st.ws);
     clearTimeout(st.timer);
     st.seen.clear();

@@ -22,6 +22,7 @@ commands:
   kb check                                 validate the knowledge base
   kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
   bench [--visitors N] [--idle N]          load a running service from loopback and report latency and memory
+  rep add|password|list|disable|enable     manage representatives' console accounts (needs REDIS_URL)
 
 Every command takes --knowledge DIR to use another knowledge base than the built-in one.
 Run "helpline <command> -h" for its flags.
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runKB(ctx, rest, getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "rep":
+		return runRep(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

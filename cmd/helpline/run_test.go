@@ -7,8 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"helpline/internal/store/storetest"
 )
 
 // runCLI runs the program as a user would, with the given standard input.
@@ -165,5 +168,51 @@ func TestUsage(t *testing.T) {
 	}
 	if out, _, err := runCLI(t, "", "help"); err != nil || !strings.Contains(out, "kb check") {
 		t.Errorf("help: %q, %v", out, err)
+	}
+}
+
+// TestRep manages accounts as an operator would, on the real Redis.
+func TestRep(t *testing.T) {
+	b, ok := storetest.Real(t, storetest.DBCommand)
+	if !ok {
+		t.Skip("no Redis at 127.0.0.1:6379")
+	}
+	rep := func(stdin string, args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		getenv := func(k string) string {
+			if k == "REDIS_URL" {
+				return b.URL
+			}
+			return ""
+		}
+		err := run(context.Background(), append([]string{"rep"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+		return out.String(), errOut.String(), err
+	}
+	if _, _, err := rep("a long enough password\n", "add", "Ana Lopez", "--role", "supervisor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := rep("short\n", "add", "ben"); err == nil || !strings.Contains(err.Error(), "12 characters") {
+		t.Errorf("short password: %v", err)
+	}
+	if _, _, err := rep("a long enough password\n", "add", "ana lopez"); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("same name again: %v", err)
+	}
+	if _, _, err := rep("", "add", "cat"); err == nil || !strings.Contains(err.Error(), "no password") {
+		t.Errorf("no password: %v", err)
+	}
+	if _, _, err := rep("", "disable", "Ana Lopez"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := rep("", "list")
+	if err != nil || !regexp.MustCompile(`Ana Lopez\s+supervisor\s+disabled`).MatchString(out) || strings.Contains(out, "cat") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	if _, _, err := rep("", "disable", "nobody"); err == nil {
+		t.Error("disabling an unknown account succeeded")
+	}
+	// Without REDIS_URL the accounts would go to a Redis the service does
+	// not use: refused.
+	if _, _, err := runCLI(t, "a long enough password\n", "rep", "add", "dan"); err == nil || !strings.Contains(err.Error(), "REDIS_URL") {
+		t.Errorf("without REDIS_URL: %v", err)
 	}
 }

@@ -16,8 +16,11 @@ import (
 	"helpline/internal/broker"
 	"helpline/internal/chat"
 	"helpline/internal/config"
+	"helpline/internal/console"
+	"helpline/internal/handoff"
 	"helpline/internal/metrics"
 	"helpline/internal/render"
+	"helpline/internal/reps"
 	"helpline/internal/server"
 	"helpline/internal/store"
 	"helpline/knowledge"
@@ -59,11 +62,38 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	b := broker.New(rdb, log)
 	defer b.Close()
 	st := store.New(rdb, store.Options{Retention: cfg.Retention, RatePerMinute: cfg.RatePerConversation})
-	visitors := chat.NewHandler(st, b, answer.New(base, cfg.Facts), render.New(), m, log, chat.Options{
+	accounts := reps.New(rdb)
+	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by config.Load
+	hours, _ := handoff.ParseSchedule(cfg.ChatHours, loc)
+	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats}, log)
+	engine, renderer := answer.New(base, cfg.Facts), render.New()
+	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustProxy: cfg.TrustProxy,
 	})
+	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
+		Metrics: m, Log: log, Web: web.FS(), TrustProxy: cfg.TrustProxy})
+	demo := ""
+	if n, err := accounts.Count(ctx); err == nil && n == 0 {
+		if embedded {
+			name, pw, err := demoAccount(ctx, rdb)
+			if err != nil {
+				return fmt.Errorf("demo account: %w", err)
+			}
+			demo = fmt.Sprintf(" (sign in as %s, password %s)", name, pw)
+		} else {
+			log.Warn("no representative accounts yet: create one with `helpline rep add NAME` to use the console")
+		}
+	}
+
+	// The janitor hands a gone representative's conversations back to
+	// the queue and tells waiting visitors their place; it ends with ctx.
+	jctx, stopJanitor := context.WithCancel(context.Background())
+	janitorDone := make(chan struct{})
+	go func() { defer close(janitorDone); handoffs.NewJanitor(5 * time.Second).Run(jctx) }()
+	defer func() { stopJanitor(); <-janitorDone }()
+
 	srv := &http.Server{
-		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Web: web.FS()}),
+		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -74,6 +104,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "entries", len(base.Entries))
 	fmt.Fprintf(stdout, "helpline: chat page on http://%s/\n", displayAddr(ln.Addr()))
+	fmt.Fprintf(stdout, "helpline: console on http://%s/console%s\n", displayAddr(ln.Addr()), demo)
 
 	if cfg.DebugAddr != "" {
 		dbg := &http.Server{Addr: cfg.DebugAddr, Handler: http.DefaultServeMux, ReadHeaderTimeout: 10 * time.Second}
@@ -96,6 +127,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if err := visitors.Shutdown(sctx); err != nil {
 		log.Warn("websocket shutdown", "err", err)
+	}
+	if err := consoles.Shutdown(sctx); err != nil {
+		log.Warn("console shutdown", "err", err)
 	}
 	<-errc
 	return nil

@@ -48,7 +48,7 @@ type channel struct {
 type Subscription struct {
 	C    <-chan *store.Event
 	c    chan *store.Event
-	conv string
+	name string
 	b    *Broker
 	once sync.Once
 }
@@ -65,16 +65,15 @@ func New(rdb redis.UniversalClient, log *slog.Logger) *Broker {
 	return b
 }
 
-// Subscribe delivers the events of conversation conv to the returned
-// subscription, with room for buf events. It returns once Redis has
-// confirmed the subscription, so that nothing published after it returns
-// can be missed.
-func (b *Broker) Subscribe(ctx context.Context, conv string, buf int) (*Subscription, error) {
-	name := store.EventsChannel(conv)
+// Subscribe delivers the events of a channel (a conversation's, or the
+// console's) to the returned subscription, with room for buf events. It
+// returns once Redis has confirmed the subscription, so that nothing
+// published after it returns can be missed.
+func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscription, error) {
 	// Pointers keep an idle subscription's buffer small: one per open
 	// connection, most of them waiting.
 	c := make(chan *store.Event, buf)
-	s := &Subscription{C: c, c: c, conv: conv, b: b}
+	s := &Subscription{C: c, c: c, name: name, b: b}
 
 	b.mu.Lock()
 	if b.closed {
@@ -112,7 +111,7 @@ func (s *Subscription) Close() {
 // remove takes s out of its channel, unsubscribing from Redis when it was
 // the last one; overflow also closes s's channel.
 func (b *Broker) remove(s *Subscription, overflow bool) {
-	name := store.EventsChannel(s.conv)
+	name := s.name
 	b.mu.Lock()
 	ch := b.channels[name]
 	last := false

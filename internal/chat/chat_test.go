@@ -18,9 +18,11 @@ import (
 	"helpline/internal/answer"
 	"helpline/internal/broker"
 	"helpline/internal/chat"
+	"helpline/internal/handoff"
 	"helpline/internal/kb"
 	"helpline/internal/metrics"
 	"helpline/internal/render"
+	"helpline/internal/reps"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 	"helpline/knowledge"
@@ -50,7 +52,8 @@ func start(t *testing.T, rdb redis.UniversalClient, opts chat.Options, sopts sto
 	}
 	st := store.New(rdb, sopts)
 	b := broker.New(rdb, log)
-	h := chat.NewHandler(st, b, engine, render.New(), metrics.New(), log, opts)
+	ho := handoff.New(st, reps.New(rdb), kb.DefaultFacts(), handoff.Options{}, log)
+	h := chat.NewHandler(st, b, engine, ho, render.New(), metrics.New(), log, opts)
 	mux := http.NewServeMux()
 	mux.Handle("GET /ws", h)
 	srv := httptest.NewServer(mux)
@@ -166,7 +169,7 @@ func (c *client) say(id, text string) (echo, reply frame) {
 }
 
 func TestConversation(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := start(t, b.Client, chat.Options{}, store.Options{})
 			c := dial(t, s.URL)
@@ -210,7 +213,7 @@ func TestConversation(t *testing.T) {
 // TestResume: a phone drops its connection while the answer is on its way;
 // on resume it gets exactly what it missed, in order.
 func TestResume(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := start(t, b.Client, chat.Options{}, store.Options{})
 			c := dial(t, s.URL)
@@ -253,7 +256,7 @@ func TestResume(t *testing.T) {
 // TestTwoTabsTwoServers: one visitor, two tabs, each on a different server
 // instance sharing one Redis, see the same conversation live.
 func TestTwoTabsTwoServers(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
 			s1 := start(t, b.Client, chat.Options{}, store.Options{})
 			s2 := start(t, b.Client, chat.Options{}, store.Options{})
@@ -286,7 +289,7 @@ func TestTwoTabsTwoServers(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := start(t, b.Client, chat.Options{MaxMessage: 50, RatePerAddress: 600}, store.Options{Retention: time.Hour, RatePerMinute: 5})
 			c := dial(t, s.URL)
@@ -336,7 +339,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestAddressRateLimit(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.Backends(t, storetest.DBChat)[0]
 	s := start(t, b.Client, chat.Options{RatePerAddress: 3}, store.Options{})
 	c := dial(t, s.URL)
 	c.hello("", "")
@@ -354,7 +357,7 @@ func TestAddressRateLimit(t *testing.T) {
 }
 
 func TestForgedTokenStartsAnew(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.Backends(t, storetest.DBChat)[0]
 	s := start(t, b.Client, chat.Options{}, store.Options{})
 	c := dial(t, s.URL)
 	w := c.hello("", "")
@@ -372,7 +375,7 @@ func TestForgedTokenStartsAnew(t *testing.T) {
 }
 
 func TestOriginRefused(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.Backends(t, storetest.DBChat)[0]
 	s := start(t, b.Client, chat.Options{Origins: []string{"https://helpline.example"}}, store.Options{})
 	for origin, ok := range map[string]bool{"https://helpline.example": true, "https://evil.example": false, "": true} {
 		h := http.Header{}
@@ -395,7 +398,7 @@ func TestOriginRefused(t *testing.T) {
 // TestNoHTMLFromVisitors: what a visitor sends comes back as text, never
 // as HTML.
 func TestNoHTMLFromVisitors(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.Backends(t, storetest.DBChat)[0]
 	s := start(t, b.Client, chat.Options{}, store.Options{})
 	c := dial(t, s.URL)
 	c.hello("", "")
@@ -410,7 +413,7 @@ func TestNoHTMLFromVisitors(t *testing.T) {
 }
 
 func TestShutdownGoingAway(t *testing.T) {
-	b := storetest.Backends(t)[0]
+	b := storetest.Backends(t, storetest.DBChat)[0]
 	s := start(t, b.Client, chat.Options{}, store.Options{})
 	c := dial(t, s.URL)
 	c.hello("", "")
@@ -434,7 +437,7 @@ func TestShutdownGoingAway(t *testing.T) {
 // TestExpiry: a conversation idle longer than the retention is gone, and
 // its token starts a new one.
 func TestExpiry(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
 			s := start(t, b.Client, chat.Options{}, store.Options{Retention: 1500 * time.Millisecond, RatePerMinute: 100})
 			c := dial(t, s.URL)

@@ -33,6 +33,9 @@ type conn struct {
 	// idle connection keeps nothing else of the conversation.
 	conv string
 	sub  *broker.Subscription
+	// typed and active are when the visitor's typing and activity were
+	// last passed on; reader-owned.
+	typed, active time.Time
 }
 
 type activation struct {
@@ -185,6 +188,14 @@ func (c *conn) writer() {
 				c.closeWith(websocket.CloseNormalClosure, "conversation deleted")
 				c.cancel(errDeleted)
 				return
+			case "typing":
+				if ev.From == "rep" && !c.write(websocket.TextMessage, encode(typingFrame{V: Version, Type: "typing", From: "rep", Name: ev.Name})) {
+					return
+				}
+			case "queue":
+				if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait})) {
+					return
+				}
 			case broker.Resync:
 				if !c.replay(conv, &last) {
 					return

@@ -11,13 +11,16 @@ const Version = 1
 
 // The client frame types.
 const (
-	typeHello   = "hello"
-	typeMessage = "message"
-	typeChoose  = "choose"
-	typePerson  = "person"
-	typeEnd     = "end"
-	typeDelete  = "delete"
-	typePing    = "ping"
+	typeHello     = "hello"
+	typeMessage   = "message"
+	typeChoose    = "choose"
+	typePerson    = "person"
+	typeEnd       = "end"
+	typeDelete    = "delete"
+	typePing      = "ping"
+	typeCallback  = "callback"
+	typeInsurance = "insurance"
+	typeTyping    = "typing"
 )
 
 // clientFrame is a frame from the widget.
@@ -29,6 +32,14 @@ type clientFrame struct {
 	ID    string `json:"id"`
 	Text  string `json:"text"`
 	Entry string `json:"entry"`
+	// A callback request.
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	BestTime string `json:"best_time"`
+	Consent  bool   `json:"consent"`
+	// An insurance check.
+	Insurer string `json:"insurer"`
+	State   string `json:"state"`
 }
 
 // Error codes of error frames.
@@ -41,6 +52,7 @@ const (
 	codeUnknown     = "unknown_entry"
 	codeRateLimited = "rate_limited"
 	codeClosed      = "closed"
+	codeInvalidForm = "invalid_form"
 	codeInternal    = "internal"
 )
 
@@ -68,7 +80,7 @@ func decodeFrame(data []byte, maxText int) (clientFrame, error) {
 		return f, &frameError{codeBadVersion, "Unsupported protocol version; please reload the page."}
 	}
 	switch f.Type {
-	case typeHello, typeEnd, typeDelete, typePing:
+	case typeHello, typeEnd, typeDelete, typePing, typeTyping:
 	case typeMessage:
 		if err := checkClientID(f.ID); err != nil {
 			return f, err
@@ -90,6 +102,33 @@ func decodeFrame(data []byte, maxText int) (clientFrame, error) {
 	case typePerson:
 		if err := checkClientID(f.ID); err != nil {
 			return f, err
+		}
+	case typeCallback:
+		if err := checkClientID(f.ID); err != nil {
+			return f, err
+		}
+		f.Name, f.BestTime = strings.TrimSpace(f.Name), strings.TrimSpace(f.BestTime)
+		digits := 0
+		for _, r := range f.Phone {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		switch {
+		case !f.Consent:
+			return f, &frameError{codeInvalidForm, "Please tick the box to agree that we may call you at this number."}
+		case digits < 7 || digits > 15 || len(f.Phone) > 30:
+			return f, &frameError{codeInvalidForm, "Please give a phone number we can call, with its area code."}
+		case utf8.RuneCountInString(f.Name) > 60 || utf8.RuneCountInString(f.BestTime) > 100:
+			return f, &frameError{codeInvalidForm, "Please keep the name and the best time short."}
+		}
+	case typeInsurance:
+		if err := checkClientID(f.ID); err != nil {
+			return f, err
+		}
+		f.Insurer, f.State = strings.TrimSpace(f.Insurer), strings.TrimSpace(f.State)
+		if f.Insurer == "" || utf8.RuneCountInString(f.Insurer) > 80 || utf8.RuneCountInString(f.State) > 40 {
+			return f, &frameError{codeInvalidForm, "Please give the name of your insurance company (and your state)."}
 		}
 	case "":
 		return f, &frameError{codeBadFrame, "The frame has no type."}
@@ -136,11 +175,27 @@ type messageFrame struct {
 	Options     json.RawMessage `json:"options,omitempty"`
 	OfferPerson bool            `json:"offer_person,omitempty"`
 	Risk        *riskFrame      `json:"risk,omitempty"`
+	Forms       []string        `json:"forms,omitempty"`
+	Rep         string          `json:"rep,omitempty"`
 }
 
 type riskFrame struct {
 	Kind  string `json:"kind"`
 	Level string `json:"level"`
+}
+
+type typingFrame struct {
+	V    int    `json:"v"`
+	Type string `json:"type"`
+	From string `json:"from"`
+	Name string `json:"name,omitempty"`
+}
+
+type queueFrame struct {
+	V           int    `json:"v"`
+	Type        string `json:"type"`
+	Position    int    `json:"position"`
+	WaitSeconds int    `json:"wait_seconds"`
 }
 
 type stateFrame struct {

@@ -19,6 +19,7 @@ import (
 
 	"helpline/internal/answer"
 	"helpline/internal/broker"
+	"helpline/internal/handoff"
 	"helpline/internal/metrics"
 	"helpline/internal/render"
 	"helpline/internal/store"
@@ -79,6 +80,7 @@ type Handler struct {
 	store    *store.Store
 	broker   *broker.Broker
 	engine   *answer.Engine
+	handoff  *handoff.Service
 	render   *render.Renderer
 	metrics  *metrics.Metrics
 	log      *slog.Logger
@@ -93,10 +95,10 @@ type Handler struct {
 }
 
 // NewHandler returns a handler.
-func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, r *render.Renderer, m *metrics.Metrics, log *slog.Logger, opts Options) *Handler {
+func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, ho *handoff.Service, r *render.Renderer, m *metrics.Metrics, log *slog.Logger, opts Options) *Handler {
 	opts.defaults()
 	h := &Handler{
-		store: st, broker: b, engine: e, render: r, metrics: m, log: log, opts: opts,
+		store: st, broker: b, engine: e, handoff: ho, render: r, metrics: m, log: log, opts: opts,
 		limiter: newAddrLimiter(opts.RatePerAddress),
 		conns:   map[*conn]struct{}{},
 	}

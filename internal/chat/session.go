@@ -6,16 +6,18 @@ import (
 	"time"
 
 	"helpline/internal/answer"
+	"helpline/internal/handoff"
+	"helpline/internal/safety"
 	"helpline/internal/store"
 )
 
 // handle acts on one valid client frame.
 func (c *conn) handle(f clientFrame) {
-	if f.Type == typePing {
+	switch f.Type {
+	case typePing:
 		c.push(encode(simpleFrame{V: Version, Type: "pong"}))
 		return
-	}
-	if f.Type == typeHello {
+	case typeHello:
 		c.hello(f)
 		return
 	}
@@ -25,8 +27,8 @@ func (c *conn) handle(f clientFrame) {
 	}
 	switch f.Type {
 	case typeMessage:
-		c.visitorSays(f.ID, f.Text, func(ctx answer.Context) (answer.Decision, bool) {
-			return c.h.engine.Decide(f.Text, ctx), true
+		c.visitorSays(f.ID, f.Text, func(ctx answer.Context) answer.Decision {
+			return c.h.engine.Decide(f.Text, ctx)
 		})
 	case typeChoose:
 		d, ok := c.h.engine.Entry(f.Entry)
@@ -35,13 +37,24 @@ func (c *conn) handle(f clientFrame) {
 			return
 		}
 		// The transcript shows what the visitor tapped, the entry's title.
-		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, func(answer.Context) (answer.Decision, bool) {
-			return d, true
-		})
+		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, func(answer.Context) answer.Decision { return d })
 	case typePerson:
-		c.visitorSays(f.ID, "I'd like to talk to a person.", func(answer.Context) (answer.Decision, bool) {
-			return c.h.engine.Person(), true
-		})
+		c.visitorSays(f.ID, "I'd like to talk to a person.", func(answer.Context) answer.Decision { return c.h.engine.Person() })
+	case typeCallback:
+		c.request(f, store.Request{Kind: "callback", Name: f.Name, Phone: f.Phone, BestTime: f.BestTime},
+			"I'd like a call back"+bestTime(f.BestTime)+".", handoff.TextCallback,
+			map[string]string{"callback": f.Phone, "callback_name": f.Name, "callback_time": f.BestTime})
+	case typeInsurance:
+		c.request(f, store.Request{Kind: "insurance", Insurer: f.Insurer, State: f.State},
+			"Please check my insurance: "+f.Insurer+inState(f.State)+".", handoff.TextInsurance,
+			map[string]string{"insurer": f.Insurer, "state": f.State})
+	case typeTyping:
+		// Only representatives see that the visitor is typing, and at
+		// most every few seconds.
+		if now := time.Now(); now.Sub(c.typed) > typingEvery {
+			c.typed = now
+			c.h.store.Publish(c.ctx, c.conv, true, map[string]any{"t": "typing", "from": "visitor"})
+		}
 	case typeEnd:
 		if err := c.h.store.SetState(c.ctx, c.conv, store.StateClosed); err != nil {
 			c.storeFailed("end", err)
@@ -55,6 +68,23 @@ func (c *conn) handle(f clientFrame) {
 		// The writer closes the connection when the deletion event
 		// arrives, after telling every tab.
 	}
+}
+
+// typingEvery bounds how often typing is passed on.
+const typingEvery = 3 * time.Second
+
+func bestTime(t string) string {
+	if t == "" {
+		return ""
+	}
+	return " (best time: " + t + ")"
+}
+
+func inState(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ", in " + s
 }
 
 // hello opens the conversation the token names, or a new one, and starts
@@ -80,7 +110,7 @@ func (c *conn) hello(f clientFrame) {
 		return
 	}
 	c.conv = conv.ID
-	sub, err := c.h.broker.Subscribe(c.ctx, conv.ID, subscribeBuffer)
+	sub, err := c.h.broker.Subscribe(c.ctx, store.EventsChannel(conv.ID), subscribeBuffer)
 	if err != nil {
 		c.storeFailed("subscribe", err)
 		return
@@ -96,39 +126,23 @@ func (c *conn) hello(f clientFrame) {
 	c.activate <- activation{sub: sub, conv: conv.ID, after: after}
 }
 
-// visitorSays stores the visitor's message and, while the bot is the one
-// answering, the bot's reply. reply computes the reply from the
-// conversation's answer context.
-func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (answer.Decision, bool)) {
+// visitorSays stores the visitor's message and answers it. Every message
+// is screened, whoever answers: while a representative holds the
+// conversation the bot stays silent, but a danger found still raises the
+// conversation's risk and alerts the consoles.
+func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) answer.Decision) {
 	start := time.Now()
 	if ok, wait := c.h.limiter.allow(c.addr, start); !ok {
 		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(wait)))
 		return
 	}
-	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
-	var limited *store.RateLimitedError
-	switch {
-	case errors.As(err, &limited):
-		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(limited.RetryAfter)))
+	id, dup, rawCtx, state, ok := c.store(clientID, text)
+	if !ok || (dup && c.answered(id)) {
 		return
-	case errors.Is(err, store.ErrClosed):
-		c.push(errFrame(codeClosed, "This chat has ended. Reload the page to start a new one.", 0))
-		return
-	case errors.Is(err, store.ErrNotFound):
-		c.push(errFrame(codeClosed, "This conversation no longer exists. Reload the page to start a new one.", 0))
-		return
-	case err != nil:
-		c.storeFailed("store message", err)
-		return
-	}
-	if dup && c.answered(id) {
-		return // a retry of a message already stored and answered
 	}
 	if !dup {
 		c.h.metrics.Messages.WithLabelValues(string(store.FromVisitor)).Inc()
-	}
-	if state != store.StateBot {
-		return // a person answers; the bot stays silent
+		c.markActive(start)
 	}
 	var actx answer.Context
 	if len(rawCtx) > 0 {
@@ -137,12 +151,73 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 			actx = answer.Context{}
 		}
 	}
-	d, ok := reply(actx)
-	if !ok {
+	if state == store.StateRep {
+		if risk := safety.Screen(text, actx.Recent); risk.Crisis() {
+			c.h.log.Warn("crisis while a representative answers", "conv", c.conv, "risk", risk)
+			if err := c.h.store.MarkRisk(c.ctx, c.conv, string(risk.Kind), string(risk.Level), risk.Evidence); err != nil {
+				c.storeFailed("mark risk", err)
+			}
+		}
 		return
 	}
-	next, _ := json.Marshal(actx.Next(text, d))
-	r := store.Reply{From: store.FromBot, Text: d.Text, Meta: botMetaOf(d), Context: next}
+	d := reply(actx)
+	next := actx.Next(text, d)
+	c.answer(d, next, state)
+	c.h.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
+}
+
+// store stores the visitor's message, answering the visitor on failure.
+func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte, state store.State, ok bool) {
+	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
+	var limited *store.RateLimitedError
+	switch {
+	case errors.As(err, &limited):
+		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(limited.RetryAfter)))
+		return "", false, nil, "", false
+	case errors.Is(err, store.ErrClosed):
+		c.push(errFrame(codeClosed, "This chat has ended. Start a new one any time.", 0))
+		return "", false, nil, "", false
+	case errors.Is(err, store.ErrNotFound):
+		c.push(errFrame(codeClosed, "This conversation no longer exists. Start a new one any time.", 0))
+		return "", false, nil, "", false
+	case err != nil:
+		c.storeFailed("store message", err)
+		return "", false, nil, "", false
+	}
+	return id, dup, rawCtx, state, true
+}
+
+// answer stores the bot's reply and, when the visitor asked for a person,
+// is in danger, or the bot failed twice, asks for one. When nobody can
+// chat now the reply says so honestly and offers the request forms; a
+// crisis reply keeps its fixed text, with its closing line for that case.
+func (c *conn) answer(d answer.Decision, next answer.Context, state store.State) {
+	reason := ""
+	switch {
+	case d.Kind == answer.KindCrisis:
+		reason = handoff.ReasonCrisis
+	case d.Kind == answer.KindHandoff:
+		reason = handoff.ReasonAsked
+	case d.Kind == answer.KindFallback && next.Misses >= 2:
+		reason = handoff.ReasonBotFailed
+	}
+	var forms []string
+	if reason != "" && state != store.StateWaiting {
+		if available, _ := c.h.handoff.Available(c.ctx); !available {
+			forms = []string{"callback", "insurance"}
+			switch d.Kind {
+			case answer.KindCrisis:
+				d.Text = safety.ResponseOffline(d.Risk)
+			case answer.KindHandoff:
+				d.Text = c.h.handoff.Offline(d.Risk)
+			default:
+				d.Text += "\n\n" + c.h.handoff.Offline(d.Risk)
+			}
+			reason = ""
+		}
+	}
+	ctxJSON, _ := json.Marshal(next)
+	r := store.Reply{From: store.FromBot, Text: d.Text, Meta: botMetaOf(d, forms), Context: ctxJSON}
 	if d.Risk.Crisis() {
 		r.RiskKind, r.RiskLevel = string(d.Risk.Kind), string(d.Risk.Level)
 		// The log says a crisis happened, never what was said.
@@ -154,7 +229,41 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) (an
 	}
 	c.h.metrics.Messages.WithLabelValues(string(store.FromBot)).Inc()
 	c.h.metrics.Decisions.WithLabelValues(string(d.Kind)).Inc()
-	c.h.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
+	if reason != "" {
+		if _, err := c.h.handoff.Request(c.ctx, c.conv, reason, d.Risk); err != nil {
+			c.storeFailed("hand-off", err)
+		}
+	}
+}
+
+// request stores a callback or insurance-check request from the forms.
+func (c *conn) request(f clientFrame, r store.Request, visible, thanks string, details map[string]string) {
+	_, dup, _, _, ok := c.store(f.ID, visible)
+	if !ok || dup {
+		return
+	}
+	r.Conv = c.conv
+	if _, err := c.h.store.AddRequest(c.ctx, r); err != nil {
+		c.storeFailed("store request", err)
+		return
+	}
+	c.h.store.AddDetails(c.ctx, c.conv, details)
+	if _, err := c.h.store.AddReply(c.ctx, c.conv, store.Reply{From: store.FromBot, Text: c.h.handoff.Text(thanks), Meta: botMetaOf(answer.Decision{Kind: "request"}, nil)}); err != nil {
+		c.storeFailed("store reply", err)
+	}
+}
+
+// markActive lists the conversation among the console's live ones, at
+// most once a minute: an extra round trip on every message would be a
+// third of the work of answering it.
+func (c *conn) markActive(now time.Time) {
+	if now.Sub(c.active) < time.Minute {
+		return
+	}
+	c.active = now
+	if err := c.h.store.MarkActive(c.ctx, c.conv); err != nil {
+		c.h.log.Warn("mark active", "conv", c.conv, "err", err)
+	}
 }
 
 // answered reports whether anything follows message id: a retried message
@@ -185,10 +294,11 @@ type botMeta struct {
 	Options     []answer.Option `json:"options,omitempty"`
 	OfferPerson bool            `json:"offer_person,omitempty"`
 	Risk        *riskFrame      `json:"risk,omitempty"`
+	Forms       []string        `json:"forms,omitempty"`
 }
 
-func botMetaOf(d answer.Decision) json.RawMessage {
-	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, OfferPerson: d.OfferPerson}
+func botMetaOf(d answer.Decision, forms []string) json.RawMessage {
+	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, OfferPerson: d.OfferPerson && forms == nil, Forms: forms}
 	if d.Risk.Crisis() {
 		// The visitor's client gets the kind and level, for the banner;
 		// the evidence stays with representatives.
@@ -198,6 +308,11 @@ func botMetaOf(d answer.Decision) json.RawMessage {
 	return b
 }
 
+// repMeta is what a representative's message carries.
+type repMeta struct {
+	Rep string `json:"rep"`
+}
+
 // messageFrame turns a stored message into the frame the client sees.
 // Only bot messages, curated Markdown, carry HTML.
 func (c *conn) messageFrame(m store.Message) []byte {
@@ -205,15 +320,22 @@ func (c *conn) messageFrame(m store.Message) []byte {
 		V: Version, Type: "message", ID: m.ID, Time: m.Time.Format(time.RFC3339Nano),
 		From: string(m.From), Text: m.Text, ClientID: m.ClientID,
 	}
-	if m.From == store.FromBot {
+	switch m.From {
+	case store.FromBot:
 		f.HTML = c.h.render.HTML(m.Text)
 		var meta botMeta
 		if json.Unmarshal(m.Meta, &meta) == nil {
-			f.Kind, f.Entries, f.OfferPerson, f.Risk = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk
+			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms
 			if len(meta.Options) > 0 {
 				f.Options, _ = json.Marshal(meta.Options)
 			}
 		}
+	case store.FromRep:
+		var meta repMeta
+		if json.Unmarshal(m.Meta, &meta) == nil {
+			f.Rep = meta.Rep
+		}
+		f.ClientID = "" // a representative's client id is theirs, not the visitor's
 	}
 	return encode(f)
 }

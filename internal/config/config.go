@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"helpline/internal/handoff"
 	"helpline/internal/kb"
 )
 
@@ -49,6 +50,16 @@ type Config struct {
 	Facts kb.Facts
 	// TimeZone is the operator's time zone, for opening hours.
 	TimeZone string
+	// ChatHours are when representatives answer the chat, as
+	// handoff.ParseSchedule reads them ("mon-fri 08:00-20:00, sat
+	// 10:00-16:00"), in TimeZone; "always" means around the clock. Outside
+	// them, and when nobody is online, visitors are offered a callback.
+	ChatHours string
+	// MaxChats is how many conversations one representative may hold.
+	MaxChats int
+	// RepGrace is how long a representative's console may be gone before
+	// their conversations go back to the queue.
+	RepGrace time.Duration
 	// TrustProxy takes client addresses from X-Forwarded-For: set it only
 	// behind a load balancer that sets that header.
 	TrustProxy bool
@@ -75,6 +86,9 @@ func Default() Config {
 		RatePerAddress:      60,
 		Facts:               kb.DefaultFacts(),
 		TimeZone:            "America/New_York",
+		ChatHours:           "always",
+		MaxChats:            4,
+		RepGrace:            time.Minute,
 		LogFormat:           "json",
 		ShutdownGrace:       10 * time.Second,
 	}
@@ -92,7 +106,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		}
 		return def
 	}
-	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace string
+	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace, maxChats, repGrace string
 	fs.StringVar(&c.Addr, "addr", env("HELPLINE_ADDR", c.Addr), "listen `address` (env HELPLINE_ADDR)")
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis `URL` or addresses; empty starts an embedded Redis (env REDIS_URL)")
 	fs.StringVar(&c.RedisMaster, "redis-master", env("REDIS_MASTER", ""), "Sentinel master `name` (env REDIS_MASTER)")
@@ -108,6 +122,9 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.Facts.Website, "website", env("HELPLINE_WEBSITE", c.Facts.Website), "the helpline's website (env HELPLINE_WEBSITE)")
 	fs.StringVar(&c.Facts.Insurers, "insurers", env("HELPLINE_INSURERS", c.Facts.Insurers), "the insurers the helpline works with, in words (env HELPLINE_INSURERS)")
 	fs.StringVar(&c.TimeZone, "timezone", env("HELPLINE_TIMEZONE", c.TimeZone), "the operator's IANA time `zone` (env HELPLINE_TIMEZONE)")
+	fs.StringVar(&c.ChatHours, "chat-hours", env("HELPLINE_CHAT_HOURS", c.ChatHours), "when representatives answer the chat, e.g. \"mon-fri 08:00-20:00, sat 10:00-16:00\" or always (env HELPLINE_CHAT_HOURS)")
+	fs.StringVar(&maxChats, "max-chats", env("HELPLINE_MAX_CHATS", strconv.Itoa(c.MaxChats)), "conversations one representative may hold at once (env HELPLINE_MAX_CHATS)")
+	fs.StringVar(&repGrace, "rep-grace", env("HELPLINE_REP_GRACE", c.RepGrace.String()), "how long a representative's console may be gone before their conversations go back to the queue (env HELPLINE_REP_GRACE)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("HELPLINE_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (env HELPLINE_TRUST_PROXY=true)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("HELPLINE_DEBUG_ADDR", ""), "serve the Go profiler on this `address` (e.g. 127.0.0.1:6060; env HELPLINE_DEBUG_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("HELPLINE_LOG_FORMAT", c.LogFormat), "json or text (env HELPLINE_LOG_FORMAT)")
@@ -137,6 +154,12 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace < 0 {
 		bad("shutdown-grace (HELPLINE_SHUTDOWN_GRACE)", errOr(err, "must not be negative"))
 	}
+	if c.MaxChats, err = positive(maxChats); err != nil {
+		bad("max-chats (HELPLINE_MAX_CHATS)", err)
+	}
+	if c.RepGrace, err = time.ParseDuration(repGrace); err != nil || c.RepGrace < 10*time.Second {
+		bad("rep-grace (HELPLINE_REP_GRACE)", errOr(err, "must be at least 10s"))
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("addr (HELPLINE_ADDR)", err)
 	}
@@ -157,8 +180,10 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		}
 		c.Origins = append(c.Origins, o)
 	}
-	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+	if loc, err := time.LoadLocation(c.TimeZone); err != nil {
 		bad("timezone (HELPLINE_TIMEZONE)", err)
+	} else if _, err := handoff.ParseSchedule(c.ChatHours, loc); err != nil {
+		bad("chat-hours (HELPLINE_CHAT_HOURS)", err)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("log-format (HELPLINE_LOG_FORMAT)", errors.New("must be json or text"))

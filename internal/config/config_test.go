@@ -47,6 +47,10 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"HELPLINE_TIMEZONE": "Mars/Olympus"}, "HELPLINE_TIMEZONE"},
 		{map[string]string{"HELPLINE_ADDR": "8080"}, "HELPLINE_ADDR"},
 		{map[string]string{"HELPLINE_LOG_FORMAT": "xml"}, "HELPLINE_LOG_FORMAT"},
+		{map[string]string{"HELPLINE_CHAT_HOURS": "weekdays 9-5"}, "HELPLINE_CHAT_HOURS"},
+		{map[string]string{"HELPLINE_CHAT_HOURS": "mon-fri 09:00-17:60"}, "HELPLINE_CHAT_HOURS"},
+		{map[string]string{"HELPLINE_MAX_CHATS": "0"}, "HELPLINE_MAX_CHATS"},
+		{map[string]string{"HELPLINE_REP_GRACE": "1s"}, "HELPLINE_REP_GRACE"},
 	}
 	for _, tt := range tests {
 		_, err := Load("serve", nil, env(tt.env), io.Discard)

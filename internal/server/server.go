@@ -1,6 +1,6 @@
 // Package server assembles the service's HTTP handler: the demo page and
-// widget files, the visitor websocket, health, readiness and metrics. All
-// routes are listed in routes.go.
+// widget files, the visitor websocket, the representatives' console,
+// health, readiness and metrics. All routes are listed in routes.go.
 package server
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	"helpline/internal/console"
 	"helpline/internal/metrics"
 )
 
@@ -23,6 +24,8 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Visitor serves the visitor websocket.
 	Visitor http.Handler
+	// Console serves the representatives' console.
+	Console *console.Handler
 	// Web holds index.html, widget.js and widget.css.
 	Web fs.FS
 }
@@ -61,9 +64,16 @@ func metricsHandler(m *metrics.Metrics) http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
-// static serves one embedded file with a short cache lifetime: widget
-// updates reach the helpline's pages within minutes.
-func static(fsys fs.FS, name, contentType string) http.Handler {
+// Cache policies for static files: widget updates reach the helpline's
+// pages within minutes; the console's files are never cached, so that
+// representatives get a fix at their next reload.
+const (
+	cacheShort = "public, max-age=300"
+	cacheNone  = "no-store"
+)
+
+// static serves one embedded file with a cache policy.
+func static(fsys fs.FS, name, contentType, cache string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -71,7 +81,7 @@ func static(fsys fs.FS, name, contentType string) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		w.Header().Set("Cache-Control", cache)
 		w.Write(data)
 	})
 }

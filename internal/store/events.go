@@ -5,29 +5,53 @@ import (
 	"fmt"
 )
 
-// Event is one change to a conversation, as published by the scripts.
+// Event is one change to a conversation, or to what the console follows,
+// as published.
 type Event struct {
-	// Type is "msg", "state" or "deleted".
-	Type    string
-	Message Message
-	State   State
+	// Type is "msg", "state", "deleted", "typing", "queue" (a place in
+	// line), "note" (representatives only), or, on the console channel,
+	// "queue", "alert", "requests".
+	Type     string
+	Message  Message
+	State    State
+	Holder   string
+	From     string // typing: visitor or rep
+	Name     string // typing: the representative's display name
+	Position int    // queue: place in line
+	Wait     int    // queue: estimated seconds
+	Note     Note
+	Conv     string // console events: the conversation concerned
+	Priority string // alert: its priority
+	Kind     string // alert: the kind of risk
 }
 
 // DecodeEvent parses a published event.
 func DecodeEvent(payload string) (Event, error) {
 	var raw struct {
-		T     string `json:"t"`
-		ID    string `json:"id"`
-		From  string `json:"from"`
-		Text  string `json:"text"`
-		CID   string `json:"cid"`
-		Meta  string `json:"meta"`
-		State string `json:"state"`
+		T        string `json:"t"`
+		ID       string `json:"id"`
+		From     string `json:"from"`
+		Text     string `json:"text"`
+		CID      string `json:"cid"`
+		Meta     string `json:"meta"`
+		State    string `json:"state"`
+		Holder   string `json:"holder"`
+		Name     string `json:"name"`
+		Position int    `json:"position"`
+		Wait     int    `json:"wait"`
+		Rep      string `json:"rep"`
+		Conv     string `json:"conv"`
+		Priority string `json:"priority"`
+		Kind     string `json:"kind"`
 	}
 	if err := json.Unmarshal([]byte(payload), &raw); err != nil {
 		return Event{}, fmt.Errorf("decode event: %w", err)
 	}
-	e := Event{Type: raw.T, State: State(raw.State)}
+	e := Event{Type: raw.T, State: State(raw.State), Holder: raw.Holder, From: raw.From, Name: raw.Name,
+		Position: raw.Position, Wait: raw.Wait, Conv: raw.Conv, Priority: raw.Priority, Kind: raw.Kind}
+	if raw.T == "note" {
+		e.Note = Note{ID: raw.ID, Time: TimeOf(raw.ID), Rep: raw.Rep, Text: raw.Text}
+	}
 	if raw.T == "msg" {
 		e.Message = Message{ID: raw.ID, Time: TimeOf(raw.ID), From: Sender(raw.From), Text: raw.Text, ClientID: raw.CID}
 		if raw.Meta != "" {

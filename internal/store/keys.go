@@ -5,33 +5,50 @@
 // is in docs/redis.md.
 package store
 
+import "strings"
+
 // Keys are built only here. Every key of one conversation carries the
 // conversation id as a {hash tag}, so in a Redis Cluster they all live in
 // one slot and the scripts may touch them together.
 type keys struct {
-	conv   string // HASH: state, created, last, token hash, answer context, risk, rate window
+	conv   string // HASH: state, created, last, token hash, answer context, risk, rate window, hand-off
 	msgs   string // STREAM: the messages, in order; the stream id is the message id
 	cids   string // HASH: client message id -> message id, for idempotent retries
-	events string // pub/sub channel: every change, as JSON
+	events string // pub/sub channel: every change the visitor may see, as JSON
+	notes  string // STREAM: representatives' private notes
+	rep    string // pub/sub channel: what only representatives see (notes, the visitor typing)
 }
 
 const prefix = "hl:"
 
 func keysFor(conv string) keys {
 	tag := prefix + "{" + conv + "}"
-	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events"}
+	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep"}
 }
 
-func (k keys) list() []string { return []string{k.conv, k.msgs, k.cids, k.events} }
+// list gives the keys in the order every script takes them.
+func (k keys) list() []string { return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep} }
+
+// RepChannel is the channel of what only representatives see of a
+// conversation.
+func RepChannel(conv string) string { return keysFor(conv).rep }
+
+// Keys outside any conversation.
+const (
+	queueKey     = prefix + "queue"         // ZSET: waiting conversations, by priority then time
+	activeKey    = prefix + "active"        // ZSET: conversations by last activity, for the console
+	waitsKey     = prefix + "waits"         // LIST: recent waits for a person (ms)
+	auditKey     = prefix + "audit"         // STREAM: what representatives did
+	requestsKey  = prefix + "requests"      // STREAM: callback and insurance-check requests
+	requestsDone = prefix + "requests:done" // HASH: handled request id -> representative
+	janitorLock  = prefix + "janitor"       // one instance at a time tidies up
+	// ConsoleChannel carries changes every console follows: the queue,
+	// alerts, requests.
+	ConsoleChannel = prefix + "console"
+)
+
+// heldKey is the SET of conversations a representative holds.
+func heldKey(rep string) string { return prefix + "held:" + strings.ToLower(rep) }
 
 // EventsChannel is the pub/sub channel of a conversation.
 func EventsChannel(conv string) string { return keysFor(conv).events }
-
-// ConversationOfChannel returns the conversation id of an events channel.
-func ConversationOfChannel(ch string) (string, bool) {
-	const open, close = prefix + "{", "}:events"
-	if len(ch) <= len(open)+len(close) || ch[:len(open)] != open || ch[len(ch)-len(close):] != close {
-		return "", false
-	}
-	return ch[len(open) : len(ch)-len(close)], true
-}

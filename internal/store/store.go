@@ -49,6 +49,8 @@ type Conversation struct {
 	Context   []byte
 	RiskKind  string
 	RiskLevel string
+	// Holder is the representative answering, when State is StateRep.
+	Holder    string
 	tokenHash string
 }
 
@@ -86,6 +88,9 @@ type Options struct {
 	RatePerMinute int
 	// MaxMessages bounds the messages kept per conversation (oldest go).
 	MaxMessages int
+	// Now is the clock for queue times and activity; nil is time.Now.
+	// Message times are Redis's own (stream ids).
+	Now func() time.Time
 }
 
 // Store keeps conversations in Redis. It is safe for concurrent use.
@@ -100,7 +105,10 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	if opts.MaxMessages == 0 {
 		opts.MaxMessages = 10000
 	}
-	return &Store{rdb: rdb, opts: opts, now: time.Now}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Store{rdb: rdb, opts: opts, now: opts.Now}
 }
 
 // Client returns the Redis client, for readiness checks.
@@ -176,6 +184,8 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 			c.RiskKind = v
 		case "risk_level":
 			c.RiskLevel = v
+		case "holder":
+			c.Holder = v
 		}
 	}
 	return c, nil

@@ -1,5 +1,12 @@
 // Package storetest gives tests the two Redis backends the service runs
 // on: a real Redis (REDIS_URL, or 127.0.0.1:6379) and the embedded one.
+//
+// The service keeps some keys for every conversation at once (the queue,
+// representatives' presence), so tests on the real Redis each use a
+// database of their own, emptied when the test starts: databases 1 to 15
+// of the Redis named by REDIS_URL belong to the tests, one per test
+// package (see the DB constants). Database 0, the service's, is left
+// alone.
 package storetest
 
 import (
@@ -13,16 +20,31 @@ import (
 	"helpline/internal/store"
 )
 
+// The test databases, one per package whose tests use Redis, so that
+// packages tested at the same time never see each other's keys.
+const (
+	DBStore   = 1
+	DBChat    = 2
+	DBConsole = 3
+	DBHandoff = 4
+	DBReps    = 5
+	DBCommand = 6
+)
+
 // Backend is one Redis to run a test against.
 type Backend struct {
 	Name   string
 	Client redis.UniversalClient
+	// URL reaches the same Redis and database (empty for the embedded
+	// one), for a second client or a whole service.
+	URL string
 }
 
-// Backends returns the embedded Redis and, when one answers, the real one.
-// With REDIS_URL set (as in CI) a real Redis that does not answer fails
-// the test; without it, a missing local Redis only skips that backend.
-func Backends(t testing.TB) []Backend {
+// Backends returns the embedded Redis and, when one answers, the real one
+// at database db, emptied. With REDIS_URL set (as in CI) a real Redis that
+// does not answer fails the test; without it, a missing local Redis only
+// skips that backend.
+func Backends(t testing.TB, db int) []Backend {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -32,19 +54,61 @@ func Backends(t testing.TB) []Backend {
 	}
 	t.Cleanup(closeEmb)
 	out := []Backend{{Name: "embedded", Client: emb}}
+	if b, ok := Real(t, db); ok {
+		out = append(out, b)
+	}
+	return out
+}
 
-	url := os.Getenv("REDIS_URL")
-	real, closeReal, _, err := store.Connect(ctx, orDefault(url, "redis://127.0.0.1:6379/0"), "")
+// Real returns the real Redis at database db, emptied, if one answers;
+// as in Backends, with REDIS_URL set one must.
+func Real(t testing.TB, db int) (Backend, bool) {
+	t.Helper()
+	if db < 1 || db > 15 {
+		t.Fatalf("test database %d: use 1 to 15", db)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	env := os.Getenv("REDIS_URL")
+	opts, err := redis.ParseURL(orDefault(env, "redis://127.0.0.1:6379/0"))
+	if err != nil {
+		t.Fatalf("REDIS_URL: %v", err)
+	}
+	opts.DB = db
+	u := redisURL(opts)
+	real, closeReal, _, err := store.Connect(ctx, u, "")
 	switch {
 	case err == nil:
-		t.Cleanup(closeReal)
-		out = append(out, Backend{Name: "redis", Client: real})
-	case url != "":
+	case env != "":
 		t.Fatalf("REDIS_URL is set but Redis does not answer: %v", err)
 	default:
 		t.Logf("no Redis at 127.0.0.1:6379 (%v); testing the embedded one only", err)
+		return Backend{}, false
 	}
-	return out
+	t.Cleanup(closeReal)
+	if err := real.FlushDB(ctx).Err(); err != nil {
+		t.Fatalf("empty test database %d: %v", db, err)
+	}
+	return Backend{Name: "redis", Client: real, URL: u}, true
+}
+
+func redisURL(o *redis.Options) string {
+	scheme := "redis"
+	if o.TLSConfig != nil {
+		scheme = "rediss"
+	}
+	auth := ""
+	if o.Username != "" || o.Password != "" {
+		auth = o.Username + ":" + o.Password + "@"
+	}
+	return scheme + "://" + auth + o.Addr + "/" + itoa(o.DB)
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return "1" + string(rune('0'+n-10))
 }
 
 func orDefault(s, def string) string {

@@ -1,0 +1,278 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"helpline/internal/broker"
+	"helpline/internal/reps"
+	"helpline/internal/store"
+)
+
+// conn is one console websocket. Its reader (the goroutine of serve) acts
+// on the representative's frames; its writer owns every write and the
+// periodic refresh of the lists. Each followed conversation has a small
+// forwarding goroutine that ends with its subscription.
+type conn struct {
+	h      *Handler
+	ws     *websocket.Conn
+	rep    string
+	role   reps.Role
+	token  string // the session's, checked at every heartbeat
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+
+	send   chan []byte       // frames from the reader
+	events chan consoleEvent // events from subscriptions
+	done   chan struct{}     // the writer has ended
+
+	views    map[string]*broker.Subscription // conversation -> its subscriptions (reader-owned)
+	repViews map[string]*broker.Subscription
+	typed    map[string]time.Time
+	status   atomic.Value // reps.Status, as the representative set it
+}
+
+type consoleEvent struct {
+	conv string // "" for the console channel
+	ev   *store.Event
+}
+
+// closeSignedOut is the close code when the session ended: the console
+// shows the sign-in form instead of reconnecting.
+const closeSignedOut = 4001
+
+const (
+	pingInterval = 25 * time.Second
+	pongWait     = 60 * time.Second
+	writeWait    = 10 * time.Second
+	maxFrame     = 64 << 10
+	refreshEvery = 250 * time.Millisecond // at most this stale after an event
+	liveEvery    = 5 * time.Second        // the live lists without events
+	liveWindow   = 30 * time.Minute
+)
+
+func (h *Handler) newConn(ws *websocket.Conn, s reps.Session, token string) *conn {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &conn{
+		h: h, ws: ws, rep: s.Rep, role: s.Role, token: token, ctx: ctx, cancel: cancel,
+		send: make(chan []byte, 64), events: make(chan consoleEvent, 256), done: make(chan struct{}),
+		views: map[string]*broker.Subscription{}, repViews: map[string]*broker.Subscription{}, typed: map[string]time.Time{},
+	}
+}
+
+func (c *conn) serve() {
+	global, err := c.h.broker.Subscribe(c.ctx, store.ConsoleChannel, 64)
+	if err != nil {
+		c.h.log.Error("console subscribe", "err", err)
+		c.ws.Close()
+		return
+	}
+	go c.forward("", global)
+	go c.writer()
+	defer func() {
+		c.cancel(nil)
+		<-c.done
+		global.Close()
+		for _, s := range c.views {
+			s.Close()
+		}
+		for _, s := range c.repViews {
+			s.Close()
+		}
+		c.ws.Close()
+	}()
+	c.status.Store(string(reps.Online))
+	c.beat()
+	c.push(encode(map[string]any{"type": "welcome", "rep": c.rep, "role": c.role, "max_chats": c.h.handoff.MaxChats()}))
+
+	c.ws.SetReadLimit(maxFrame)
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		var f frame
+		if err := json.Unmarshal(data, &f); err != nil {
+			c.fail("bad_frame", "That frame is not a JSON object.")
+			continue
+		}
+		c.act(f)
+		if c.ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// beat tells everyone this representative's console is alive, once its
+// session is checked: a console signed out elsewhere, or of an account
+// disabled meanwhile, is closed.
+func (c *conn) beat() {
+	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+	defer cancel()
+	if _, err := c.h.reps.Session(ctx, c.token); errors.Is(err, reps.ErrNoSession) {
+		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeSignedOut, "signed out"), time.Now().Add(writeWait))
+		c.cancel(err)
+		return
+	}
+	st, _ := c.status.Load().(string)
+	if err := c.h.reps.Heartbeat(ctx, c.rep, reps.Status(st)); err != nil && c.ctx.Err() == nil {
+		c.h.log.Warn("heartbeat", "rep", c.rep, "err", err)
+	}
+}
+
+// forward passes a subscription's events to the writer until it ends.
+func (c *conn) forward(conv string, s *broker.Subscription) {
+	for ev := range s.C {
+		select {
+		case c.events <- consoleEvent{conv: conv, ev: ev}:
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+func (c *conn) push(b []byte) {
+	select {
+	case c.send <- b:
+	default:
+		c.cancel(errors.New("console cannot keep up"))
+	}
+}
+
+func (c *conn) fail(code, msg string) {
+	c.push(encode(map[string]any{"type": "error", "code": code, "message": msg}))
+}
+
+// writer writes frames and keeps the lists fresh. An event marks the
+// lists it changes stale; a stale list is sent again at once, or, when
+// events come thick, at the next tick, so that a burst costs one refresh.
+// The live list and the representative's own are also refreshed every
+// few seconds, for activity that sends no event.
+func (c *conn) writer() {
+	defer close(c.done)
+	defer c.ws.Close()
+	ping := time.NewTicker(pingInterval)
+	defer ping.Stop()
+	tick := time.NewTicker(refreshEvery)
+	defer tick.Stop()
+	beat := time.NewTicker(c.h.handoff.BeatEvery())
+	defer beat.Stop()
+	stale := map[string]bool{"queue": true, "live": true, "mine": true, "requests": true}
+	var last time.Time // of the last refresh
+	n := 0
+	refresh := func() bool {
+		for what := range stale {
+			if b := c.snapshot(what); b != nil && !c.write(b) {
+				return false
+			}
+			delete(stale, what)
+		}
+		last = time.Now()
+		return true
+	}
+	for {
+		select {
+		case b := <-c.send:
+			if !c.write(b) {
+				return
+			}
+		case e := <-c.events:
+			if !c.event(e, stale) {
+				return
+			}
+			if len(stale) > 0 && time.Since(last) >= refreshEvery && !refresh() {
+				return
+			}
+		case <-tick.C:
+			if n++; n%int(liveEvery/refreshEvery) == 0 {
+				stale["live"], stale["mine"] = true, true
+			}
+			if len(stale) > 0 && !refresh() {
+				return
+			}
+		case <-beat.C:
+			c.beat()
+		case <-ping.C:
+			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		case <-c.ctx.Done():
+			if errors.Is(context.Cause(c.ctx), errShutdown) {
+				c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server restarting; reconnect"), time.Now().Add(writeWait))
+			}
+			return
+		}
+	}
+}
+
+// event turns one event into frames, or marks lists stale.
+func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
+	ev := e.ev
+	if e.conv == "" { // the console channel
+		switch ev.Type {
+		case "queue":
+			stale["queue"], stale["mine"] = true, true
+		case "requests":
+			stale["requests"] = true
+		case broker.Resync:
+			stale["queue"], stale["live"], stale["mine"], stale["requests"] = true, true, true, true
+		case "alert":
+			stale["queue"] = true
+			return c.write(encode(map[string]any{"type": "alert", "conversation": ev.Conv, "priority": ev.Priority, "risk_kind": ev.Kind, "risk_level": ev.Priority}))
+		}
+		return true
+	}
+	switch ev.Type {
+	case "msg":
+		return c.write(encode(map[string]any{"type": "message", "conversation": e.conv, "message": c.message(ev.Message)}))
+	case "state":
+		stale["mine"], stale["live"] = true, true
+		return c.write(encode(map[string]any{"type": "state", "conversation": e.conv, "state": ev.State, "holder": ev.Holder}))
+	case "note":
+		return c.write(encode(map[string]any{"type": "note", "conversation": e.conv, "note": ev.Note}))
+	case "typing":
+		if ev.From == "visitor" {
+			return c.write(encode(map[string]any{"type": "typing", "conversation": e.conv}))
+		}
+	case "deleted":
+		return c.write(encode(map[string]any{"type": "state", "conversation": e.conv, "state": "deleted"}))
+	case broker.Resync:
+		// Events may have been lost while Redis was away: send the whole
+		// conversation again, and every list.
+		for what := range map[string]bool{"queue": true, "live": true, "mine": true, "requests": true} {
+			stale[what] = true
+		}
+		ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+		defer cancel()
+		if t, err := c.transcript(ctx, e.conv); err == nil {
+			return c.write(encode(t))
+		}
+	}
+	return true
+}
+
+func (c *conn) write(b []byte) bool {
+	c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		c.cancel(err)
+		return false
+	}
+	return true
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("console: encode: " + err.Error())
+	}
+	return b
+}

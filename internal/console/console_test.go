@@ -1,0 +1,721 @@
+package console_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/answer"
+	"helpline/internal/broker"
+	"helpline/internal/chat"
+	"helpline/internal/console"
+	"helpline/internal/handoff"
+	"helpline/internal/kb"
+	"helpline/internal/metrics"
+	"helpline/internal/render"
+	"helpline/internal/reps"
+	"helpline/internal/server"
+	"helpline/internal/store"
+	"helpline/internal/store/storetest"
+	"helpline/knowledge"
+	"helpline/web"
+)
+
+var engine = func() *answer.Engine {
+	b, err := kb.Load(knowledge.FS())
+	if err != nil {
+		panic(err)
+	}
+	return answer.New(b, kb.DefaultFacts())
+}()
+
+// instance is the whole service, visitor and console, on one Redis.
+type instance struct {
+	t       *testing.T
+	url     string // http://127.0.0.1:port
+	store   *store.Store
+	reps    *reps.Store
+	handoff *handoff.Service
+}
+
+func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *instance {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st := store.New(rdb, store.Options{Retention: time.Hour, RatePerMinute: 100})
+	b := broker.New(rdb, log)
+	accounts := reps.New(rdb)
+	ho := handoff.New(st, accounts, kb.DefaultFacts(), hopts, log)
+	m := metrics.New()
+	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{})
+	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
+		Metrics: m, Log: log, Web: web.FS()})
+	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		consoles.Shutdown(ctx)
+		visitors.Shutdown(ctx)
+		srv.Close()
+		b.Close()
+	})
+	return &instance{t: t, url: srv.URL, store: st, reps: accounts, handoff: ho}
+}
+
+// The accounts every test signs in with. bcrypt makes adding one take a
+// few hundred milliseconds, so tests add only those they need.
+const password = "correct horse battery"
+
+func (in *instance) addRep(name string, role reps.Role) {
+	in.t.Helper()
+	if err := in.reps.Add(context.Background(), name, password, role); err != nil {
+		in.t.Fatal(err)
+	}
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// signIn posts the sign-in form and returns the response.
+func (in *instance) signIn(name, pw string, header http.Header) *http.Response {
+	in.t.Helper()
+	req, _ := http.NewRequest("POST", in.url+"/console/login", strings.NewReader(url.Values{"name": {name}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// cookie signs in and returns the session cookie.
+func (in *instance) cookie(name string) *http.Cookie {
+	in.t.Helper()
+	resp := in.signIn(name, password, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		in.t.Fatalf("sign in %s: %s", name, resp.Status)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == console.CookieName {
+			return c
+		}
+	}
+	in.t.Fatal("no session cookie")
+	return nil
+}
+
+// rep is a signed-in console.
+type rep struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+type item struct {
+	Conversation string `json:"conversation"`
+	Priority     string `json:"priority"`
+	State        string `json:"state"`
+	Holder       string `json:"holder"`
+	RiskKind     string `json:"risk_kind"`
+	Reason       string `json:"reason"`
+	Preview      string `json:"preview"`
+	ID           string `json:"id"`
+	Kind         string `json:"kind"`
+	Phone        string `json:"phone"`
+}
+
+type message struct{ From, Text, Rep string }
+
+// msg returns a message frame's message.
+func (f cframe) msg() message {
+	var m message
+	json.Unmarshal(f.Message, &m)
+	return m
+}
+
+type cframe struct {
+	Type         string `json:"type"`
+	Code         string `json:"code"`
+	Conversation string `json:"conversation"`
+	Rep          string `json:"rep"`
+	Role         string `json:"role"`
+	State        string `json:"state"`
+	Holder       string `json:"holder"`
+	Priority     string `json:"priority"`
+	RiskKind     string `json:"risk_kind"`
+	Items        []item `json:"items"`
+	// Message is a message frame's message, or an error frame's text.
+	Message  json.RawMessage                    `json:"message"`
+	Messages []struct{ From, Text, Rep string } `json:"messages"`
+	Note     struct{ Rep, Text string }         `json:"note"`
+	Notes    []struct{ Rep, Text string }       `json:"notes"`
+	Summary  struct {
+		Reason    string   `json:"reason"`
+		RiskKind  string   `json:"risk_kind"`
+		RiskLevel string   `json:"risk_level"`
+		Evidence  []string `json:"evidence"`
+		Questions []string `json:"questions"`
+		Answers   []struct{ Entry string }
+	} `json:"summary"`
+}
+
+func (in *instance) wsURL(path string) string {
+	return "ws" + strings.TrimPrefix(in.url, "http") + path
+}
+
+// dialConsole opens the console websocket with the given cookie.
+func (in *instance) dialConsole(c *http.Cookie) (*websocket.Conn, *http.Response, error) {
+	h := http.Header{"Origin": {in.url}}
+	if c != nil {
+		h.Set("Cookie", c.Name+"="+c.Value)
+	}
+	return websocket.DefaultDialer.Dial(in.wsURL("/console/ws"), h)
+}
+
+// console signs name in and opens the console.
+func (in *instance) console(name string) *rep {
+	in.t.Helper()
+	ws, _, err := in.dialConsole(in.cookie(name))
+	if err != nil {
+		in.t.Fatalf("console %s: %v", name, err)
+	}
+	in.t.Cleanup(func() { ws.Close() })
+	r := &rep{t: in.t, ws: ws}
+	if w := r.until(func(f cframe) bool { return f.Type == "welcome" }); !strings.EqualFold(w.Rep, name) {
+		in.t.Fatalf("welcome for %q, want %q", w.Rep, name)
+	}
+	return r
+}
+
+func (r *rep) send(f map[string]any) {
+	r.t.Helper()
+	f["v"] = 1
+	if err := r.ws.WriteJSON(f); err != nil {
+		r.t.Fatalf("send: %v", err)
+	}
+}
+
+// until reads frames until one satisfies ok, failing after 5 seconds or
+// on an error frame it was not waiting for.
+func (r *rep) until(ok func(cframe) bool) cframe {
+	r.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.ws.SetReadDeadline(deadline)
+		var f cframe
+		if err := r.ws.ReadJSON(&f); err != nil {
+			r.t.Fatalf("console read: %v", err)
+		}
+		if ok(f) {
+			return f
+		}
+		if f.Type == "error" {
+			r.t.Fatalf("unexpected error frame %s", f.Code)
+		}
+	}
+}
+
+// refused sends f and expects an error frame with code.
+func (r *rep) refused(f map[string]any, code string) {
+	r.t.Helper()
+	r.send(f)
+	if got := r.until(func(f cframe) bool { return f.Type == "error" }); got.Code != code {
+		r.t.Fatalf("%v: error %s, want %s", f, got.Code, code)
+	}
+}
+
+func inList(items []item, conv string) bool {
+	for _, it := range items {
+		if it.Conversation == conv {
+			return true
+		}
+	}
+	return false
+}
+
+// visitor is a chat widget.
+type visitor struct {
+	t    *testing.T
+	ws   *websocket.Conn
+	conv string
+	n    int
+	mu   sync.Mutex
+}
+
+type vframe struct {
+	Type     string   `json:"type"`
+	From     string   `json:"from"`
+	Text     string   `json:"text"`
+	Rep      string   `json:"rep"`
+	Kind     string   `json:"kind"`
+	State    string   `json:"state"`
+	Position int      `json:"position"`
+	Forms    []string `json:"forms"`
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Conv     string   `json:"conversation"`
+}
+
+func (in *instance) visitor() *visitor {
+	in.t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(in.wsURL("/ws"), nil)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	in.t.Cleanup(func() { ws.Close() })
+	v := &visitor{t: in.t, ws: ws}
+	v.send(map[string]any{"type": "hello"})
+	v.conv = v.until(func(f vframe) bool { return f.Type == "welcome" }).Conv
+	return v
+}
+
+func (v *visitor) send(f map[string]any) {
+	v.t.Helper()
+	f["v"] = 1
+	if _, ok := f["id"]; !ok && f["type"] != "hello" && f["type"] != "typing" {
+		v.n++
+		f["id"] = fmt.Sprintf("c%d", v.n)
+	}
+	if err := v.ws.WriteJSON(f); err != nil {
+		v.t.Fatalf("send: %v", err)
+	}
+}
+
+func (v *visitor) say(text string) { v.send(map[string]any{"type": "message", "text": text}) }
+
+// until reads frames until one satisfies ok; seen gets every frame read.
+func (v *visitor) until(ok func(vframe) bool, seen ...*[]vframe) vframe {
+	v.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		v.ws.SetReadDeadline(deadline)
+		var f vframe
+		if err := v.ws.ReadJSON(&f); err != nil {
+			v.t.Fatalf("visitor read: %v", err)
+		}
+		for _, s := range seen {
+			*s = append(*s, f)
+		}
+		if ok(f) {
+			return f
+		}
+	}
+}
+
+func fromBot(f vframe) bool { return f.Type == "message" && f.From == "bot" }
+
+// TestHandoff is the whole path: nobody online, then a representative
+// signs in, the visitor asks for a person, waits, is taken, talks with the
+// representative while the bot is silent, gets a private note written
+// about them that they never see, and is handed back to the bot.
+func TestHandoff(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			in := start(t, b.Client, handoff.Options{})
+			in.addRep("Ana Lopez", reps.RoleRep)
+
+			v := in.visitor()
+			v.send(map[string]any{"type": "person"})
+			off := v.until(fromBot)
+			if !strings.Contains(off.Text, "can chat right now") || fmt.Sprint(off.Forms) != "[callback insurance]" {
+				t.Fatalf("nobody online: %q forms %v", off.Text, off.Forms)
+			}
+
+			ana := in.console("Ana Lopez")
+			v.send(map[string]any{"type": "person"})
+			v.until(fromBot)
+			if q := v.until(func(f vframe) bool { return f.Type == "queue" }); q.Position != 1 {
+				t.Errorf("visitor told position %d, want 1", q.Position)
+			}
+			queue := ana.until(func(f cframe) bool { return f.Type == "queue" && inList(f.Items, v.conv) })
+			if it := queue.Items[0]; it.Reason != "asked" || it.Priority != "normal" || it.Preview == "" {
+				t.Errorf("queue item %+v", it)
+			}
+
+			ana.send(map[string]any{"type": "take"})
+			tr := ana.until(func(f cframe) bool { return f.Type == "transcript" })
+			if tr.Conversation != v.conv || tr.State != "rep" || tr.Holder != "Ana Lopez" || tr.Summary.Reason != "asked" {
+				t.Fatalf("transcript %s state %s holder %q reason %q", tr.Conversation, tr.State, tr.Holder, tr.Summary.Reason)
+			}
+			joined := v.until(func(f vframe) bool {
+				return f.Type == "message" && f.From == "system" && strings.Contains(f.Text, "joined")
+			})
+			if !strings.HasPrefix(joined.Text, "Ana from") {
+				t.Errorf("join message %q: visitors see the first name", joined.Text)
+			}
+			v.until(func(f vframe) bool { return f.Type == "state" && f.State == "rep" })
+
+			ana.send(map[string]any{"type": "typing", "conversation": v.conv})
+			if ty := v.until(func(f vframe) bool { return f.Type == "typing" }); ty.From != "rep" || ty.Name != "Ana" {
+				t.Errorf("typing %+v", ty)
+			}
+			ana.send(map[string]any{"type": "reply", "conversation": v.conv, "id": "r1", "text": "Hi, I'm Ana. I'm here with you."})
+			if m := v.until(func(f vframe) bool { return f.Type == "message" && f.From == "rep" }); m.Rep != "Ana" || !strings.Contains(m.Text, "here with you") {
+				t.Errorf("visitor got %+v", m)
+			}
+
+			// The bot is silent while Ana holds the conversation; the
+			// console sees the visitor type and write.
+			var seen []vframe
+			v.send(map[string]any{"type": "typing"})
+			ana.until(func(f cframe) bool { return f.Type == "typing" && f.Conversation == v.conv })
+			v.say("what is methadone")
+			if m := ana.until(func(f cframe) bool { return f.Type == "message" && f.msg().From == "visitor" }); m.msg().Text != "what is methadone" {
+				t.Errorf("console got %+v", m.msg())
+			}
+			ana.send(map[string]any{"type": "note", "conversation": v.conv, "text": "PRIVATE: asked about methadone"})
+			if n := ana.until(func(f cframe) bool { return f.Type == "note" }); n.Note.Text != "PRIVATE: asked about methadone" || n.Note.Rep != "Ana Lopez" {
+				t.Errorf("note %+v", n.Note)
+			}
+
+			ana.send(map[string]any{"type": "handback", "conversation": v.conv})
+			v.until(func(f vframe) bool { return f.Type == "state" && f.State == "bot" }, &seen)
+			for _, f := range seen {
+				if fromBot(f) || strings.Contains(f.Text, "PRIVATE") {
+					t.Errorf("while Ana held the conversation the visitor got %+v", f)
+				}
+			}
+			ana.until(func(f cframe) bool { return f.Type == "state" && f.State == "bot" })
+
+			// Back with the bot, which answers again.
+			v.say("how long does heroin withdrawal last")
+			if a := v.until(fromBot); a.Kind != "answer" {
+				t.Errorf("after hand-back the bot answered %q: %q", a.Kind, a.Text)
+			}
+
+			// Reopening shows everything, notes included, and the summary.
+			ana.send(map[string]any{"type": "open", "conversation": v.conv})
+			tr = ana.until(func(f cframe) bool { return f.Type == "transcript" })
+			if len(tr.Notes) != 1 || len(tr.Summary.Questions) < 2 || len(tr.Summary.Answers) == 0 {
+				t.Errorf("transcript notes %v questions %v answers %v", tr.Notes, tr.Summary.Questions, tr.Summary.Answers)
+			}
+			var reps int
+			for _, m := range tr.Messages {
+				if m.From == "rep" && m.Rep == "Ana" {
+					reps++
+				}
+			}
+			if reps != 1 {
+				t.Errorf("%d representative messages in the transcript, want 1", reps)
+			}
+			log, _ := in.store.AuditLog(context.Background(), 20)
+			var actions []string
+			for i := len(log) - 1; i >= 0; i-- {
+				actions = append(actions, log[i].Action)
+			}
+			if got := strings.Join(actions, " "); got != "sign_in take note handback" {
+				t.Errorf("audit %q", got)
+			}
+		})
+	}
+}
+
+// TestCrisisJumpsTheQueue: a visitor in danger goes ahead of those who
+// waited longer, and every console is alerted.
+func TestCrisisJumpsTheQueue(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{})
+	in.addRep("ben", reps.RoleRep)
+	ben := in.console("ben")
+
+	calm := in.visitor()
+	calm.send(map[string]any{"type": "person"})
+	calm.until(func(f vframe) bool { return f.Type == "queue" })
+
+	danger := in.visitor()
+	danger.say("my brother took a bunch of pills and now he won't wake up")
+	reply := danger.until(fromBot)
+	if reply.Kind != "crisis" || !strings.Contains(reply.Text, "911") {
+		t.Fatalf("crisis reply %q: %q", reply.Kind, reply.Text)
+	}
+	alert := ben.until(func(f cframe) bool { return f.Type == "alert" })
+	if alert.Conversation != danger.conv || alert.Priority != "emergency" || alert.RiskKind != "overdose" {
+		t.Errorf("alert %+v", alert)
+	}
+	q := ben.until(func(f cframe) bool { return f.Type == "queue" && len(f.Items) == 2 })
+	if q.Items[0].Conversation != danger.conv || q.Items[0].RiskKind != "overdose" {
+		t.Errorf("queue %+v: the crisis should be first", q.Items)
+	}
+	ben.send(map[string]any{"type": "take"})
+	tr := ben.until(func(f cframe) bool { return f.Type == "transcript" })
+	if tr.Conversation != danger.conv || tr.Summary.RiskLevel != "emergency" || len(tr.Summary.Evidence) == 0 {
+		t.Errorf("took %s with summary %+v, want the crisis with its evidence", tr.Conversation, tr.Summary)
+	}
+	if tr.Summary.Reason != "crisis" {
+		t.Errorf("reason %q", tr.Summary.Reason)
+	}
+}
+
+// TestOnlyTheHolderAnswers: a second representative can watch but not
+// write, hand back, close or take; a supervisor can close and transfer.
+func TestOnlyTheHolderAnswers(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{MaxChats: 2})
+	in.addRep("ana", reps.RoleRep)
+	in.addRep("ben", reps.RoleRep)
+	in.addRep("sue", reps.RoleSupervisor)
+	ana, ben, sue := in.console("ana"), in.console("ben"), in.console("sue")
+
+	v := in.visitor()
+	v.say("hello")
+	v.until(fromBot)
+	// Ana takes over the live conversation; Ben is too late.
+	ana.send(map[string]any{"type": "take", "conversation": v.conv})
+	ana.until(func(f cframe) bool { return f.Type == "transcript" })
+	ben.refused(map[string]any{"type": "take", "conversation": v.conv}, "taken")
+	conv := v.conv
+	for _, f := range []map[string]any{
+		{"type": "reply", "conversation": conv, "id": "b1", "text": "I'm Ben"},
+		{"type": "handback", "conversation": conv},
+		{"type": "close", "conversation": conv, "outcome": "other"},
+		{"type": "transfer", "conversation": conv, "to": "sue"},
+	} {
+		ben.refused(f, "not_holder")
+	}
+	// Watching is allowed.
+	ben.send(map[string]any{"type": "open", "conversation": conv})
+	ben.until(func(f cframe) bool { return f.Type == "transcript" && f.Holder == "ana" })
+
+	// Bad frames get clear errors and change nothing.
+	ana.refused(map[string]any{"type": "close", "conversation": conv, "outcome": "fixed"}, "bad_frame")
+	ana.refused(map[string]any{"type": "reply", "conversation": conv, "id": "a1", "text": "   "}, "bad_frame")
+	ana.refused(map[string]any{"type": "reply", "conversation": conv, "text": "no id"}, "bad_frame")
+	ana.refused(map[string]any{"type": "reply", "conversation": conv, "id": "a2", "text": strings.Repeat("x", 4001)}, "bad_frame")
+	ana.refused(map[string]any{"type": "status", "status": "asleep"}, "bad_frame")
+	ana.refused(map[string]any{"type": "fly"}, "unknown")
+	ana.refused(map[string]any{"type": "take", "conversation": "nonexistent"}, "unknown")
+	ana.refused(map[string]any{"type": "transfer", "conversation": conv, "to": "nobody"}, "unknown")
+	if err := ana.ws.WriteMessage(websocket.TextMessage, []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	ana.until(func(f cframe) bool { return f.Type == "error" && f.Code == "bad_frame" })
+	// The chat limit holds: Ana has one of two; a second is fine, a third
+	// is refused.
+	v2, v3 := in.visitor(), in.visitor()
+	ana.send(map[string]any{"type": "take", "conversation": v2.conv})
+	ana.until(func(f cframe) bool { return f.Type == "transcript" && f.Conversation == v2.conv })
+	ana.refused(map[string]any{"type": "take", "conversation": v3.conv}, "too_many")
+
+	// The supervisor transfers Ana's conversation to Ben, then closes it.
+	sue.send(map[string]any{"type": "transfer", "conversation": conv, "to": "ben"})
+	ben.until(func(f cframe) bool { return f.Type == "state" && f.Conversation == conv && f.Holder == "ben" })
+	v.until(func(f vframe) bool {
+		return f.Type == "message" && f.From == "system" && strings.HasPrefix(f.Text, "ben from")
+	})
+	ana.refused(map[string]any{"type": "reply", "conversation": conv, "id": "a3", "text": "still me?"}, "not_holder")
+	ben.send(map[string]any{"type": "reply", "conversation": conv, "id": "b2", "text": "Ben here."})
+	v.until(func(f vframe) bool { return f.Type == "message" && f.From == "rep" && f.Rep == "ben" })
+	sue.send(map[string]any{"type": "close", "conversation": conv, "outcome": "information"})
+	v.until(func(f vframe) bool { return f.Type == "state" && f.State == "closed" })
+	v.say("hello?")
+	if e := v.until(func(f vframe) bool { return f.Type == "error" }); e.Code != "closed" {
+		t.Errorf("message after close: %s", e.Code)
+	}
+}
+
+// TestConsoleAccess: the console is only for signed-in representatives,
+// from the console's own origin.
+func TestConsoleAccess(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[0].Client, handoff.Options{})
+	in.addRep("ana", reps.RoleRep)
+
+	// Signed out: the sign-in page, and no websocket.
+	resp, err := http.Get(in.url + "/console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), `data-signed-in="false"`) || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("signed-out page: %s %q", resp.Status, resp.Header.Get("Cache-Control"))
+	}
+	v := in.visitor()
+	for name, c := range map[string]*http.Cookie{
+		"no cookie":     nil,
+		"forged cookie": {Name: console.CookieName, Value: strings.Repeat("A", 43)},
+		"visitor token": {Name: console.CookieName, Value: v.conv + ".secret"},
+	} {
+		if _, resp, err := in.dialConsole(c); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: console websocket opened (%v)", name, err)
+		}
+	}
+
+	// Wrong password: 401 and the form with the error; no cookie.
+	resp = in.signIn("ana", "wrong password!", nil)
+	if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) != 0 {
+		t.Errorf("wrong password: %s, cookies %v", resp.Status, resp.Cookies())
+	}
+	// Another origin may not sign in, nor open the websocket.
+	for _, h := range []http.Header{
+		{"Origin": {"https://evil.example"}},
+		{"Origin": {"null"}},
+		{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"null"}},
+		{"Sec-Fetch-Site": {"same-site"}},
+	} {
+		if resp := in.signIn("ana", password, h); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("sign-in with %v: %s, want 403", h, resp.Status)
+		}
+	}
+	// A browser's own form post under no-referrer: Origin null, but
+	// Sec-Fetch-Site says it is the console's own page.
+	if resp := in.signIn("ana", password, http.Header{"Sec-Fetch-Site": {"same-origin"}, "Origin": {"null"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("same-origin form post: %s", resp.Status)
+	}
+	c := in.cookie("ana")
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/console" {
+		t.Errorf("cookie %+v", c)
+	}
+	h := http.Header{"Origin": {"https://evil.example"}, "Cookie": {c.Name + "=" + c.Value}}
+	if _, resp, err := websocket.DefaultDialer.Dial(in.wsURL("/console/ws"), h); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin console websocket opened (%v)", err)
+	}
+	ws, _, err := in.dialConsole(c)
+	if err != nil {
+		t.Fatalf("signed in: %v", err)
+	}
+	ws.Close()
+
+	// Signing out ends the session on the server: the old cookie is dead.
+	req, _ := http.NewRequest("POST", in.url+"/console/logout", nil)
+	req.AddCookie(c)
+	if resp, err := noRedirect.Do(req); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %v %v", resp, err)
+	}
+	if _, resp, err := in.dialConsole(c); err == nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("console opened with a signed-out cookie")
+	}
+
+	// Five failures lock the account, even against the right password.
+	// (Each failure is answered more slowly; they are sent together.)
+	var wg sync.WaitGroup
+	for range reps.MaxFailures {
+		wg.Add(1)
+		go func() { defer wg.Done(); in.signIn("ana", "not the password", nil) }()
+	}
+	wg.Wait()
+	if resp := in.signIn("ana", password, nil); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after %d failures: %s, want 429", reps.MaxFailures, resp.Status)
+	}
+}
+
+// TestRequeueWhenTheRepIsGone: a representative whose console is gone for
+// longer than the grace period loses their conversations to the queue, at
+// their original place, and the visitor is told.
+func TestRequeueWhenTheRepIsGone(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			in := start(t, b.Client, handoff.Options{Grace: 500 * time.Millisecond, Alive: 400 * time.Millisecond})
+			in.addRep("ana", reps.RoleRep)
+			ana := in.console("ana")
+			v := in.visitor()
+			v.say("i want to kill myself")
+			v.until(fromBot)
+			ana.until(func(f cframe) bool { return f.Type == "queue" && inList(f.Items, v.conv) })
+			ana.send(map[string]any{"type": "take"})
+			ana.until(func(f cframe) bool { return f.Type == "transcript" })
+			v.until(func(f vframe) bool { return f.Type == "state" && f.State == "rep" })
+
+			janitor := in.handoff.NewJanitor(time.Hour)
+			janitor.Tick(context.Background())
+			if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateRep {
+				t.Fatalf("requeued while the console is alive: %s", c.State)
+			}
+			ana.ws.Close()
+			time.Sleep(700 * time.Millisecond)
+			janitor.Tick(context.Background())
+			msg := v.until(func(f vframe) bool { return f.Type == "message" && f.From == "system" })
+			if !strings.Contains(msg.Text, "lost their connection") {
+				t.Errorf("visitor told %q", msg.Text)
+			}
+			v.until(func(f vframe) bool { return f.Type == "state" && f.State == "waiting" })
+			q, _ := in.store.Queue(context.Background(), 10)
+			if len(q) != 1 || q[0].Conv != v.conv || q[0].Priority != store.PriorityUrgent {
+				t.Errorf("queue %+v, want the conversation back at its urgent priority", q)
+			}
+		})
+	}
+}
+
+// TestOutOfHours: outside the chat hours nobody is offered, even with a
+// console open; the visitor can leave a callback request, which reaches
+// the console's requests list until someone marks it done.
+func TestOutOfHours(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	// Open one minute a week, on a day that is not today.
+	day := strings.ToLower(time.Now().UTC().Add(72 * time.Hour).Weekday().String()[:3])
+	hours, err := handoff.ParseSchedule(day+" 03:00-03:01", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := start(t, b[len(b)-1].Client, handoff.Options{Hours: hours})
+	in.addRep("ana", reps.RoleRep)
+	ana := in.console("ana")
+
+	v := in.visitor()
+	v.send(map[string]any{"type": "person"})
+	off := v.until(fromBot)
+	if !strings.Contains(off.Text, "can chat right now") || len(off.Forms) != 2 {
+		t.Fatalf("out of hours: %q forms %v", off.Text, off.Forms)
+	}
+	// A crisis out of hours still gets its fixed reply, without promising
+	// a person.
+	v.say("I have pills in my hand and I'm going to take them all tonight")
+	crisis := v.until(fromBot)
+	if crisis.Kind != "crisis" || !strings.Contains(crisis.Text, "988") || strings.Contains(strings.ToLower(crisis.Text), "connecting you") {
+		t.Errorf("crisis out of hours: %q", crisis.Text)
+	}
+
+	v.send(map[string]any{"type": "callback", "name": "Sam", "phone": "555-0100", "best_time": "evenings"})
+	if e := v.until(func(f vframe) bool { return f.Type == "error" }); e.Code != "invalid_form" {
+		t.Errorf("callback without consent: %s", e.Code)
+	}
+	v.send(map[string]any{"type": "callback", "name": "Sam", "phone": "(555) 555-0100", "best_time": "evenings", "consent": true})
+	v.until(fromBot)
+	req := ana.until(func(f cframe) bool { return f.Type == "requests" && len(f.Items) == 1 })
+	if it := req.Items[0]; it.Kind != "callback" || it.Phone != "(555) 555-0100" || it.Conversation != v.conv {
+		t.Errorf("request %+v", it)
+	}
+	ana.send(map[string]any{"type": "request_done", "id": req.Items[0].ID})
+	ana.until(func(f cframe) bool { return f.Type == "requests" && len(f.Items) == 0 })
+	if q, _ := in.store.Queue(context.Background(), 10); len(q) != 0 {
+		t.Errorf("queue %+v: nobody should be queued out of hours", q)
+	}
+}
+
+// TestDisabledConsoleIsClosed: disabling an account closes its open
+// console at the next heartbeat, with the code that shows sign-in.
+func TestDisabledConsoleIsClosed(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[0].Client, handoff.Options{Alive: 600 * time.Millisecond})
+	in.addRep("ana", reps.RoleRep)
+	ana := in.console("ana")
+	if err := in.reps.Disable(context.Background(), "ana"); err != nil {
+		t.Fatal(err)
+	}
+	ana.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := ana.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, 4001) {
+			t.Fatalf("console ended with %v, want close 4001", err)
+		}
+		return
+	}
+}

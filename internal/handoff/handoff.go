@@ -1,0 +1,171 @@
+// Package handoff decides how a visitor reaches a person: whether someone
+// can chat now (chat hours and who is online), what the visitor is told
+// at each step, and the janitor that hands a gone representative's
+// conversations back to the queue and keeps waiting visitors told of their
+// place in line.
+package handoff
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"helpline/internal/kb"
+	"helpline/internal/reps"
+	"helpline/internal/safety"
+	"helpline/internal/store"
+)
+
+// Options tune the hand-off.
+type Options struct {
+	// Hours are when the chat has people; nil means always.
+	Hours *Schedule
+	// Alive is how recent a console's heartbeat must be for its
+	// representative to count as online (45s).
+	Alive time.Duration
+	// Grace is how long a representative's console may be gone before
+	// their conversations go back to the queue (60s).
+	Grace time.Duration
+	// MaxChats is how many conversations one representative may hold (4).
+	MaxChats int
+}
+
+// Service runs hand-offs for one instance.
+type Service struct {
+	store *store.Store
+	reps  *reps.Store
+	facts kb.Facts
+	opts  Options
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// New returns a hand-off service.
+func New(st *store.Store, r *reps.Store, facts kb.Facts, opts Options, log *slog.Logger) *Service {
+	if opts.Alive == 0 {
+		opts.Alive = 45 * time.Second
+	}
+	if opts.Grace == 0 {
+		opts.Grace = 60 * time.Second
+	}
+	if opts.MaxChats == 0 {
+		opts.MaxChats = 4
+	}
+	return &Service{store: st, reps: r, facts: facts, opts: opts, log: log, now: time.Now}
+}
+
+// BeatEvery is how often a console should say it is alive: often enough
+// that one lost beat does not make its representative look gone.
+func (s *Service) BeatEvery() time.Duration { return min(15*time.Second, s.opts.Alive/3) }
+
+// MaxChats is the most conversations one representative may hold.
+func (s *Service) MaxChats() int { return s.opts.MaxChats }
+
+// Present returns the representatives whose consoles are alive, with
+// their status.
+func (s *Service) Present(ctx context.Context) (map[string]reps.Status, error) {
+	return s.reps.Presence(ctx, s.opts.Alive)
+}
+
+// Available reports whether a person can chat now: within the chat hours,
+// with at least one representative online, and how many are.
+func (s *Service) Available(ctx context.Context) (bool, int) {
+	if s.opts.Hours != nil && !s.opts.Hours.Open(s.now()) {
+		return false, 0
+	}
+	present, err := s.Present(ctx)
+	if err != nil {
+		s.log.Error("presence", "err", err)
+		return false, 0
+	}
+	n := 0
+	for _, st := range present {
+		if st == reps.Online {
+			n++
+		}
+	}
+	return n > 0, n
+}
+
+// Reasons for a hand-off.
+const (
+	ReasonAsked     = "asked"
+	ReasonCrisis    = "crisis"
+	ReasonBotFailed = "bot_failed"
+	ReasonTakenOver = "taken_over"
+)
+
+// Request asks for a person for a conversation, at the priority its risk
+// calls for. It returns false when nobody can chat now: the caller then
+// tells the visitor so and offers the request forms.
+func (s *Service) Request(ctx context.Context, conv, reason string, risk safety.Risk) (bool, error) {
+	ok, online := s.Available(ctx)
+	if !ok {
+		return false, nil
+	}
+	st, err := s.store.Enqueue(ctx, conv, store.PriorityOf(string(risk.Level)), reason, s.Text(textFinding), string(risk.Kind), risk.Evidence)
+	if err != nil {
+		return true, err
+	}
+	if st == store.Queued || st == store.AlreadyQueued {
+		s.tellPlace(ctx, conv, online)
+	}
+	return true, nil
+}
+
+// tellPlace tells a waiting visitor their place in line and the expected
+// wait.
+func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {
+	pos, err := s.store.Position(ctx, conv)
+	if err != nil || pos == 0 {
+		return 0
+	}
+	recent, _ := s.store.RecentWaits(ctx)
+	wait := store.EstimateWait(recent, pos, online)
+	s.store.Publish(ctx, conv, false, map[string]any{"t": "queue", "position": pos, "wait": int(wait.Seconds())})
+	return pos
+}
+
+// The visitor-facing texts of the hand-off. Like the bot's, they are fixed
+// texts with the operator's facts.
+const (
+	textFinding   = "I'm finding a person from {{helpline_name}} for you. You can keep writing here; they will see everything."
+	textJoined    = "%s from {{helpline_name}} has joined the chat."
+	textBack      = "You're back with the helpline assistant. Ask me anything, or ask for a person again any time."
+	textClosed    = "This chat has been closed. Thank you for reaching out. If you need us again, start a new chat or call {{phone}} ({{hours}})."
+	textRepGone   = "The person you were talking with lost their connection. I'm finding someone else for you, and you keep your place in line."
+	textOffline   = "Nobody from {{helpline_name}} can chat right now. You can call {{phone}} ({{hours}}), or leave a request below: we can call you back, or check your insurance."
+	textCallback  = "Thank you. Your request is with the team, who call back during our hours ({{hours}}). If anything gets worse before then, call {{phone}}."
+	textInsurance = "Thank you. Someone from the team will check your coverage and get back to you. To check right away, call {{phone}} ({{hours}})."
+)
+
+// Text returns one of the hand-off texts with the operator's facts.
+func (s *Service) Text(t string) string { return s.facts.Render(t) }
+
+// Joined is the system message when a representative joins.
+func (s *Service) Joined(rep string) string {
+	return strings.Replace(s.Text(textJoined), "%s", reps.DisplayName(rep), 1)
+}
+
+// Exported texts for the chat and console.
+var (
+	TextBack      = textBack
+	TextClosed    = textClosed
+	TextOffline   = textOffline
+	TextCallback  = textCallback
+	TextInsurance = textInsurance
+)
+
+// Offline is what the visitor reads when nobody can chat now, with the
+// crisis lines when the risk calls for them.
+func (s *Service) Offline(risk safety.Risk) string {
+	text := s.Text(textOffline)
+	switch {
+	case risk.Kind == safety.Suicide || risk.Kind == safety.SelfHarm:
+		text += " If you are thinking about suicide or hurting yourself, call or text **988** now."
+	case risk.Level == safety.Emergency:
+		text += " If anyone is in danger, call **911** now."
+	}
+	return text
+}

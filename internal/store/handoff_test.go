@@ -1,0 +1,342 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"helpline/internal/store"
+	"helpline/internal/store/storetest"
+)
+
+func newConv(t *testing.T, st *store.Store) string {
+	t.Helper()
+	c, _, err := st.Create(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// TestClaimRace has 50 representatives take the same waiting conversation
+// at once: exactly one gets it, the others are told someone was faster,
+// and the conversation holds the winner.
+func TestClaimRace(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour})
+			for round := 0; round < 5; round++ {
+				conv := newConv(t, st)
+				if _, err := st.Enqueue(ctx, conv, store.PriorityNormal, "asked", "finding someone", "", nil); err != nil {
+					t.Fatal(err)
+				}
+				const reps = 50
+				var wg sync.WaitGroup
+				errs := make([]error, reps)
+				start := make(chan struct{})
+				for i := range reps {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						errs[i] = st.Claim(ctx, conv, fmt.Sprintf("rep%02d", i), "joined", false)
+					}()
+				}
+				close(start)
+				wg.Wait()
+				winner := ""
+				for i, err := range errs {
+					switch {
+					case err == nil && winner == "":
+						winner = fmt.Sprintf("rep%02d", i)
+					case err == nil:
+						t.Fatalf("round %d: %s and rep%02d both got the conversation", round, winner, i)
+					case !errors.Is(err, store.ErrTaken):
+						t.Fatalf("round %d: rep%02d: %v, want ErrTaken", round, i, err)
+					}
+				}
+				if winner == "" {
+					t.Fatalf("round %d: nobody got the conversation", round)
+				}
+				c, _ := st.Get(ctx, conv)
+				if c.State != store.StateRep || c.Holder != winner {
+					t.Fatalf("round %d: state %s holder %q, want rep %s", round, c.State, c.Holder, winner)
+				}
+				if pos, _ := st.Position(ctx, conv); pos != 0 {
+					t.Errorf("round %d: still in the queue at %d", round, pos)
+				}
+				// Only the winner's system message was stored: one "joined".
+				msgs, _ := st.Messages(ctx, conv, "", 100)
+				joined := 0
+				for _, m := range msgs {
+					if m.Text == "joined" {
+						joined++
+					}
+				}
+				if joined != 1 {
+					t.Errorf("round %d: %d join messages, want 1", round, joined)
+				}
+			}
+		})
+	}
+}
+
+// TestTakeNextRace has 20 representatives take from a queue of 8 at once:
+// each conversation goes to exactly one, most urgent first.
+func TestTakeNextRace(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour})
+			queued := map[string]bool{}
+			for i := range 8 {
+				conv := newConv(t, st)
+				queued[conv] = true
+				p := store.PriorityNormal
+				if i == 7 {
+					p = store.PriorityEmergency
+				}
+				if _, err := st.Enqueue(ctx, conv, p, "asked", "", "", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var mu sync.Mutex
+			got := map[string]string{}
+			var wg sync.WaitGroup
+			for i := range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					rep := fmt.Sprintf("rep%02d", i)
+					conv, err := st.TakeNext(ctx, rep, "")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if conv == "" {
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if other, dup := got[conv]; dup {
+						t.Errorf("%s went to both %s and %s", conv, other, rep)
+					}
+					got[conv] = rep
+				}()
+			}
+			wg.Wait()
+			if len(got) != len(queued) {
+				t.Fatalf("%d of %d conversations taken", len(got), len(queued))
+			}
+			if q, _ := st.Queue(ctx, 10); len(q) != 0 {
+				t.Errorf("queue not empty: %+v", q)
+			}
+		})
+	}
+}
+
+// TestQueueOrder: emergencies before urgent risks before everyone else;
+// within a priority, whoever waited longest. A conversation that asks
+// again keeps its place, and a crisis moves it up.
+func TestQueueOrder(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			enqueue := func(p store.Priority) string {
+				conv := newConv(t, st)
+				if _, err := st.Enqueue(ctx, conv, p, "asked", "", "", nil); err != nil {
+					t.Fatal(err)
+				}
+				now = now.Add(time.Second)
+				return conv
+			}
+			n1 := enqueue(store.PriorityNormal)
+			u1 := enqueue(store.PriorityUrgent)
+			n2 := enqueue(store.PriorityNormal)
+			e1 := enqueue(store.PriorityEmergency)
+			u2 := enqueue(store.PriorityUrgent)
+			want := []string{e1, u1, u2, n1, n2}
+			check := func(want []string) {
+				t.Helper()
+				got, err := st.Waiting(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("queue %v, want %v", got, want)
+				}
+			}
+			check(want)
+			// Asking again keeps the place.
+			if st, _ := st.Enqueue(ctx, n1, store.PriorityNormal, "asked", "", "", nil); st != store.AlreadyQueued {
+				t.Fatalf("asking again: %s", st)
+			}
+			check(want)
+			// A crisis while waiting moves it up among the emergencies, where
+			// it has waited longer than e1.
+			if _, err := st.Enqueue(ctx, n2, store.PriorityEmergency, "crisis", "", "overdose", nil); err != nil {
+				t.Fatal(err)
+			}
+			check([]string{n2, e1, u1, u2, n1})
+			if pos, _ := st.Position(ctx, u1); pos != 3 {
+				t.Errorf("position of u1 %d, want 3", pos)
+			}
+		})
+	}
+}
+
+// TestHandoffStates walks the conversation states and checks that the
+// moves that are not allowed are refused, with the conversation left as
+// it was.
+func TestHandoffStates(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour})
+			conv := newConv(t, st)
+			state := func(want store.State, holder string) {
+				t.Helper()
+				c, err := st.Get(ctx, conv)
+				if err != nil || c.State != want || (want == store.StateRep && c.Holder != holder) {
+					t.Fatalf("state %s holder %q (%v), want %s %q", c.State, c.Holder, err, want, holder)
+				}
+			}
+			// With the bot: nobody holds it, so no one may reply, hand back
+			// or transfer, and a plain take is refused.
+			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+				t.Errorf("reply to a bot conversation: %v", err)
+			}
+			if err := st.Release(ctx, conv, "ana", store.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHeld) {
+				t.Errorf("hand back a bot conversation: %v", err)
+			}
+			if err := st.Transfer(ctx, conv, "ana", "ben", false, ""); !errors.Is(err, store.ErrNotHeld) {
+				t.Errorf("transfer a bot conversation: %v", err)
+			}
+			if err := st.Claim(ctx, conv, "ana", "", false); !errors.Is(err, store.ErrNotWaitng) {
+				t.Errorf("take a bot conversation without taking over: %v", err)
+			}
+			state(store.StateBot, "")
+
+			// Taking over a live one works.
+			if err := st.Claim(ctx, conv, "Ana", "Ana joined", true); err != nil {
+				t.Fatal(err)
+			}
+			state(store.StateRep, "Ana")
+			if h, _ := st.Handoff(ctx, conv); h.Reason != "taken_over" {
+				t.Errorf("reason %q, want taken_over", h.Reason)
+			}
+			// Another representative may not reply, hand back, transfer or
+			// take it; names compare without case.
+			if _, err := st.RepSays(ctx, conv, "ben", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+				t.Errorf("non-holder reply: %v", err)
+			}
+			if err := st.Release(ctx, conv, "ben", store.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHolder) {
+				t.Errorf("non-holder hand back: %v", err)
+			}
+			if err := st.Transfer(ctx, conv, "ben", "cat", false, ""); !errors.Is(err, store.ErrNotHolder) {
+				t.Errorf("non-holder transfer: %v", err)
+			}
+			if err := st.Claim(ctx, conv, "ben", "", true); !errors.Is(err, store.ErrTaken) {
+				t.Errorf("second take: %v", err)
+			}
+			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hello", nil); err != nil {
+				t.Errorf("holder reply (other case): %v", err)
+			}
+			state(store.StateRep, "Ana")
+
+			// A retried reply is stored once.
+			id1, _ := st.RepSays(ctx, conv, "Ana", "r2", "again", nil)
+			id2, _ := st.RepSays(ctx, conv, "Ana", "r2", "again", nil)
+			if id1 == "" || id1 != id2 {
+				t.Errorf("retried reply stored as %s and %s", id1, id2)
+			}
+
+			// The holder transfers; a supervisor may transfer anyone's.
+			if err := st.Transfer(ctx, conv, "Ana", "Ben", false, "Ben joined"); err != nil {
+				t.Fatal(err)
+			}
+			state(store.StateRep, "Ben")
+			if held, _ := st.Held(ctx, "ana"); len(held) != 0 {
+				t.Errorf("ana still holds %v", held)
+			}
+			if err := st.Transfer(ctx, conv, "Sue", "Cat", true, ""); err != nil {
+				t.Fatal(err)
+			}
+			state(store.StateRep, "Cat")
+
+			// Handing back returns it to the bot; then closing needs a holder
+			// or a supervisor.
+			if err := st.Release(ctx, conv, "cat", store.StateBot, false, "back", ""); err != nil {
+				t.Fatal(err)
+			}
+			state(store.StateBot, "")
+			if held, _ := st.Held(ctx, "Cat"); len(held) != 0 {
+				t.Errorf("cat still holds %v", held)
+			}
+			if err := st.Release(ctx, conv, "cat", store.StateClosed, false, "", "other"); !errors.Is(err, store.ErrNotHeld) {
+				t.Errorf("close by a former holder: %v", err)
+			}
+			if err := st.Release(ctx, conv, "sue", store.StateClosed, true, "closed", "information"); err != nil {
+				t.Fatalf("supervisor close: %v", err)
+			}
+			state(store.StateClosed, "")
+			if h, _ := st.Handoff(ctx, conv); h.Outcome != "information" {
+				t.Errorf("outcome %q", h.Outcome)
+			}
+			// Closed is the end: no take, no enqueue, no reply.
+			if err := st.Claim(ctx, conv, "ana", "", true); !errors.Is(err, store.ErrClosed) {
+				t.Errorf("take a closed conversation: %v", err)
+			}
+			if _, err := st.Enqueue(ctx, conv, store.PriorityEmergency, "crisis", "", "", nil); !errors.Is(err, store.ErrClosed) {
+				t.Errorf("enqueue a closed conversation: %v", err)
+			}
+			// Nothing is said to the visitor by a refused move: the
+			// transcript has only the messages of allowed ones.
+			msgs, _ := st.Messages(ctx, conv, "", 100)
+			var said []string
+			for _, m := range msgs {
+				said = append(said, m.Text)
+			}
+			if want := "[Ana joined hello again Ben joined back closed]"; fmt.Sprint(said) != want {
+				t.Errorf("transcript %v, want %s", said, want)
+			}
+		})
+	}
+}
+
+// TestRequeue: a gone representative's conversation goes back to the
+// queue at its original priority and place.
+func TestRequeue(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			urgent := newConv(t, st)
+			st.Enqueue(ctx, urgent, store.PriorityUrgent, "crisis", "", "suicide", nil)
+			now = now.Add(time.Minute)
+			later := newConv(t, st)
+			st.Enqueue(ctx, later, store.PriorityUrgent, "crisis", "", "suicide", nil)
+			if err := st.Claim(ctx, urgent, "ana", "", false); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Release(ctx, urgent, "ana", store.StateWaiting, false, "lost", ""); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := st.Waiting(ctx)
+			if fmt.Sprint(got) != fmt.Sprint([]string{urgent, later}) {
+				t.Errorf("queue %v, want the requeued one first", got)
+			}
+			q, _ := st.Queue(ctx, 10)
+			if len(q) != 2 || q[0].Priority != store.PriorityUrgent {
+				t.Errorf("queue %+v", q)
+			}
+		})
+	}
+}

@@ -1,0 +1,1031 @@
+/*
+ * helpline representatives' console (docs/console.md), served at /console.
+ *
+ * console.html is one static page: the server sets data-signed-in and data-error on <body>. When
+ * signed out, the sign-in form is a plain form (the stylesheet alone shows it) and this script only
+ * fills in the error. When signed in, this script runs the console over one websocket at
+ * /console/ws: the queue, crisis alerts, live and held conversations, requests, and a tab for each
+ * open conversation with its summary, transcript, private notes, reply box and actions.
+ *
+ * It runs under `Content-Security-Policy: default-src 'self'`: no inline scripts or styles, and
+ * whatever a visitor or representative wrote only ever reaches the page as text.
+ */
+(() => {
+  "use strict";
+
+  const HEARTBEAT_MS = 15000; // status frame, also on open and on every change
+  const TYPING_SEND_MS = 3000; // our typing frames: at most one this often
+  const VISITOR_TYPING_MS = 6000; // how long one visitor typing frame shows
+  const [BACKOFF_MIN, BACKOFF_MAX] = [500, 30000];
+  const TOAST_MS = 8000;
+  const TAKE_FOCUS_MS = 15000; // a conversation we asked to take, arriving within this, gets the focus
+  const ALERT_GRACE_MS = 5000; // an alert stays at least this long even if the queue doesn't show it yet
+  const CONFIRM_MS = 5000; // a button asking "click again to confirm" waits this long
+  const MAX_CHARS = 2000;
+
+  const PRIORITY = { emergency: "Emergency", urgent: "Urgent", normal: "Normal" };
+  const REASONS = {
+    asked: "Asked for a person",
+    crisis: "Crisis",
+    bot_failed: "The assistant couldn't help",
+    taken_over: "Taken over from the assistant",
+  };
+  const KINDS = {
+    clarify: "asked to clarify", fallback: "didn't know", handoff: "hand-off",
+    refusal: "declined", crisis: "crisis reply",
+  };
+  const OUTCOMES = [
+    ["information", "Information given"],
+    ["referred", "Referred to treatment"],
+    ["callback", "Call back arranged"],
+    ["crisis_escalated", "Crisis escalated"],
+    ["other", "Other"],
+  ];
+  const FALLBACK_ERRORS = {
+    not_holder: "You don't hold that conversation (any more).",
+    not_waiting: "That conversation isn't waiting any more.",
+    forbidden: "You're not allowed to do that.",
+    too_many: "You're at your limit of conversations. Close or hand one back first.",
+    bad_frame: "The server didn't understand that. Please reload the page.",
+  };
+  const TAKEN = "Someone else took that conversation first, so it's in good hands. Nothing to do.";
+
+  const $ = (id) => document.getElementById(id);
+  const body = document.body;
+
+  // ---- signed out: the form works without us; show the server's error ----
+
+  if (body.dataset.signedIn === "false") {
+    const error = body.dataset.error || "";
+    if (error && !error.startsWith("{{")) {
+      $("signin-error").textContent = error;
+      $("signin-name").focus();
+    }
+    return;
+  }
+
+  // ---- signed in ----
+
+  const S = {
+    ws: null,
+    ready: false, // welcome received on the current socket
+    attempt: 0, // reconnects since the last welcome
+    timer: 0, heartbeat: 0,
+    retryAt: 0, // when the next reconnect is due (ms), for the countdown
+    me: null, role: "", maxChats: 0,
+    presence: loadPresence(),
+    queue: [], live: [], mine: [], requests: [],
+    mineSeen: null, // conversations in the previous mine frame (null before the first one)
+    convs: new Map(), // conversation id → Conv (one tab each), in tab order
+    active: null, // id of the conversation in view
+    alerts: new Map(), // conversation id → { el, at }
+    take: { at: 0, target: null }, // our last take: when, and of which conversation (null: next)
+    lastSent: null, // the last frame an error could answer
+  };
+
+  // h builds an element. Strings among the children become text nodes, never HTML.
+  function h(tag, attrs, ...kids) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    put(el, kids, true);
+    return el;
+  }
+  // put replaces (or with add, extends) an element's children, skipping null and false.
+  function put(el, kids, add) {
+    const nodes = [kids].flat(Infinity).filter((k) => k != null && k !== false);
+    if (add) el.append(...nodes);
+    else el.replaceChildren(...nodes);
+  }
+  const button = (label, onclick, attrs) => h("button", { type: "button", onclick, ...attrs }, label);
+  const short = (id) => `#${String(id).slice(0, 6)}`;
+  const str = (v) => (typeof v === "string" ? v : v == null ? "" : String(v));
+  const list = (v) => (Array.isArray(v) ? v : []);
+
+  // ---- time ----
+
+  function toMs(v) {
+    if (typeof v === "number") return v < 1e12 ? v * 1000 : v; // seconds or milliseconds
+    return typeof v === "string" ? Date.parse(v) : NaN;
+  }
+  function clock(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const [hh, mm, ss] = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60];
+    const two = (n) => String(n).padStart(2, "0");
+    return hh ? `${hh}:${two(mm)}:${two(ss)}` : `${mm}:${two(ss)}`;
+  }
+  function ago(ms) {
+    const m = Math.floor(ms / 60000);
+    if (!(m >= 1)) return "just now";
+    return m < 60 ? `${m} min ago` : `${Math.floor(m / 60)} h ${m % 60} min ago`;
+  }
+  function duration(secs) {
+    const s = Math.max(0, Math.round(Number(secs) || 0));
+    if (s < 60) return `${s} s`;
+    if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+    return `${Math.floor(s / 3600)} h ${Math.floor(s / 60) % 60} min`;
+  }
+  function hhmm(v) {
+    const t = toMs(v);
+    return Number.isFinite(t) ? new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  }
+  // A clock that counts up (since) or a relative time (ago); the ticker keeps both current.
+  function since(v) {
+    const t = toMs(v);
+    return Number.isFinite(t) ? h("span", { class: "clock", "data-since": t }, clock(Date.now() - t)) : null;
+  }
+  function agoEl(v) {
+    const t = toMs(v);
+    return Number.isFinite(t) ? h("span", { class: "ago", "data-ago": t }, ago(Date.now() - t)) : null;
+  }
+
+  function tick() {
+    const now = Date.now();
+    for (const el of document.querySelectorAll("[data-since]")) {
+      const t = Number(el.dataset.since);
+      if (Number.isFinite(t)) el.textContent = clock(now - t);
+    }
+    for (const el of document.querySelectorAll("[data-ago]")) {
+      const t = Number(el.dataset.ago);
+      if (Number.isFinite(t)) el.textContent = ago(now - t);
+    }
+    if (!S.ws && S.retryAt) setConn("offline", `Disconnected — reconnecting in ${Math.max(1, Math.ceil((S.retryAt - now) / 1000))} s`);
+  }
+
+  // ---- badges ----
+
+  function prioBadge(p) {
+    const key = PRIORITY[p] ? p : "normal";
+    return h("span", { class: `badge prio-${key}` }, PRIORITY[key]);
+  }
+  function riskBadge(kind, level) {
+    if (!kind || kind === "none") return null;
+    const lvl = PRIORITY[level] ? ` prio-${level}` : "";
+    return h("span", { class: `badge risk${lvl}` }, h("span", { "aria-hidden": "true" }, "⚠ "),
+      str(kind).replace(/_/g, " "), level ? ` (${level})` : "");
+  }
+  function stateText(state, holder) {
+    if (state === "rep") return holder && holder === S.me ? "With you" : `With ${holder || "a representative"}`;
+    return { bot: "With the assistant", waiting: "Waiting", closed: "Closed", deleted: "Deleted by the visitor" }[state] || str(state) || "…";
+  }
+  // The lists use short names; the full ones are in the tab and the panel.
+  function stateBadge(state, holder) {
+    const text = state === "rep" ? (holder && holder === S.me ? "You" : str(holder) || "Representative")
+      : { bot: "Assistant", waiting: "Waiting", closed: "Closed", deleted: "Deleted" }[state] || str(state);
+    return h("span", { class: `badge state state-${state}`, title: stateText(state, holder) }, text);
+  }
+  function unreadBadge(id) {
+    const n = S.convs.get(id)?.unread || 0;
+    return n ? h("span", { class: "unread" }, String(n), h("span", { class: "sr" }, n === 1 ? " new message" : " new messages")) : null;
+  }
+
+  // ---- the sidebar lists ----
+
+  // renderList rebuilds a list, keeping the keyboard focus on the same button of the same item.
+  function renderList(name, items, build) {
+    const ul = $(name);
+    const f = document.activeElement;
+    const keep = ul.contains(f) && f.dataset.key ? [f.dataset.key, f.dataset.act] : null;
+    ul.replaceChildren(...items.map(build));
+    $(`${name}-empty`).hidden = items.length > 0;
+    $(`${name}-count`).textContent = String(items.length);
+    if (!keep) return;
+    const again = [...ul.querySelectorAll("[data-key]")].find((b) => b.dataset.key === keep[0] && b.dataset.act === keep[1]);
+    if (again && !again.disabled) again.focus();
+    else focusHeading(`${name}-title`);
+  }
+  function focusHeading(id) {
+    const el = $(id);
+    el.tabIndex = -1;
+    el.focus();
+  }
+
+  // act makes a list button that says which item and action it is, so focus can find it again.
+  const act = (label, key, name, onclick, attrs) => button(label, onclick, { "data-key": key, "data-act": name, ...attrs });
+
+  function renderQueue() {
+    renderList("queue", S.queue, (q) => {
+      const id = str(q.conversation);
+      const prio = PRIORITY[q.priority] ? q.priority : "normal";
+      const what = `${short(id)}, ${PRIORITY[prio]}${q.risk_kind ? `, ${q.risk_kind}` : ""}`;
+      return h("li", { class: `item prio-line-${prio}` },
+        h("div", { class: "item-top" }, prioBadge(prio), riskBadge(q.risk_kind),
+          h("span", { class: "waited", title: "Waiting" }, h("span", { class: "sr" }, "waiting "), since(q.waiting_since))),
+        h("div", { class: "item-main" },
+          h("div", null, h("p", { class: "reason" }, REASONS[q.reason] || str(q.reason)),
+            q.preview ? h("p", { class: "preview" }, str(q.preview)) : null),
+          act("Take", id, "take", (e) => take(id, e.currentTarget), { class: "primary", "aria-label": `Take ${what}` })));
+    });
+    $("take-next").disabled = !S.queue.length || !S.ready;
+    $("take-next").textContent = "Take next";
+    syncAlerts();
+  }
+
+  function renderMine() {
+    renderList("mine", S.mine, (m) => {
+      const id = str(m.conversation);
+      const current = id === S.active;
+      return h("li", { class: `item mine-item${current ? " current" : ""}` },
+        act(h("span", { class: "mine-label" },
+          h("span", { class: "conv-id" }, short(id)), riskBadge(m.risk_kind), unreadBadge(id),
+          h("span", { class: "muted" }, m.last_activity ? agoEl(m.last_activity) : "")),
+        id, "show", () => showConv(id, true), { class: "item-open", "aria-current": current ? "true" : null }));
+    });
+    const n = S.mine.length;
+    $("mine-count").textContent = S.maxChats ? `${n} of ${S.maxChats}` : String(n);
+  }
+
+  function renderLive() {
+    renderList("live", S.live, (l) => {
+      const id = str(l.conversation);
+      const held = l.state === "rep" && l.holder === S.me;
+      const canTake = !held && (l.state === "bot" || l.state === "waiting");
+      const watch = S.convs.has(id) ? "Show" : "Watch";
+      const takeLabel = l.state === "bot" ? "Take over" : "Take";
+      return h("li", { class: "item" },
+        h("div", { class: "item-top" }, h("span", { class: "conv-id" }, short(id)), stateBadge(l.state, l.holder),
+          riskBadge(l.risk_kind), h("span", { class: "muted" }, l.last_activity ? agoEl(l.last_activity) : "")),
+        l.preview ? h("p", { class: "preview" }, str(l.preview)) : null,
+        h("div", { class: "item-actions" },
+          act(watch, id, "watch", () => showConv(id, true), { "aria-label": `${watch} ${short(id)}` }),
+          canTake ? act(takeLabel, id, "take", (e) => take(id, e.currentTarget), { "aria-label": `${takeLabel} ${short(id)}` }) : null));
+    });
+  }
+
+  function renderRequests() {
+    renderList("requests", S.requests, (r) => {
+      const id = str(r.id);
+      const callback = r.kind === "callback";
+      const lines = callback
+        ? [r.name ? h("p", null, str(r.name)) : null,
+          r.phone ? h("p", null, h("a", { href: `tel:${str(r.phone).replace(/[^\d+]/g, "")}` }, str(r.phone))) : null,
+          r.best_time ? h("p", { class: "muted" }, `Best time: ${str(r.best_time)}`) : null]
+        : [h("p", null, str(r.insurer) || "(no insurer given)"), r.state ? h("p", { class: "muted" }, `State: ${str(r.state)}`) : null];
+      return h("li", { class: "item" },
+        h("div", { class: "item-top" },
+          h("span", { class: `badge req-${callback ? "callback" : "insurance"}` }, callback ? "Call back" : "Insurance check"),
+          r.time ? h("span", { class: "muted" }, agoEl(r.time)) : null),
+        h("div", { class: "req-lines" }, lines),
+        h("div", { class: "item-actions" },
+          r.conversation ? act("Open chat", id, "open", () => showConv(str(r.conversation), true)) : null,
+          act("Done", id, "done", (e) => requestDone(id, e.currentTarget), { "aria-label": `Mark ${callback ? "call back" : "insurance check"} request done` })));
+    });
+  }
+
+  function requestDone(id, btn) {
+    if (!send({ type: "request_done", id })) return;
+    btn.disabled = true;
+    btn.textContent = "Marking…";
+  }
+
+  // ---- taking ----
+
+  function take(id, btn) {
+    const f = { type: "take" };
+    if (id) f.conversation = id;
+    if (!send(f)) return;
+    S.take = { at: Date.now(), target: id || null };
+    if (btn) {
+      btn.disabled = true;
+      btn.textContent = "Taking…";
+      // The answer is a new queue and mine (or an error); if neither comes, the button comes back.
+      setTimeout(() => btn.isConnected && btn.disabled && settle(), 6000);
+    }
+  }
+
+  function renderAllLists() {
+    renderQueue();
+    renderMine();
+    renderLive();
+    renderRequests();
+  }
+
+  // settle brings back every button left waiting ("Taking…", "Marking…") and redraws the tabs.
+  function settle() {
+    renderAllLists();
+    for (const conv of S.convs.values()) updateConv(conv);
+    for (const b of document.querySelectorAll(".alert-take")) (b.disabled = !S.ready), (b.textContent = "Take it");
+  }
+
+  function onMine(items) {
+    S.mine = items;
+    const first = S.mineSeen === null;
+    const seen = S.mineSeen || new Set();
+    S.mineSeen = new Set(items.map((m) => str(m.conversation)));
+    for (const m of items) {
+      const id = str(m.conversation);
+      const conv = S.convs.get(id) || openConv(id);
+      Object.assign(conv, { state: m.state || "rep", holder: S.me });
+      updateConv(conv);
+      if (seen.has(id)) continue;
+      const asked = Date.now() - S.take.at < TAKE_FOCUS_MS && (!S.take.target || S.take.target === id);
+      if (asked) {
+        S.take = { at: 0, target: null };
+        showConv(id, true);
+      } else if (!first) {
+        toast(`${short(id)} is now yours.`, "info");
+      }
+      if (!S.active) showConv(id, false);
+    }
+    renderMine();
+    renderLive();
+  }
+
+  // ---- crisis alerts ----
+
+  function onAlert(f) {
+    const id = str(f.conversation);
+    S.alerts.get(id)?.el.remove();
+    const level = [f.risk_level, f.priority].find((l) => PRIORITY[l]) || "emergency";
+    const kind = str(f.risk_kind).replace(/_/g, " ") || "crisis";
+    const el = h("div", { class: `alert alert-${level}` },
+      h("p", null, h("strong", null, "New crisis in the queue: "), `${kind} (${level}), ${short(id)}`),
+      h("div", { class: "alert-actions" },
+        button("Take it", (e) => take(id, e.currentTarget), { class: "alert-take" }),
+        button("Dismiss", () => dismissAlert(id), { "aria-label": `Dismiss the alert for ${short(id)}` })));
+    S.alerts.set(id, { el, at: Date.now() });
+    $("alerts").append(el);
+    updateTitle();
+  }
+
+  function dismissAlert(id) {
+    const a = S.alerts.get(id);
+    if (!a) return;
+    const hadFocus = a.el.contains(document.activeElement);
+    a.el.remove();
+    S.alerts.delete(id);
+    updateTitle();
+    if (hadFocus) focusHeading("queue-title");
+  }
+
+  // Once a crisis has left the queue (someone took it), its alert goes.
+  function syncAlerts() {
+    const waiting = new Set(S.queue.map((q) => str(q.conversation)));
+    for (const [id, a] of S.alerts) if (!waiting.has(id) && Date.now() - a.at > ALERT_GRACE_MS) dismissAlert(id);
+  }
+
+  // ---- tabs and conversation panels ----
+
+  // openConv makes a tab for a conversation and follows it (open); it does not show it.
+  function openConv(id) {
+    const conv = {
+      id, state: null, holder: null, summary: null, unread: 0,
+      seen: new Set(), pending: new Map(), typingSent: 0, typingTimer: 0, leaving: false, els: {},
+    };
+    buildTab(conv);
+    buildPanel(conv);
+    S.convs.set(id, conv);
+    send({ type: "open", conversation: id });
+    $("nothing").hidden = true;
+    updateConv(conv);
+    return conv;
+  }
+
+  function showConv(id, focus) {
+    const conv = S.convs.get(id) || openConv(id);
+    S.active = id;
+    for (const c of S.convs.values()) {
+      const on = c === conv;
+      c.els.panel.hidden = !on;
+      c.els.tabBtn.setAttribute("aria-selected", String(on));
+      c.els.tabBtn.tabIndex = on ? 0 : -1;
+      c.els.tab.classList.toggle("active", on);
+    }
+    markRead(conv);
+    scrollToEnd(conv);
+    if (focus) (conv.els.reply.disabled ? conv.els.tabBtn : conv.els.reply).focus();
+    renderMine();
+    renderLive();
+  }
+
+  function closeConv(conv) {
+    send({ type: "close_view", conversation: conv.id });
+    const tabs = [...S.convs.keys()];
+    const i = tabs.indexOf(conv.id);
+    const f = document.activeElement;
+    const hadFocus = !f || f === document.body || conv.els.panel.contains(f) || conv.els.tab.contains(f);
+    conv.els.tab.remove();
+    conv.els.panel.remove();
+    clearTimeout(conv.typingTimer);
+    S.convs.delete(conv.id);
+    if (S.active === conv.id) {
+      S.active = null;
+      const next = tabs[i + 1] || tabs[i - 1];
+      if (next && next !== conv.id) showConv(next, false);
+    }
+    if (hadFocus && S.active) S.convs.get(S.active).els.tabBtn.focus();
+    else if (hadFocus) focusHeading("queue-title");
+    $("nothing").hidden = S.convs.size > 0;
+    updateTitle();
+    renderMine();
+    renderLive();
+  }
+
+  function buildTab(conv) {
+    const e = conv.els;
+    e.tabLabel = h("span", { class: "tab-label" });
+    e.tabBtn = h("button", {
+      type: "button", role: "tab", id: `tab-${conv.id}`, "aria-controls": `panel-${conv.id}`,
+      "aria-selected": "false", tabindex: "-1", class: "tab-btn",
+      onclick: () => showConv(conv.id, false), onkeydown: (ev) => tabKeys(ev, conv),
+    }, e.tabLabel);
+    e.tabClose = button("×", () => closeConv(conv), { class: "tab-close", "aria-label": `Stop watching ${short(conv.id)}` });
+    e.tab = h("div", { class: "tab", role: "presentation" }, e.tabBtn, e.tabClose);
+    $("tabs").append(e.tab);
+  }
+
+  // Arrow keys, Home and End move between tabs, as in the ARIA tabs pattern.
+  function tabKeys(ev, conv) {
+    const ids = [...S.convs.keys()];
+    const i = ids.indexOf(conv.id);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: ids.length - 1 }[ev.key];
+    if (to === undefined) return;
+    ev.preventDefault();
+    const id = ids[(to + ids.length) % ids.length];
+    showConv(id, false);
+    S.convs.get(id).els.tabBtn.focus();
+  }
+
+  function buildPanel(conv) {
+    const e = conv.els;
+    const pid = (part) => `${part}-${conv.id}`;
+    e.title = h("h2", { class: "conv-title" }, h("span", { class: "sr" }, "Conversation "), short(conv.id));
+    e.state = h("span", { class: "badge state" });
+    e.takeBtn = button("Take", (ev) => take(conv.id, ev.currentTarget), { class: "primary" });
+    e.handback = button("Hand back to assistant", () => confirmThen(e.handback, "Click again to hand back", () => {
+      if (send({ type: "handback", conversation: conv.id })) conv.leaving = true;
+    }));
+    e.transfer = button("Transfer…", () => openTransfer(conv), { hidden: true });
+    e.outcome = h("select", { id: pid("outcome") }, h("option", { value: "" }, "Outcome…"),
+      ...OUTCOMES.map(([v, label]) => h("option", { value: v }, label)));
+    e.closeBtn = button("Close", () => closeWithOutcome(conv), { class: "danger", "aria-label": "Close the conversation with this outcome" });
+    const head = h("header", { class: "panel-head" },
+      h("div", { class: "panel-title" }, e.title, e.state),
+      h("div", { class: "panel-actions" }, e.takeBtn, e.handback, e.transfer,
+        e.closeGroup = h("div", { class: "close-group", role: "group", "aria-label": "Close with an outcome" },
+          h("label", { for: e.outcome.id, class: "sr" }, "Outcome"), e.outcome, e.closeBtn)));
+
+    e.summary = h("details", { class: "summary", open: true, hidden: true });
+
+    e.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": `Transcript of ${short(conv.id)}`, tabindex: "0" });
+    e.typing = h("p", { class: "typing", hidden: true }, "The visitor is typing…");
+
+    e.reply = h("textarea", { id: pid("reply"), rows: "3", maxlength: MAX_CHARS, "aria-describedby": pid("reply-hint") });
+    e.reply.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) (ev.preventDefault(), sendReply(conv));
+    });
+    e.reply.addEventListener("input", () => sendTyping(conv));
+    e.send = h("button", { type: "submit", class: "primary" }, "Send");
+    e.replyHint = h("p", { class: "hint", id: pid("reply-hint") });
+    const reply = h("form", { class: "reply", onsubmit: (ev) => (ev.preventDefault(), sendReply(conv)) },
+      h("label", { for: e.reply.id }, "Reply to the visitor"), h("div", { class: "reply-row" }, e.reply, e.send), e.replyHint);
+
+    e.notes = h("ul", { class: "notes-list" });
+    e.note = h("textarea", { id: pid("note"), rows: "2", maxlength: MAX_CHARS, "aria-describedby": pid("private") });
+    const notes = h("section", { class: "notes", "aria-labelledby": pid("notes-title") },
+      h("h3", { id: pid("notes-title") }, "Notes"),
+      h("p", { class: "private", id: pid("private") }, "Private — the visitor never sees this"),
+      e.notes,
+      h("form", { class: "note-form", onsubmit: (ev) => (ev.preventDefault(), addNote(conv)) },
+        h("label", { for: e.note.id, class: "sr" }, "New private note"), e.note,
+        h("button", { type: "submit" }, "Add note")));
+
+    e.suggestBtn = button("Suggestions", () => suggest(conv));
+    e.suggestions = h("ul", { class: "suggestions-list" });
+    e.suggestStatus = h("p", { class: "hint", role: "status" });
+    const suggestions = h("section", { class: "suggest", "aria-labelledby": pid("suggest-title") },
+      h("div", { class: "box-head" }, h("h3", { id: pid("suggest-title") }, "Answers from the knowledge base"), e.suggestBtn),
+      e.suggestStatus, e.suggestions);
+
+    e.panel = h("section", {
+      class: "panel", id: `panel-${conv.id}`, role: "tabpanel", "aria-labelledby": `tab-${conv.id}`, hidden: true,
+    }, head,
+    h("div", { class: "panel-body" },
+      h("div", { class: "convo" }, e.summary, e.log, e.typing, reply),
+      h("div", { class: "panel-side" }, notes, suggestions)));
+    $("panels").append(e.panel);
+  }
+
+  const mineNow = (conv) => conv.state === "rep" && !!S.me && conv.holder === S.me;
+
+  // updateConv brings a conversation's tab and panel in line with its state and who holds it.
+  function updateConv(conv) {
+    const e = conv.els;
+    const mine = mineNow(conv);
+    const sup = S.role === "supervisor";
+    const closed = conv.state === "closed" || conv.state === "deleted";
+    e.state.className = `badge state state-${conv.state}`;
+    e.state.textContent = stateText(conv.state, conv.holder);
+    e.takeBtn.hidden = mine || !(conv.state === "waiting" || conv.state === "bot");
+    e.takeBtn.textContent = conv.state === "bot" ? "Take over" : "Take";
+    e.takeBtn.disabled = !S.ready;
+    // Only what this representative may do now is shown.
+    e.handback.hidden = !mine;
+    e.transfer.hidden = !sup || !(conv.state === "rep" || conv.state === "waiting");
+    e.closeGroup.hidden = closed || !(mine || sup);
+    e.reply.disabled = e.send.disabled = !mine;
+    e.replyHint.textContent = mine ? "Enter sends · Shift+Enter starts a new line"
+      : closed ? "This conversation is closed."
+        : conv.state === "rep" ? `${stateText(conv.state, conv.holder)}: read only.`
+          : "Read only: take this conversation to reply.";
+    e.tabClose.hidden = mine;
+    put(e.tabLabel, [short(conv.id), " ",
+      h("span", { class: `dot state-${conv.state}`, "aria-hidden": "true" }),
+      h("span", { class: "sr" }, `, ${stateText(conv.state, conv.holder)}`),
+      conv.unread ? h("span", { class: "unread" }, String(conv.unread), h("span", { class: "sr" }, " new")) : null]);
+    for (const b of e.suggestions.querySelectorAll(".insert")) b.disabled = !mine;
+    // Our own hand-back, close or transfer went through: the tab has done its job.
+    if (conv.leaving && !mine) closeConv(conv);
+  }
+
+  // confirmThen asks for a second click before doing something hard to undo.
+  function confirmThen(btn, ask, action) {
+    if (btn.dataset.armed) {
+      clearTimeout(Number(btn.dataset.armed));
+      delete btn.dataset.armed;
+      btn.textContent = btn.dataset.label;
+      btn.classList.remove("armed");
+      return action();
+    }
+    btn.dataset.label = btn.textContent;
+    btn.textContent = ask;
+    btn.classList.add("armed");
+    btn.dataset.armed = String(setTimeout(() => {
+      delete btn.dataset.armed;
+      btn.textContent = btn.dataset.label;
+      btn.classList.remove("armed");
+    }, CONFIRM_MS));
+  }
+
+  function closeWithOutcome(conv) {
+    const outcome = conv.els.outcome.value;
+    if (!outcome) {
+      toast("Choose an outcome first, then close.", "info");
+      return conv.els.outcome.focus();
+    }
+    if (send({ type: "close", conversation: conv.id, outcome })) conv.leaving = true;
+  }
+
+  // ---- transfer (supervisors) ----
+
+  let transferConv = null;
+  function openTransfer(conv) {
+    transferConv = conv;
+    const names = new Set([...S.live.map((l) => l.holder), S.me].filter((n) => n && n !== conv.holder));
+    $("rep-names").replaceChildren(...[...names].sort().map((n) => h("option", { value: n })));
+    $("transfer-to").value = "";
+    $("transfer-title").textContent = `Transfer ${short(conv.id)}`;
+    $("transfer").showModal();
+  }
+  function setupTransfer() {
+    const dlg = $("transfer");
+    $("transfer-cancel").addEventListener("click", () => dlg.close(""));
+    dlg.addEventListener("close", () => {
+      const conv = transferConv;
+      transferConv = null;
+      const to = $("transfer-to").value.trim();
+      if (dlg.returnValue !== "transfer" || !conv || !to) return;
+      if (send({ type: "transfer", conversation: conv.id, to }) && mineNow(conv)) conv.leaving = true;
+      conv.els.transfer.focus();
+    });
+  }
+
+  // ---- transcript ----
+
+  function onTranscript(f) {
+    const id = str(f.conversation);
+    const conv = S.convs.get(id);
+    if (!conv) return; // closed here meanwhile
+    Object.assign(conv, { state: f.state || conv.state, holder: f.holder ?? conv.holder });
+    conv.summary = f.summary && typeof f.summary === "object" ? f.summary : null;
+    renderSummary(conv);
+    // A whole transcript is not news: keep the live region quiet while it is drawn.
+    const log = conv.els.log;
+    log.setAttribute("aria-live", "off");
+    log.setAttribute("aria-busy", "true");
+    conv.seen.clear();
+    log.replaceChildren(...[...conv.pending.values()].map((p) => p.el));
+    for (const m of list(f.messages)) renderMessage(conv, m, false);
+    setTimeout(() => (log.setAttribute("aria-live", "polite"), log.removeAttribute("aria-busy")), 0);
+    conv.els.notes.replaceChildren();
+    for (const n of list(f.notes)) renderNote(conv, n);
+    updateConv(conv);
+    scrollToEnd(conv);
+  }
+
+  function onMessage(f) {
+    const conv = S.convs.get(str(f.conversation));
+    const m = f.message;
+    if (!conv || !m || typeof m !== "object") return;
+    if (!renderMessage(conv, m, true)) return;
+    if (m.from === "visitor") hideVisitorTyping(conv);
+    const ours = m.from === "rep" && m.rep === S.me;
+    if (!ours && !inView(conv)) {
+      conv.unread++;
+      updateConv(conv);
+      renderMine();
+      updateTitle();
+    }
+  }
+
+  const inView = (conv) => S.active === conv.id && document.visibilityState === "visible";
+
+  function markRead(conv) {
+    if (!conv.unread) return;
+    conv.unread = 0;
+    updateConv(conv);
+    renderMine();
+    updateTitle();
+  }
+
+  // renderMessage adds one message (once) and says whether it was new.
+  function renderMessage(conv, m, live) {
+    const id = str(m.id);
+    if (!id || conv.seen.has(id)) return false;
+    conv.seen.add(id);
+    const from = ["visitor", "bot", "rep", "system"].includes(m.from) ? m.from : "system";
+    const ours = from === "rep" && m.rep === S.me;
+    if (ours) confirmReply(conv, m);
+
+    const who = { visitor: "Visitor", bot: "Assistant", rep: str(m.rep) || "Representative", system: "System" }[from];
+    const head = h("div", { class: "msg-head" }, h("span", { class: "who" }, ours ? `${who} (you)` : who),
+      from === "bot" && KINDS[m.kind] ? h("span", { class: "kind" }, KINDS[m.kind]) : null,
+      h("time", { datetime: str(m.time) }, hhmm(m.time)));
+    const body = h("div", { class: "msg-body" });
+    if (from === "bot" && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
+    else (body.classList.add("plain"), (body.textContent = str(m.text)));
+    const crisis = from === "bot" && (m.kind === "crisis" || m.risk);
+    const el = h("div", { class: `msg msg-${from}${ours ? " msg-me" : ""}${crisis ? " msg-crisis" : ""}`, "data-id": id },
+      h("span", { class: "sr" }, `${who}: `), head, body);
+    appendToLog(conv, el, live);
+    return true;
+  }
+
+  function appendToLog(conv, el, live) {
+    const log = conv.els.log;
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    const firstPending = el.classList.contains("pending") ? null : log.querySelector(".pending");
+    log.insertBefore(el, firstPending); // unconfirmed replies stay last
+    if (!live || atEnd || el.classList.contains("msg-me")) scrollToEnd(conv);
+  }
+  const scrollToEnd = (conv) => (conv.els.log.scrollTop = conv.els.log.scrollHeight);
+
+  // The server sanitizes bot HTML; this second pass keeps only simple markup and safe links.
+  const TAGS = new Set("P BR STRONG B EM I UL OL LI A H2 H3 H4 BLOCKQUOTE CODE HR".split(" "));
+  function safeHTML(html) {
+    const t = document.createElement("template");
+    t.innerHTML = html; // inert: nothing in a template loads or runs
+    for (const el of [...t.content.querySelectorAll("*")]) {
+      if (!TAGS.has(el.tagName)) {
+        el.replaceWith(/^(SCRIPT|STYLE)$/.test(el.tagName) ? "" : el.textContent);
+        continue;
+      }
+      const href = (el.getAttribute("href") || "").trim();
+      for (const a of [...el.attributes]) el.removeAttribute(a.name);
+      if (el.tagName !== "A" || !/^(https?:|tel:|mailto:)/i.test(href)) continue;
+      el.setAttribute("href", href);
+      if (/^https?:/i.test(href)) Object.assign(el, { target: "_blank", rel: "noopener noreferrer" });
+    }
+    return t.content;
+  }
+
+  function renderSummary(conv) {
+    const s = conv.summary;
+    const el = conv.els.summary;
+    el.hidden = !s;
+    if (!s) return;
+    const rows = [];
+    const row = (label, ...value) => rows.push(h("div", null, h("dt", null, label), h("dd", null, ...value)));
+    if (s.reason) row("Reason", REASONS[s.reason] || str(s.reason));
+    if (s.risk_kind && s.risk_kind !== "none") {
+      const evidence = (Array.isArray(s.evidence) ? s.evidence : s.evidence ? [s.evidence] : []).map(str).filter(Boolean);
+      row("Risk", riskBadge(s.risk_kind, s.risk_level),
+        evidence.length ? h("span", { class: "evidence" }, " because of ", evidence.map((w, i) => [i ? ", " : "", h("q", null, w)])) : null);
+    }
+    if (s.waited != null) row("Waited", duration(s.waited));
+    const d = s.details && typeof s.details === "object" ? s.details : {};
+    if (d.insurer) row("Insurer", str(d.insurer));
+    if (d.state) row("State", str(d.state));
+    if (d.callback) row("Call back", detailText(d.callback));
+    const answers = answerNames(s.answers);
+    if (answers.length) row("Assistant answered", answers.join(", "));
+    const questions = list(s.questions).map((q) => (typeof q === "string" ? q : str(q?.text))).filter(Boolean);
+    const line = [REASONS[s.reason] || "", s.risk_kind && s.risk_kind !== "none" ? str(s.risk_kind).replace(/_/g, " ") : "",
+      s.waited != null ? `waited ${duration(s.waited)}` : ""].filter(Boolean).join(" · ");
+    put(el, [
+      h("summary", null, h("strong", null, "Summary"), line ? ` — ${line}` : ""),
+      h("dl", { class: "facts" }, rows),
+      questions.length ? h("div", { class: "questions" }, h("h4", null, "The visitor asked"),
+        h("ol", null, questions.map((q) => h("li", null, q)))) : null]);
+  }
+
+  function detailText(v) {
+    if (v == null || typeof v !== "object") return v === true ? "Requested" : str(v);
+    const parts = [v.name, v.phone, v.best_time && `best time: ${v.best_time}`].filter(Boolean).map(str);
+    return parts.length ? parts.join(" · ") : "Requested";
+  }
+
+  function answerNames(a) {
+    if (Array.isArray(a)) return a.map((x) => (typeof x === "string" ? x : str(x?.title || x?.entry || x?.id))).filter(Boolean);
+    return a && typeof a === "object" ? Object.keys(a) : [];
+  }
+
+  // ---- replies and typing ----
+
+  function sendReply(conv) {
+    const box = conv.els.reply;
+    const text = box.value.trim();
+    if (!text) return;
+    if (!mineNow(conv)) return toast("Take this conversation before replying.", "info");
+    const frame = { type: "reply", conversation: conv.id, id: newId(), text };
+    const el = h("div", { class: "msg msg-rep msg-me pending" }, h("span", { class: "sr" }, "You: "),
+      h("div", { class: "msg-head" }, h("span", { class: "who" }, `${S.me} (you)`), h("span", { class: "kind" }, "sending…")),
+      h("div", { class: "msg-body plain" }, text));
+    conv.pending.set(frame.id, { frame, el });
+    appendToLog(conv, el, true);
+    // Sent now, or after the next welcome: the server ignores a client id it already has.
+    if (S.ready) send(frame);
+    box.value = "";
+  }
+
+  function confirmReply(conv, m) {
+    let key = m.client_id && conv.pending.has(m.client_id) ? m.client_id : null;
+    if (!key) for (const [k, p] of conv.pending) if (p.frame.text === m.text) { key = k; break; }
+    if (!key) return;
+    conv.pending.get(key).el.remove();
+    conv.pending.delete(key);
+  }
+
+  // unsend takes back a reply the server refused, and puts its words back if the box is empty.
+  function unsend(conv, id) {
+    const p = conv.pending.get(id);
+    if (!p) return;
+    p.el.remove();
+    conv.pending.delete(id);
+    if (!conv.els.reply.value) conv.els.reply.value = p.frame.text;
+  }
+
+  function sendTyping(conv) {
+    if (!mineNow(conv) || !conv.els.reply.value.trim()) return;
+    const now = Date.now();
+    if (now - conv.typingSent < TYPING_SEND_MS) return;
+    conv.typingSent = now;
+    send({ type: "typing", conversation: conv.id });
+  }
+
+  function onVisitorTyping(f) {
+    const conv = S.convs.get(str(f.conversation));
+    if (!conv) return;
+    conv.els.typing.hidden = false;
+    clearTimeout(conv.typingTimer);
+    conv.typingTimer = setTimeout(() => hideVisitorTyping(conv), VISITOR_TYPING_MS);
+  }
+  function hideVisitorTyping(conv) {
+    clearTimeout(conv.typingTimer);
+    conv.els.typing.hidden = true;
+  }
+
+  // ---- notes and suggestions ----
+
+  function addNote(conv) {
+    const text = conv.els.note.value.trim();
+    if (!text) return;
+    if (send({ type: "note", conversation: conv.id, text })) conv.els.note.value = "";
+  }
+
+  function renderNote(conv, n) {
+    if (!n || typeof n !== "object") return;
+    const id = str(n.id);
+    if (id && [...conv.els.notes.children].some((li) => li.dataset.id === id)) return;
+    conv.els.notes.append(h("li", { "data-id": id },
+      h("div", { class: "note-head" }, h("strong", null, str(n.rep) || "Someone"), " ", h("time", { datetime: str(n.time) }, hhmm(n.time))),
+      h("div", { class: "plain" }, str(n.text))));
+  }
+
+  function suggest(conv) {
+    if (!send({ type: "suggest", conversation: conv.id })) return;
+    conv.els.suggestStatus.textContent = "Looking for answers…";
+  }
+
+  function onSuggestions(f) {
+    const conv = S.convs.get(str(f.conversation));
+    if (!conv) return;
+    const items = list(f.items).filter((i) => i && typeof i === "object");
+    conv.els.suggestStatus.textContent = items.length ? `${items.length} suggestion${items.length === 1 ? "" : "s"}` : "No suggestions for the last question.";
+    conv.els.suggestions.replaceChildren(...items.map((i) => h("li", null,
+      h("h4", null, str(i.title) || str(i.id)),
+      h("p", { class: "plain suggestion-text" }, str(i.text)),
+      button("Insert", () => insert(conv, str(i.text)), {
+        class: "insert", disabled: !mineNow(conv), "aria-label": `Insert “${str(i.title) || str(i.id)}” into the reply`,
+      }))));
+  }
+
+  // insert puts a suggestion in the reply box, after what is there, to edit before sending.
+  function insert(conv, text) {
+    const box = conv.els.reply;
+    box.value = box.value.trim() ? `${box.value.replace(/\s+$/, "")}\n\n${text}` : text;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    box.scrollTop = box.scrollHeight;
+    sendTyping(conv);
+  }
+
+  // ---- state, errors, notices ----
+
+  function onState(f) {
+    const conv = S.convs.get(str(f.conversation));
+    if (!conv) return;
+    Object.assign(conv, { state: f.state || conv.state, holder: f.holder ?? null });
+    updateConv(conv);
+  }
+
+  function onError(f) {
+    const code = str(f.code);
+    const last = S.lastSent;
+    if (last?.type === "reply" && code !== "taken") {
+      const conv = S.convs.get(last.conversation);
+      if (conv) unsend(conv, last.id);
+    }
+    if (last?.type === "take" || code === "taken" || code === "too_many") S.take = { at: 0, target: null };
+    if (code === "taken") toast(TAKEN, "info");
+    else toast(str(f.message) || FALLBACK_ERRORS[code] || "Something went wrong. Please try again.", "error");
+    for (const conv of S.convs.values()) conv.leaving = false;
+    settle();
+  }
+
+  function toast(text, kind) {
+    const el = h("div", { class: `toast toast-${kind || "info"}` }, h("p", null, text),
+      button("×", () => el.remove(), { class: "toast-close", "aria-label": "Dismiss" }));
+    $("toasts").append(el);
+    while ($("toasts").childElementCount > 4) $("toasts").firstElementChild.remove();
+    setTimeout(() => el.remove(), kind === "error" ? TOAST_MS * 1.5 : TOAST_MS);
+  }
+
+  function updateTitle() {
+    let unread = 0;
+    for (const c of S.convs.values()) unread += c.unread;
+    const crisis = S.alerts.size ? "⚠ Crisis waiting — " : "";
+    document.title = `${crisis}${unread ? `(${unread}) ` : ""}Helpline console`;
+  }
+
+  function setConn(kind, text) {
+    const el = $("conn");
+    el.dataset.conn = kind;
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  // ---- presence ----
+
+  function loadPresence() {
+    try { return sessionStorage.getItem("helpline.console.presence") === "away" ? "away" : "online"; } catch { return "online"; }
+  }
+  function setPresence(p) {
+    S.presence = p === "away" ? "away" : "online";
+    try { sessionStorage.setItem("helpline.console.presence", S.presence); } catch { /* memory only */ }
+    body.classList.toggle("away", S.presence === "away");
+    for (const r of document.querySelectorAll('input[name="presence"]')) r.checked = r.value === S.presence;
+    sendStatus();
+  }
+  function sendStatus() {
+    send({ type: "status", status: S.presence });
+  }
+
+  // ---- the connection ----
+
+  // send writes a frame if the socket is open; frames an error could answer are remembered.
+  function send(frame) {
+    const ws = S.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      if (frame.type !== "status" && frame.type !== "typing" && frame.type !== "open" && frame.type !== "close_view") {
+        toast("Not connected right now. Please try again in a moment.", "error");
+      }
+      return false;
+    }
+    ws.send(JSON.stringify({ v: 1, ...frame }));
+    if (!["status", "typing", "open", "close_view"].includes(frame.type)) S.lastSent = frame;
+    return true;
+  }
+
+  function connect() {
+    clearTimeout(S.timer);
+    S.retryAt = 0;
+    if (S.ws) return;
+    setConn("connecting", S.attempt ? "Reconnecting…" : "Connecting…");
+    const url = new URL("/console/ws", location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    let ws;
+    try { ws = new WebSocket(url); } catch { return reconnectLater(); }
+    S.ws = ws;
+    ws.onopen = () => {
+      sendStatus();
+      clearInterval(S.heartbeat);
+      S.heartbeat = setInterval(sendStatus, HEARTBEAT_MS);
+    };
+    ws.onmessage = (e) => {
+      if (S.ws !== ws) return;
+      let f;
+      try { f = JSON.parse(e.data); } catch { return; }
+      if (f && typeof f === "object") handle(f);
+    };
+    ws.onclose = (e) => {
+      // 4001: the session ended (signed out elsewhere, or the account was disabled).
+      if (e.code === 4001) return location.reload();
+      lost(ws);
+    };
+    ws.onerror = () => {}; // a close event follows
+  }
+
+  function lost(ws) {
+    if (S.ws !== ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try { ws.close(); } catch { /* closing already */ }
+    Object.assign(S, { ws: null, ready: false });
+    clearInterval(S.heartbeat);
+    settle();
+    reconnectLater();
+  }
+
+  function reconnectLater() {
+    clearTimeout(S.timer);
+    const max = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** S.attempt++);
+    const wait = max / 2 + (Math.random() * max) / 2;
+    S.retryAt = Date.now() + wait;
+    S.timer = setTimeout(connect, wait);
+    tick();
+    // A socket refused again and again may mean the session ended: the page then shows sign-in.
+    if (S.attempt === 3 || S.attempt % 6 === 0) checkSession();
+  }
+
+  function checkSession() {
+    fetch("/console", { credentials: "same-origin", cache: "no-store" })
+      .then((r) => r.text())
+      .then((t) => { if (t.includes('data-signed-in="false"')) location.reload(); })
+      .catch(() => { /* offline: the reconnects continue */ });
+  }
+
+  function handle(f) {
+    switch (f.type) {
+      case "welcome": return onWelcome(f);
+      case "queue": S.queue = list(f.items); return renderQueue();
+      case "live": S.live = list(f.items); return renderLive();
+      case "mine": return onMine(list(f.items));
+      case "requests": S.requests = list(f.items); return renderRequests();
+      case "transcript": return onTranscript(f);
+      case "message": return onMessage(f);
+      case "note": {
+        const conv = S.convs.get(str(f.conversation));
+        return conv && renderNote(conv, f.note);
+      }
+      case "state": return onState(f);
+      case "typing": return onVisitorTyping(f);
+      case "suggestions": return onSuggestions(f);
+      case "alert": return onAlert(f);
+      case "error": return onError(f);
+    }
+  }
+
+  function onWelcome(f) {
+    Object.assign(S, { ready: true, attempt: 0, me: str(f.rep), role: str(f.role), maxChats: Number(f.max_chats) || 0 });
+    setConn("online", "Connected");
+    put($("me"), ["Signed in as ", h("strong", null, S.me), S.role === "supervisor" ? " · supervisor" : null]);
+    // Following is per connection: open every tab again (the transcripts fill in what we missed),
+    // then resend replies that never got their echo.
+    for (const conv of S.convs.values()) send({ type: "open", conversation: conv.id });
+    for (const conv of S.convs.values()) for (const p of conv.pending.values()) send(p.frame);
+    settle();
+  }
+
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // ---- start ----
+
+  function start() {
+    $("app").hidden = false;
+    $("take-next").addEventListener("click", (e) => take(null, e.currentTarget));
+    for (const r of document.querySelectorAll('input[name="presence"]')) r.addEventListener("change", () => setPresence(r.value));
+    setPresence(S.presence);
+    setupTransfer();
+    setInterval(tick, 1000);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "visible") return;
+      const conv = S.convs.get(S.active);
+      if (conv) markRead(conv);
+      if (!S.ws) (S.attempt = 0), connect();
+    });
+    addEventListener("online", () => !S.ws && ((S.attempt = 0), connect()));
+    addEventListener("beforeunload", (e) => {
+      // Don't lose a reply half written, or one still on its way.
+      for (const c of S.convs.values()) if (c.els.reply.value.trim() || c.pending.size) return e.preventDefault();
+    });
+    connect();
+  }
+
+  start();
+})();
