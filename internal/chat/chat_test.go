@@ -372,6 +372,13 @@ func TestForgedTokenStartsAnew(t *testing.T) {
 	if f := c2.read(); f.Type != "pong" {
 		t.Errorf("the new conversation replayed someone else's messages: %+v", f)
 	}
+	// Another visitor's valid secret does not open this conversation
+	// either: a token is good for its own conversation only.
+	_, secret, _ := strings.Cut(w2.Token, ".")
+	c3 := dial(t, s.URL)
+	if w3 := c3.hello(w.Conversation+"."+secret, ""); w3.Resumed || w3.Conversation == w.Conversation {
+		t.Fatalf("another conversation's secret opened it: %+v", w3)
+	}
 }
 
 func TestOriginRefused(t *testing.T) {

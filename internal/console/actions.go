@@ -253,6 +253,9 @@ func (c *conn) open(ctx context.Context, conv string) {
 		go c.forward(conv, rep)
 	}
 	t, err := c.transcript(ctx, conv)
+	if err == nil {
+		c.audit(ctx, "read", conv, "")
+	}
 	if err != nil {
 		if s := c.views[conv]; s != nil {
 			s.Close()

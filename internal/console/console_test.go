@@ -417,7 +417,7 @@ func TestHandoff(t *testing.T) {
 			for i := len(log) - 1; i >= 0; i-- {
 				actions = append(actions, log[i].Action)
 			}
-			if got := strings.Join(actions, " "); got != "sign_in take note handback" {
+			if got := strings.Join(actions, " "); got != "sign_in take read note handback read" {
 				t.Errorf("audit %q", got)
 			}
 		})
