@@ -216,6 +216,9 @@ func (c *conn) answer(d answer.Decision, next answer.Context, state store.State)
 			reason = ""
 		}
 	}
+	if reason != "" {
+		d.OfferPerson = false // a person is being found already
+	}
 	ctxJSON, _ := json.Marshal(next)
 	r := store.Reply{From: store.FromBot, Text: d.Text, Meta: botMetaOf(d, forms), Context: ctxJSON}
 	if d.Risk.Crisis() {

@@ -223,6 +223,8 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 			stale["queue"], stale["mine"] = true, true
 		case "requests":
 			stale["requests"] = true
+		case "live":
+			stale["live"] = true
 		case broker.Resync:
 			stale["queue"], stale["live"], stale["mine"], stale["requests"] = true, true, true, true
 		case "alert":

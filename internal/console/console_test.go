@@ -268,6 +268,7 @@ type vframe struct {
 	Code     string   `json:"code"`
 	Name     string   `json:"name"`
 	Conv     string   `json:"conversation"`
+	Offer    bool     `json:"offer_person"`
 }
 
 func (in *instance) visitor() *visitor {
@@ -337,7 +338,9 @@ func TestHandoff(t *testing.T) {
 
 			ana := in.console("Ana Lopez")
 			v.send(map[string]any{"type": "person"})
-			v.until(fromBot)
+			if r := v.until(fromBot); r.Offer || len(r.Forms) > 0 {
+				t.Errorf("a person is being found, yet the reply offers %v and forms %v", r.Offer, r.Forms)
+			}
 			if q := v.until(func(f vframe) bool { return f.Type == "queue" }); q.Position != 1 {
 				t.Errorf("visitor told position %d, want 1", q.Position)
 			}

@@ -415,7 +415,14 @@ func (s *Store) AddDetails(ctx context.Context, conv string, details map[string]
 // MarkActive records a conversation's activity for the console's list of
 // live conversations.
 func (s *Store) MarkActive(ctx context.Context, conv string) error {
-	return s.rdb.ZAdd(ctx, activeKey, redis.Z{Score: float64(s.now().UnixMilli()), Member: conv}).Err()
+	added, err := s.rdb.ZAdd(ctx, activeKey, redis.Z{Score: float64(s.now().UnixMilli()), Member: conv}).Result()
+	if err != nil {
+		return err
+	}
+	if added > 0 { // a conversation the consoles do not list yet
+		s.consoleEvent(ctx, consoleEvent{T: "live"})
+	}
+	return nil
 }
 
 // Active returns the conversations active within d, most recent first, and
