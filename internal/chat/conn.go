@@ -89,23 +89,30 @@ func (c *conn) serve() {
 			return // closed, timed out, or over the read limit (gorilla answers 1009)
 		}
 		c.ws.SetReadDeadline(time.Now().Add(c.h.opts.PongWait))
-		if kind != websocket.TextMessage {
-			c.push(errFrame(codeBadFrame, "Frames must be JSON text.", 0))
-			continue
-		}
-		f, err := decodeFrame(data, c.h.opts.MaxMessage)
-		if err != nil {
-			var fe *frameError
-			if errors.As(err, &fe) {
-				c.push(errFrame(fe.code, fe.msg, 0))
-			}
-			continue
-		}
-		c.handle(f)
+		c.received(kind, data)
 		if c.ctx.Err() != nil {
 			return
 		}
 	}
+}
+
+// received acts on one frame from the client. Like deliver for the
+// writer, it keeps the reader's own stack frame, where idle connections
+// wait, small.
+func (c *conn) received(kind int, data []byte) {
+	if kind != websocket.TextMessage {
+		c.push(errFrame(codeBadFrame, "Frames must be JSON text.", 0))
+		return
+	}
+	f, err := decodeFrame(data, c.h.opts.MaxMessage)
+	if err != nil {
+		var fe *frameError
+		if errors.As(err, &fe) {
+			c.push(errFrame(fe.code, fe.msg, 0))
+		}
+		return
+	}
+	c.handle(f)
 }
 
 // push queues a frame for the writer without waiting; a client too slow
@@ -170,36 +177,8 @@ func (c *conn) writer() {
 				c.cancel(errSlowClient)
 				return
 			}
-			switch ev.Type {
-			case "msg":
-				if last != "" && !store.After(ev.Message.ID, last) {
-					continue // already sent in the replay
-				}
-				if !c.write(websocket.TextMessage, c.messageFrame(ev.Message)) {
-					return
-				}
-				last = ev.Message.ID
-			case "state":
-				if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(ev.State)})) {
-					return
-				}
-			case "deleted":
-				c.write(websocket.TextMessage, encode(simpleFrame{V: Version, Type: "deleted"}))
-				c.closeWith(websocket.CloseNormalClosure, "conversation deleted")
-				c.cancel(errDeleted)
+			if !c.deliver(ev, conv, &last) {
 				return
-			case "typing":
-				if ev.From == "rep" && !c.write(websocket.TextMessage, encode(typingFrame{V: Version, Type: "typing", From: "rep", Name: ev.Name})) {
-					return
-				}
-			case "queue":
-				if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait})) {
-					return
-				}
-			case broker.Resync:
-				if !c.replay(conv, &last) {
-					return
-				}
 			}
 		case <-ping.C:
 			if !c.write(websocket.PingMessage, nil) {
@@ -209,6 +188,45 @@ func (c *conn) writer() {
 			return
 		}
 	}
+}
+
+// deliver writes one live event; it reports false when the connection
+// ends. It is a function of its own so that the writer, where every idle
+// connection waits, keeps a small stack frame: the runtime can then
+// shrink an idle goroutine's stack to its minimum.
+func (c *conn) deliver(ev *store.Event, conv string, last *string) bool {
+	switch ev.Type {
+	case "msg":
+		if *last != "" && !store.After(ev.Message.ID, *last) {
+			return true // already sent in the replay
+		}
+		if !c.write(websocket.TextMessage, c.messageFrame(ev.Message)) {
+			return false
+		}
+		*last = ev.Message.ID
+	case "state":
+		if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(ev.State)})) {
+			return false
+		}
+	case "deleted":
+		c.write(websocket.TextMessage, encode(simpleFrame{V: Version, Type: "deleted"}))
+		c.closeWith(websocket.CloseNormalClosure, "conversation deleted")
+		c.cancel(errDeleted)
+		return false
+	case "typing":
+		if ev.From == "rep" && !c.write(websocket.TextMessage, encode(typingFrame{V: Version, Type: "typing", From: "rep", Name: ev.Name})) {
+			return false
+		}
+	case "queue":
+		if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait})) {
+			return false
+		}
+	case broker.Resync:
+		if !c.replay(conv, last) {
+			return false
+		}
+	}
+	return true
 }
 
 // replay writes the stored messages after *last, advancing it.
