@@ -33,6 +33,14 @@ func TestDecide(t *testing.T) {
 		{"subs vs methadone", KindAnswer, "methadone-vs-buprenorphine", ""},
 		{"insurance??", "", "insurance", ""},
 		{"hi", KindAnswer, "greeting", ""},
+		{"thanks so much", KindAnswer, "thanks", ""},
+		// A greeting or thanks around a question is not the question.
+		{"hi, what is methadone", KindAnswer, "methadone", ""},
+		{"yo what r the signs of being sick from no dope", KindAnswer, "withdrawal-symptoms", ""},
+		{"ok thanks. and how long does withdrawal last", "", "withdrawal-timeline", ""},
+		// A visitor who asks a sample question gets its entry, not a choice
+		// among its neighbours.
+		{"what is methadone", KindAnswer, "methadone", ""},
 		{"whats the weather tomorrow", KindFallback, "", ""},
 		{"what is the capital of france", KindFallback, "", ""},
 		{"how many mg of suboxone should i take", KindRefusal, "", RefuseDose},

@@ -148,9 +148,20 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	// In a long message the question is usually the last sentence, after
 	// the story; read alone it is often clearer than the whole.
 	if focus := focusSentence(text); focus != "" {
+		// A focus too thin to mean anything alone ("what is this") is no
+		// question of its own: the rest of the message is its subject.
 		fq := e.idx.Parse(focus)
-		if f := e.classify(e.idx.Search(fq, e.th.MaxChoices+2), fq.Known); better(f, d) {
+		if f := e.classify(e.idx.Search(fq, e.th.MaxChoices+2), fq.Known); fq.Known >= 2 && better(f, d) {
 			d = f
+		}
+	}
+	// A greeting or a thank-you around a question ("hi, my son is sick
+	// every morning, what is this") is not the question: answer the rest.
+	if e.isSocial(d) {
+		if rest := e.withoutSocial(text); rest != "" {
+			if r := e.decide(rest, ctx); r.Kind == KindAnswer || r.Kind == KindClarify {
+				return r
+			}
 		}
 	}
 	if len(ctx.Entries) > 0 && q.Known <= 3 {
@@ -173,6 +184,67 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	}
 	return d
 }
+
+// isSocial reports whether d answers with, or offers first, a greeting or
+// a thank-you.
+func (e *Engine) isSocial(d Decision) bool {
+	if (d.Kind != KindAnswer && d.Kind != KindClarify) || len(d.Entries) == 0 {
+		return false
+	}
+	en := e.base.Entry(d.Entries[0])
+	return en != nil && en.Social
+}
+
+// withoutSocial returns text without its greeting and thank-you parts: the
+// sentences, and the first or last word or two, that alone are social. It
+// returns "" when nothing else is left, or nothing was social.
+func (e *Engine) withoutSocial(text string) string {
+	// A part is social when a social entry ranks first and accounts for
+	// nearly all of its words.
+	social := func(s string) bool {
+		q := e.idx.Parse(s)
+		if q.Known == 0 {
+			return false
+		}
+		hits := e.idx.Search(q, 1)
+		if len(hits) == 0 || hits[0].Coverage < socialCoverage {
+			return false
+		}
+		en := e.base.Entry(hits[0].ID)
+		return en != nil && en.Social
+	}
+	var kept []string
+	dropped := false
+	for _, s := range splitSentences(text) {
+		if social(s) {
+			dropped = true
+			continue
+		}
+		words := strings.Fields(s)
+		// "yo what are the signs", "good morning my son...", "...thanks"
+		for n := 2; n >= 1; n-- {
+			if len(words) > n && social(strings.Join(words[:n], " ")) {
+				words, dropped = words[n:], true
+				break
+			}
+		}
+		for n := 2; n >= 1; n-- {
+			if len(words) > n && social(strings.Join(words[len(words)-n:], " ")) {
+				words, dropped = words[:len(words)-n], true
+				break
+			}
+		}
+		kept = append(kept, strings.Join(words, " "))
+	}
+	if !dropped || len(kept) == 0 {
+		return ""
+	}
+	return strings.Join(kept, ". ")
+}
+
+// socialCoverage is how much of a part of a message a greeting must
+// account for to be only a greeting.
+const socialCoverage = 0.9
 
 // followUp reranks the hits for a follow-up question: the entries the
 // previous answers offered as related are more likely. The entries just

@@ -22,6 +22,10 @@ type Entry struct {
 	Keywords  []string `json:"keywords,omitempty"`
 	Related   []string `json:"related,omitempty"`
 	Sources   []string `json:"sources"`
+	// Social marks a greeting or a thank-you: answered only when a
+	// message is nothing more ("hi", "thanks"), never when it greets and
+	// then asks ("hi, what is methadone").
+	Social bool `json:"social,omitempty"`
 	// Answer is the Markdown answer with {{placeholders}} still in it.
 	Answer string `json:"answer"`
 
@@ -144,8 +148,16 @@ func ParseEntry(file string, data []byte) (*Entry, Problems) {
 			e.Related = list(val, key.Value, line, offset, add)
 		case "sources":
 			e.Sources = list(val, key.Value, line, offset, add)
+		case "social":
+			switch v := scalar(val, key.Value, line, add); v {
+			case "true", "yes":
+				e.Social = true
+			case "false", "no":
+			default:
+				add(line, "social is true or false, not %q", v)
+			}
 		default:
-			add(line, "unknown field %q (known: id, title, questions, keywords, related, sources)", key.Value)
+			add(line, "unknown field %q (known: id, title, questions, keywords, related, sources, social)", key.Value)
 		}
 	}
 	return e, ps

@@ -54,6 +54,7 @@ func TestParseEntryProblems(t *testing.T) {
 		{"bad yaml", "---\nid: a\ntitle: b: c\n---\nanswer", 3, "not valid YAML"},
 		{"tab indent", "---\nid: a\n\ttitle: b\n---\nanswer", 3, "not valid YAML"},
 		{"unknown field", "---\nid: a\ntitel: typo\n---\nanswer", 3, `unknown field "titel"`},
+		{"social not a boolean", "---\nid: a\nsocial: maybe\n---\nanswer", 3, `social is true or false`},
 		{"duplicate field", "---\nid: a\nid: b\n---\nanswer", 3, "appears twice"},
 		{"list as title", "---\ntitle: [a, b]\n---\nanswer", 2, "single line"},
 		{"invalid utf8", "---\nid: \xff\n---\n", 1, "UTF-8"},
