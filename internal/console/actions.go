@@ -194,7 +194,7 @@ func (c *conn) take(ctx context.Context, conv string) {
 		}
 	}
 	c.audit(ctx, action, conv, "")
-	c.h.log.Info("conversation taken", "conv", conv, "rep", c.rep, "action", action)
+	c.h.log.Info("conversation taken", "conv", conv, "rep", reps.LogID(c.rep), "action", action)
 	if b := c.snapshot("mine"); b != nil {
 		c.push(b)
 	}
@@ -361,7 +361,7 @@ func (c *conn) refused(op, conv string, err error) {
 		c.internal(op, err)
 		return
 	}
-	c.h.log.Info("action refused", "op", op, "conv", conv, "rep", c.rep, "err", err)
+	c.h.log.Info("action refused", "op", op, "conv", conv, "rep", reps.LogID(c.rep), "err", err)
 }
 
 func (c *conn) internal(op string, err error) {
@@ -369,12 +369,12 @@ func (c *conn) internal(op string, err error) {
 		return
 	}
 	c.h.metrics.RedisErrors.Inc()
-	c.h.log.Error("console "+op, "rep", c.rep, "err", err)
+	c.h.log.Error("console "+op, "rep", reps.LogID(c.rep), "err", err)
 	c.fail("internal", "Something went wrong on our side; please try again.")
 }
 
 func (c *conn) audit(ctx context.Context, action, conv, detail string) {
 	if err := c.h.store.Audit(ctx, c.rep, action, conv, detail); err != nil {
-		c.h.log.Error("audit", "rep", c.rep, "action", action, "err", err)
+		c.h.log.Error("audit", "rep", reps.LogID(c.rep), "action", action, "err", err)
 	}
 }

@@ -124,7 +124,7 @@ func (c *conn) beat() {
 	}
 	st, _ := c.status.Load().(string)
 	if err := c.h.reps.Heartbeat(ctx, c.rep, reps.Status(st)); err != nil && c.ctx.Err() == nil {
-		c.h.log.Warn("heartbeat", "rep", c.rep, "err", err)
+		c.h.log.Warn("heartbeat", "rep", reps.LogID(c.rep), "err", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"time"
 
+	"helpline/internal/reps"
 	"helpline/internal/store"
 )
 
@@ -70,11 +71,11 @@ func (j *Janitor) requeueGone(ctx context.Context) {
 		for _, conv := range held {
 			err := j.s.store.Release(ctx, conv, rep, store.StateWaiting, false, j.s.Text(textRepGone), "")
 			if err != nil {
-				j.s.log.Warn("requeue", "conv", conv, "rep", rep, "err", err)
+				j.s.log.Warn("requeue", "conv", conv, "rep", reps.LogID(rep), "err", err)
 				continue
 			}
 			j.s.store.Audit(ctx, rep, "requeued_after_disconnect", conv, "")
-			j.s.log.Info("requeued after the representative's console was gone", "conv", conv, "rep", rep)
+			j.s.log.Info("requeued after the representative's console was gone", "conv", conv, "rep", reps.LogID(rep))
 		}
 		j.s.reps.Forget(ctx, rep)
 	}

@@ -417,6 +417,14 @@ func (s *Store) Forget(ctx context.Context, name string) error {
 	return s.rdb.ZRem(ctx, presenceKey, strings.ToLower(name)).Err()
 }
 
+// LogID stands for a representative in logs, which never hold names: the
+// same account always gets the same short id, which the audit stream
+// (where names are kept) can be matched against with this function.
+func LogID(name string) string {
+	h := sha256.Sum256([]byte("rep:" + strings.ToLower(strings.TrimSpace(name))))
+	return "rep-" + hex.EncodeToString(h[:4])
+}
+
 // DisplayName is the name shown to visitors: the first word of the
 // account name.
 func DisplayName(name string) string {

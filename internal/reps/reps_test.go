@@ -702,3 +702,15 @@ func (s *Store) fail(ctx context.Context, name, ip string) {
 		attemptScript.Run(ctx, s.rdb, []string{k}, 1<<30, Window.Milliseconds())
 	}
 }
+
+// TestLogID: logs name a representative by a stable id that is not the
+// name.
+func TestLogID(t *testing.T) {
+	id := LogID("Ana Lopez")
+	if id != LogID(" ana lopez ") || id == LogID("Ana Lopes") {
+		t.Errorf("LogID not stable per account: %q", id)
+	}
+	if strings.Contains(strings.ToLower(id), "ana") || !strings.HasPrefix(id, "rep-") || len(id) != 12 {
+		t.Errorf("LogID(%q) = %q", "Ana Lopez", id)
+	}
+}
