@@ -65,11 +65,9 @@ func (c *conn) act(f frame) {
 	case "open":
 		c.open(ctx, f.Conversation)
 	case "close_view":
-		if s := c.views[f.Conversation]; s != nil {
-			s.Close()
-			c.repViews[f.Conversation].Close()
+		if v := c.views[f.Conversation]; v != nil {
+			v.close()
 			delete(c.views, f.Conversation)
-			delete(c.repViews, f.Conversation)
 		}
 	case "reply":
 		text, ok := c.text(f.Text)
@@ -248,20 +246,19 @@ func (c *conn) open(ctx context.Context, conv string) {
 			c.internal("subscribe", err)
 			return
 		}
-		c.views[conv], c.repViews[conv] = ev, rep
-		go c.forward(conv, ev)
-		go c.forward(conv, rep)
+		v := newView(ev, rep)
+		c.views[conv] = v
+		go c.forward(conv, ev, v)
+		go c.forward(conv, rep, v)
 	}
 	t, err := c.transcript(ctx, conv)
 	if err == nil {
 		c.audit(ctx, "read", conv, "")
 	}
 	if err != nil {
-		if s := c.views[conv]; s != nil {
-			s.Close()
-			c.repViews[conv].Close()
+		if v := c.views[conv]; v != nil {
+			v.close()
 			delete(c.views, conv)
-			delete(c.repViews, conv)
 		}
 		c.refused("open", conv, err)
 		return

@@ -31,10 +31,9 @@ type conn struct {
 	events chan consoleEvent // events from subscriptions
 	done   chan struct{}     // the writer has ended
 
-	views    map[string]*broker.Subscription // conversation -> its subscriptions (reader-owned)
-	repViews map[string]*broker.Subscription
-	typed    map[string]time.Time
-	status   atomic.Value // reps.Status, as the representative set it
+	views  map[string]*view // the conversations followed (reader-owned)
+	typed  map[string]time.Time
+	status atomic.Value // reps.Status, as the representative set it
 }
 
 type consoleEvent struct {
@@ -61,7 +60,7 @@ func (h *Handler) newConn(ws *websocket.Conn, s reps.Session, token string) *con
 	return &conn{
 		h: h, ws: ws, rep: s.Rep, role: s.Role, token: token, ctx: ctx, cancel: cancel,
 		send: make(chan []byte, 64), events: make(chan consoleEvent, 256), done: make(chan struct{}),
-		views: map[string]*broker.Subscription{}, repViews: map[string]*broker.Subscription{}, typed: map[string]time.Time{},
+		views: map[string]*view{}, typed: map[string]time.Time{},
 	}
 }
 
@@ -72,17 +71,14 @@ func (c *conn) serve() {
 		c.ws.Close()
 		return
 	}
-	go c.forward("", global)
+	go c.forward("", global, nil)
 	go c.writer()
 	defer func() {
 		c.cancel(nil)
 		<-c.done
 		global.Close()
-		for _, s := range c.views {
-			s.Close()
-		}
-		for _, s := range c.repViews {
-			s.Close()
+		for _, v := range c.views {
+			v.close()
 		}
 		c.ws.Close()
 	}()
@@ -128,12 +124,50 @@ func (c *conn) beat() {
 	}
 }
 
-// forward passes a subscription's events to the writer until it ends.
-func (c *conn) forward(conv string, s *broker.Subscription) {
-	for ev := range s.C {
+// view is a followed conversation: its visitor channel and its
+// representatives' channel.
+type view struct {
+	events, rep *broker.Subscription
+	done        chan struct{} // closed when the console stops following
+}
+
+func newView(events, rep *broker.Subscription) *view {
+	return &view{events: events, rep: rep, done: make(chan struct{})}
+}
+
+func (v *view) close() {
+	close(v.done)
+	v.events.Close()
+	v.rep.Close()
+}
+
+// forward passes a subscription's events to the writer until the
+// connection ends or the console stops following (v.done; nil for the
+// console channel). A subscription that ends by itself fell behind (the
+// broker drops it): the console then reconnects and reads everything
+// afresh, rather than silently missing a conversation's messages.
+func (c *conn) forward(conv string, s *broker.Subscription, v *view) {
+	var stop chan struct{}
+	if v != nil {
+		stop = v.done
+	}
+	for {
 		select {
-		case c.events <- consoleEvent{conv: conv, ev: ev}:
+		case ev, ok := <-s.C:
+			if !ok {
+				c.cancel(errors.New("console fell behind"))
+				return
+			}
+			select {
+			case c.events <- consoleEvent{conv: conv, ev: ev}:
+			case <-c.ctx.Done():
+				return
+			case <-stop:
+				return
+			}
 		case <-c.ctx.Done():
+			return
+		case <-stop:
 			return
 		}
 	}

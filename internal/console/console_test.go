@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -720,5 +721,38 @@ func TestDisabledConsoleIsClosed(t *testing.T) {
 			t.Fatalf("console ended with %v, want close 4001", err)
 		}
 		return
+	}
+}
+
+// TestNoGoroutineLeak: following and unfollowing conversations, then
+// leaving, leaves no goroutine behind.
+func TestNoGoroutineLeak(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[0].Client, handoff.Options{})
+	in.addRep("ana", reps.RoleRep)
+	v := in.visitor()
+	cookie := in.cookie("ana")
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+
+	ws, _, err := in.dialConsole(cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := &rep{t: t, ws: ws}
+	ana.until(func(f cframe) bool { return f.Type == "welcome" })
+	for range 10 {
+		ana.send(map[string]any{"type": "open", "conversation": v.conv})
+		ana.until(func(f cframe) bool { return f.Type == "transcript" })
+		ana.send(map[string]any{"type": "close_view", "conversation": v.conv})
+	}
+	ws.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, %d before the console:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
