@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -234,7 +235,7 @@ func (s *Store) Authenticate(ctx context.Context, name, password, ip string) (Re
 	r, hash, err := s.get(ctx, name)
 	if errors.Is(err, ErrNotFound) {
 		// Compare anyway, so a wrong name takes as long as a wrong password.
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return Rep{}, ErrBadLogin
 	}
 	if err != nil {
@@ -275,7 +276,13 @@ if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[
 return 0
 `)
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcryptCost)
+// dummyHash is compared against when the name is unknown. It is made on
+// first use, not at start: a bcrypt hash costs a quarter of a second, and
+// every command of the binary would pay it.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a real password"), bcryptCost)
+	return h
+})
 
 // Failures returns how many recent failures a name has, for slowing the
 // answer down.
