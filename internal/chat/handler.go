@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
 	"helpline/internal/render"
+	"helpline/internal/sockets"
 	"helpline/internal/store"
 )
 
@@ -88,10 +88,7 @@ type Handler struct {
 	upgrader websocket.Upgrader
 	limiter  *addrLimiter
 
-	mu      sync.Mutex
-	conns   map[*conn]struct{}
-	closing bool
-	wg      sync.WaitGroup
+	conns sockets.Set
 }
 
 // NewHandler returns a handler.
@@ -100,7 +97,6 @@ func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, ho *handoff
 	h := &Handler{
 		store: st, broker: b, engine: e, handoff: ho, render: r, metrics: m, log: log, opts: opts,
 		limiter: newAddrLimiter(opts.RatePerAddress),
-		conns:   map[*conn]struct{}{},
 	}
 	h.upgrader = websocket.Upgrader{
 		// Most connections wait most of the time: a small read buffer, and
@@ -146,10 +142,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
-	h.mu.Lock()
-	closing := h.closing
-	h.mu.Unlock()
-	if closing {
+	if h.conns.Closing() {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -157,42 +150,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := h.newConn(ws, h.clientAddr(r))
-	h.mu.Lock()
-	if h.closing {
-		h.mu.Unlock()
+	c := h.newConn(ws, sockets.ClientAddr(r, h.opts.TrustProxy))
+	started := h.conns.Go(func() { c.cancel(errShutdown) }, func() {
+		h.metrics.Connections.Inc()
+		defer h.metrics.Connections.Dec()
+		c.serve()
+	})
+	if !started {
+		c.cancel(errShutdown)
 		c.closeWith(websocket.CloseGoingAway, "server restarting; reconnect")
 		ws.Close()
-		return
 	}
-	h.conns[c] = struct{}{}
-	h.wg.Add(1)
-	h.mu.Unlock()
-	h.metrics.Connections.Inc()
-	go func() {
-		defer h.wg.Done()
-		defer func() {
-			h.mu.Lock()
-			delete(h.conns, c)
-			h.mu.Unlock()
-			h.metrics.Connections.Dec()
-		}()
-		c.serve()
-	}()
-}
-
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.opts.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // errShutdown is the cause that closes connections with 1001, going away,
@@ -202,19 +170,6 @@ var errShutdown = errors.New("server shutting down")
 // Shutdown closes every connection with 1001 and waits for them, until ctx
 // ends. New connections are refused from the start.
 func (h *Handler) Shutdown(ctx context.Context) error {
-	h.mu.Lock()
-	h.closing = true
-	for c := range h.conns {
-		c.cancel(errShutdown)
-	}
-	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() { h.wg.Wait(); close(done) }()
 	defer h.limiter.stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return h.conns.Shutdown(ctx)
 }

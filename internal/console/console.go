@@ -11,11 +11,9 @@ import (
 	"html"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -26,6 +24,7 @@ import (
 	"helpline/internal/metrics"
 	"helpline/internal/render"
 	"helpline/internal/reps"
+	"helpline/internal/sockets"
 	"helpline/internal/store"
 )
 
@@ -47,10 +46,7 @@ type Handler struct {
 	trust   bool // trust X-Forwarded-For and -Proto
 
 	upgrader websocket.Upgrader
-	mu       sync.Mutex
-	conns    map[*conn]struct{}
-	closing  bool
-	wg       sync.WaitGroup
+	conns    sockets.Set
 }
 
 // Deps are what the console needs.
@@ -71,7 +67,7 @@ type Deps struct {
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, log: d.Log, web: d.Web, trust: d.TrustProxy, conns: map[*conn]struct{}{},
+		metrics: d.Metrics, log: d.Log, web: d.Web, trust: d.TrustProxy,
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h
@@ -129,7 +125,7 @@ func (h *Handler) Login() http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		name, password := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password")
-		rep, err := h.reps.Authenticate(r.Context(), name, password, h.clientAddr(r))
+		rep, err := h.reps.Authenticate(r.Context(), name, password, sockets.ClientAddr(r, h.trust))
 		var locked *reps.LockedError
 		switch {
 		case errors.As(err, &locked):
@@ -194,20 +190,6 @@ func (h *Handler) secure(r *http.Request) bool {
 	return r.TLS != nil || (h.trust && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
-func (h *Handler) clientAddr(r *http.Request) string {
-	if h.trust {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // Socket serves GET /console/ws for a signed-in representative.
 func (h *Handler) Socket() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -220,10 +202,7 @@ func (h *Handler) Socket() http.Handler {
 			http.Error(w, "not signed in", http.StatusUnauthorized)
 			return
 		}
-		h.mu.Lock()
-		closing := h.closing
-		h.mu.Unlock()
-		if closing {
+		if h.conns.Closing() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
@@ -232,24 +211,10 @@ func (h *Handler) Socket() http.Handler {
 			return
 		}
 		c := h.newConn(ws, sess, token)
-		h.mu.Lock()
-		if h.closing {
-			h.mu.Unlock()
+		if !h.conns.Go(func() { c.cancel(errShutdown) }, c.serve) {
+			c.cancel(errShutdown)
 			ws.Close()
-			return
 		}
-		h.conns[c] = struct{}{}
-		h.wg.Add(1)
-		h.mu.Unlock()
-		go func() {
-			defer h.wg.Done()
-			defer func() {
-				h.mu.Lock()
-				delete(h.conns, c)
-				h.mu.Unlock()
-			}()
-			c.serve()
-		}()
 	})
 }
 
@@ -258,18 +223,5 @@ var errShutdown = errors.New("server shutting down")
 // Shutdown closes every console connection with 1001 and waits for them
 // until ctx ends.
 func (h *Handler) Shutdown(ctx context.Context) error {
-	h.mu.Lock()
-	h.closing = true
-	for c := range h.conns {
-		c.cancel(errShutdown)
-	}
-	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() { h.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return h.conns.Shutdown(ctx)
 }
