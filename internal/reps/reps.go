@@ -400,9 +400,18 @@ func (s *Store) Presence(ctx context.Context, alive time.Duration) (map[string]S
 	if err != nil {
 		return nil, fmt.Errorf("read presence: %w", err)
 	}
+	// One round trip for every status, however many are online.
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(names))
+	for i, n := range names {
+		cmds[i] = pipe.HGet(ctx, repKey(n), "status")
+	}
+	if len(names) > 0 {
+		pipe.Exec(ctx) // a missing status is redis.Nil: online
+	}
 	out := map[string]Status{}
-	for _, n := range names {
-		st, _ := s.rdb.HGet(ctx, repKey(n), "status").Result()
+	for i, n := range names {
+		st := cmds[i].Val()
 		if st == "" {
 			st = string(Online)
 		}
