@@ -47,6 +47,10 @@ type Analyzer struct {
 
 type phrase struct {
 	stems []string
+	// raws holds, for a word whose stem is a stopword's, the word itself,
+	// which must then match exactly: "whats" is "what is", but its stem
+	// "what" is every other question too.
+	raws  []string
 	terms []string // the canonical term's stems, emitted on a match
 }
 
@@ -69,6 +73,11 @@ func New(lexicon []kb.Synonym) *Analyzer {
 			p := phrase{terms: canon}
 			for _, w := range ws {
 				p.stems = append(p.stems, w.Stem)
+				raw := ""
+				if _, stop := stopStems[w.Stem]; stop {
+					raw = w.Raw
+				}
+				p.raws = append(p.raws, raw)
 			}
 			first := p.stems[0]
 			list := append(a.phrases[first], p)
@@ -183,7 +192,7 @@ func (a *Analyzer) match(words []Word, i int) (phrase, bool) {
 		}
 		ok := true
 		for j, s := range p.stems {
-			if words[i+j].Stem != s {
+			if words[i+j].Stem != s || (p.raws[j] != "" && words[i+j].Raw != p.raws[j]) {
 				ok = false
 				break
 			}

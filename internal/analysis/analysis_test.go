@@ -48,6 +48,7 @@ func TestExpand(t *testing.T) {
 		{Canonical: "heroin", Variants: []string{"dope", "smack"}},
 		{Canonical: "withdrawal", Variants: []string{"dope sick"}},
 		{Canonical: "hello", Variants: []string{"good evening"}},
+		{Canonical: "define", Variants: []string{"whats", "what is"}},
 	})
 	tests := []struct {
 		in   string
@@ -57,6 +58,10 @@ func TestExpand(t *testing.T) {
 		{"is smack dangerous", []string{"heroin", "smack", "danger"}},
 		{"good evening", []string{"hello"}},
 		{"the and of", nil},
+		// "whats" stems to "what", but only "whats" itself is the variant.
+		{"whats smack", []string{"defin", "heroin", "smack"}},
+		{"what is smack", []string{"defin", "heroin", "smack"}},
+		{"what about smack", []string{"heroin", "smack"}},
 	}
 	for _, tt := range tests {
 		if got := a.Terms(tt.in); !slices.Equal(got, tt.want) {

@@ -5,7 +5,8 @@ import "strings"
 // stopwords are words that say nothing about which entry a question is
 // about. The list is ours rather than a generic one: greetings ("hi",
 // "thanks") and words like "help" or "long" carry meaning in a helpline chat
-// and stay, while chat filler ("pls", "u", "lol") goes. Question phrases that
+// and stay, while chat filler ("pls", "u", "lol", "tho") goes, and so do the
+// commonest Spanish function words, for visitors who mix languages. Question phrases that
 // matter ("how long") are turned into terms by the lexicon before stopwords
 // are dropped.
 var stopwords = toSet(`
@@ -35,6 +36,11 @@ u um uh under until up ur us
 very
 wanna want wants was wasnt wat waht way we wed well were werent weve what whats whta where which while who whom whose why will with wo wondering wont would wouldnt wut wht
 ya yeah yes yet you youd youll your youre yours yourself yourselves youve
+
+altho bc btw cos coz cuz definitely exactly fr hmm hmmm idk imo lol ngl omg probably rn smh tho thru
+totally ugh usually yea yep yup
+
+con de del el en es esta esto la las lo los mas muy o para pero por que se si su un una y
 `)
 
 // stopStems are the stems of the stopwords, for callers that only have a

@@ -107,7 +107,7 @@ func TestIntents(t *testing.T) {
 			t.Errorf("wantsPerson(%q) = false", q)
 		}
 	}
-	for _, q := range []string{"how do i talk to my son about his drug use", "am i talking to a real person", "will the naloxone in suboxone put me in withdrawal", "hablar con mi hijo"} {
+	for _, q := range []string{"how do i talk to my son about his drug use", "am i talking to a real person", "wait is this a bot or an actual person typing", "r u a real person", "will the naloxone in suboxone put me in withdrawal", "hablar con mi hijo"} {
 		if wantsPerson(normalizeForIntent(q)) {
 			t.Errorf("wantsPerson(%q) = true", q)
 		}

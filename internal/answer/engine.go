@@ -45,6 +45,9 @@ type Thresholds struct {
 	// ContextWeight is the weight of the previous answer's topic when a
 	// follow-up question is read in its light.
 	ContextWeight float32
+	// PrevWeight is the weight of the visitor's previous message when a
+	// follow-up is read in its light.
+	PrevWeight float32
 }
 
 // DefaultThresholds returns the calibrated thresholds.
@@ -59,6 +62,7 @@ func DefaultThresholds() Thresholds {
 		SampleMatch:     0.98,
 		SampleGap:       0.1,
 		ContextWeight:   0.7,
+		PrevWeight:      1,
 	}
 }
 
@@ -151,7 +155,11 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 		// A focus too thin to mean anything alone ("what is this") is no
 		// question of its own: the rest of the message is its subject.
 		fq := e.idx.Parse(focus)
-		if f := e.classify(e.idx.Search(fq, e.th.MaxChoices+2), fq.Known); fq.Known >= 2 && better(f, d) {
+		// A focus that points back ("is it ok to stay on it") leans on the
+		// story for its subject, so it does not overrule an answer to the
+		// whole.
+		leans := d.Kind == KindAnswer && hasAnaphora(normalizeForIntent(focus))
+		if f := e.classify(e.idx.Search(fq, e.th.MaxChoices+2), fq.Known); fq.Known >= 2 && !leans && better(f, d) {
 			d = f
 		}
 	}
@@ -177,8 +185,17 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 				aug = aug.Plus(topic, w)
 			}
 		}
+		// The visitor's own previous message says what "it" is in their
+		// words, which the entry's title may not: "does it work on
+		// fentanyl too" after "how does narcan work".
+		if n := len(ctx.Recent); n > 0 && e.th.PrevWeight > 0 {
+			if pq := e.idx.Parse(ctx.Recent[n-1]); pq.Known > 0 {
+				w := e.th.PrevWeight * float32(max(q.Known, 1)) / float32(pq.Known)
+				aug = aug.Plus(pq, w)
+			}
+		}
 		hits := e.idx.Search(aug, e.th.MaxChoices+4)
-		if a := e.classify(e.followUp(hits, ctx.Entries), aug.Known); preferContext(d, a, marked) {
+		if a := e.classify(e.followUp(hits, ctx.Entries), aug.Known); preferContext(d, a, marked, hasAnaphora(norm)) {
 			d = a
 		}
 	}
@@ -277,12 +294,16 @@ const followUpRelated = 1.3
 // light of the previous answers (aug). A question that points back ("is it
 // safe?", "what about my son") or says nothing on its own ("and if i dont
 // have any") needs the context; one confidently answered alone does not.
-func preferContext(bare, aug Decision, marked bool) bool {
+func preferContext(bare, aug Decision, marked, pronoun bool) bool {
 	switch {
 	case aug.Kind == KindFallback:
 		return false
 	case bare.Kind == KindFallback:
 		return true
+	case pronoun:
+		// "where do you get it" names nothing: what "it" is comes from
+		// the conversation, however well the words alone match.
+		return aug.Kind == KindAnswer || bare.Kind != KindAnswer
 	case marked:
 		// "and what is suboxone" is clear on its own; "what about my
 		// son" is not.
