@@ -135,11 +135,22 @@ func (a *Analyzer) Words(text string) []Word {
 }
 
 func (a *Analyzer) word(raw string) Word {
+	if w, ok := chatSpelling[raw]; ok {
+		raw = w
+	}
 	s, ok := a.stems[raw]
 	if !ok {
 		s = stem(raw)
 	}
 	return Word{Raw: raw, Stem: s, Stop: stopwords[raw]}
+}
+
+// chatSpelling maps the shortest chat spellings of function words to the
+// words, so that a lexicon phrase written once ("how can you tell")
+// matches however it is typed ("how can u tell").
+var chatSpelling = map[string]string{
+	"u": "you", "ur": "your", "r": "are", "wat": "what", "wht": "what", "waht": "what", "whta": "what",
+	"wut": "what", "hw": "how", "hwo": "how", "abt": "about", "bout": "about", "ppl": "people", "w": "with",
 }
 
 // Expand maps words to index terms and drops stopwords. A lexicon word

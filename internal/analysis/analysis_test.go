@@ -49,6 +49,7 @@ func TestExpand(t *testing.T) {
 		{Canonical: "withdrawal", Variants: []string{"dope sick"}},
 		{Canonical: "hello", Variants: []string{"good evening"}},
 		{Canonical: "define", Variants: []string{"whats", "what is"}},
+		{Canonical: "signs", Variants: []string{"how can you tell"}},
 	})
 	tests := []struct {
 		in   string
@@ -62,6 +63,8 @@ func TestExpand(t *testing.T) {
 		{"whats smack", []string{"defin", "heroin", "smack"}},
 		{"what is smack", []string{"defin", "heroin", "smack"}},
 		{"what about smack", []string{"heroin", "smack"}},
+		// Chat spellings of function words still make the phrase.
+		{"how can u tell", []string{"sign"}},
 	}
 	for _, tt := range tests {
 		if got := a.Terms(tt.in); !slices.Equal(got, tt.want) {
