@@ -8,9 +8,10 @@ import "strings"
 // and stay, while chat filler ("pls", "u", "lol", "tho") goes, and so do the
 // commonest Spanish function words, for visitors who mix languages. Question phrases that
 // matter ("how long") are turned into terms by the lexicon before stopwords
-// are dropped.
+// are dropped. "After" stays a word: what comes after detox or rehab is a
+// topic of its own.
 var stopwords = toSet(`
-a about above actually after again all also am an and any anyone anything anyway anyways are arent as at
+a about above actually again all also am an and any anyone anything anyway anyways are arent as at
 basically be been before being below between bit both but by
 can cant could couldnt
 did didnt do does doesnt doing done dont down during
