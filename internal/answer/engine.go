@@ -50,10 +50,14 @@ type Thresholds struct {
 	PrevWeight float32
 }
 
-// DefaultThresholds returns the calibrated thresholds.
+// DefaultThresholds returns the calibrated thresholds. MinScore was
+// lowered from 0.45 to 0.42 after measuring what lies between: on the
+// repository's set and a held-out set, four questions whose best entry was
+// right for each out-of-scope one, so "Did you mean...?" helps more than it
+// confuses there; below 0.42 the out-of-scope questions outnumber them.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		MinScore:        0.45,
+		MinScore:        0.42,
 		AnswerScore:     0.50,
 		MinCoverage:     0.55,
 		ClarifyCoverage: 0.40,
