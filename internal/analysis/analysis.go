@@ -60,9 +60,11 @@ func New(lexicon []kb.Synonym) *Analyzer {
 	for w := range stopwords {
 		a.stems[w] = stem(w)
 	}
+	// Filler phrases are phrases that bring no term at all.
+	lexicon = append([]kb.Synonym{{Variants: fillerPhrases}}, lexicon...)
 	for _, syn := range lexicon {
 		canon := a.Terms(syn.Canonical)
-		if len(canon) == 0 {
+		if len(canon) == 0 && syn.Canonical != "" {
 			continue
 		}
 		for _, v := range syn.Variants {

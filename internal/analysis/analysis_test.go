@@ -65,6 +65,9 @@ func TestExpand(t *testing.T) {
 		{"what about smack", []string{"heroin", "smack"}},
 		// Chat spellings of function words still make the phrase.
 		{"how can u tell", []string{"sign"}},
+		// Chat filler phrases bring no terms.
+		{"long story short, smack?", []string{"heroin", "smack"}},
+		{"in the first place", nil},
 	}
 	for _, tt := range tests {
 		if got := a.Terms(tt.in); !slices.Equal(got, tt.want) {

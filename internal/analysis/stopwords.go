@@ -44,6 +44,18 @@ totally ugh usually yea yep yup
 con de del el en es esta esto la las lo los mas muy o para pero por que se si su un una y
 `)
 
+// fillerPhrases are chat phrases whose words, read one by one, would
+// look like a topic: "long story short" is not about how long anything
+// lasts, and "tell me straight" is about no entry that says "straight".
+var fillerPhrases = []string{
+	"long story short", "to make a long story short", "in the first place", "tell me straight",
+	"just tell me straight", "be straight with me", "give it to me straight", "to be honest",
+	"be honest", "i was wondering", "just wondering", "quick question", "real quick", "no judgement",
+	"no judgment", "for real", "at this point", "at the end of the day", "in the middle of",
+	"i dont know what else to do", "i dont know where else to turn", "sorry for the long message",
+	"sorry if this is a dumb question", "dumb question", "stupid question", "sorry to bother you",
+}
+
 // stopStems are the stems of the stopwords, for callers that only have a
 // stem in hand.
 var stopStems = func() map[string]struct{} {

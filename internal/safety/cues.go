@@ -327,7 +327,7 @@ var cues = []cue{
 	},
 	{
 		name: "pregnant and bleeding or in pain", kind: Medical, level: Urgent,
-		keys:  []string{"pregnan", "weeks along", "months along"},
+		keys: []string{"pregnan", "weeks along", "months along"},
 		// "Hurting" alone is too often a worry ("scared it's hurting the
 		// baby"); the body must be the one that hurts.
 		re:    regexp.MustCompile(`\b(?:pregnant|pregnancy|weeks along|months along)\b.*\b(?:bleed\w*|blood|cramp\w*|pain|pains|spotting|spotted|(?:belly|stomach|tummy|back|abdomen|pelvis|side|everything|it|im) (?:really |so |still )?(?:hurts|hurting))\b|\b(?:bleed\w*|blood|cramp\w*|pain|pains|spotting|spotted)\b.*\b(?:pregnant|pregnancy|weeks along|months along)\b`),
