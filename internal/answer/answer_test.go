@@ -133,6 +133,10 @@ func TestFollowUp(t *testing.T) {
 	tests := []struct{ first, then, want string }{
 		{"what does dope sickness feel like", "how long does it last", "withdrawal-timeline"},
 		{"what is methadone", "does insurance cover it", "insurance"},
+		// "It" is methadone, however well "where do i get" alone fits
+		// naloxone or a treatment finder.
+		{"what is methadone", "where do i get it", "methadone-clinic"},
+		{"what is suboxone", "can i take it while pregnant", "pregnancy"},
 	}
 	for _, tt := range tests {
 		ctx := Context{}
