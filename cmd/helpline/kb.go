@@ -37,6 +37,6 @@ func runKBCheck(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if len(ps) > 0 {
 		return fmt.Errorf("knowledge base check failed: %d problem(s)", len(ps))
 	}
-	fmt.Fprintf(stdout, "ok: %d entries, %d lexicon terms\n", len(b.Entries), len(b.Lexicon))
+	fmt.Fprintf(stdout, "ok: %d entries, %d lexicon terms, %d topic words\n", len(b.Entries), len(b.Lexicon), len(b.Topic))
 	return nil
 }

@@ -49,6 +49,11 @@ func TestDecide(t *testing.T) {
 		{"can i talk to a real person", KindHandoff, "", ""},
 		{"human pls", KindHandoff, "", ""},
 		{"my bf isnt breathing after using", KindCrisis, "", "overdose"},
+		// Words shared with an entry but no topic word: a choice, never an
+		// answer; with a topic word, or a strong match, an answer.
+		{"how long does a sunburn take to heal", KindClarify, "", "off topic"},
+		{"what are life skills classes", KindAnswer, "life-skills", ""},
+		{"whats your phone number", KindAnswer, "contact-us", ""},
 	}
 	for _, tt := range tests {
 		d := e.Decide(tt.q, Context{})

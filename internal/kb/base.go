@@ -13,13 +13,19 @@ import (
 const (
 	EntriesDir  = "entries"
 	LexiconFile = "lexicon.yaml"
+	TopicFile   = "topic.txt"
 )
 
-// Base is a knowledge base: its entries, sorted by id, and its lexicon.
+// Base is a knowledge base: its entries, sorted by id, its lexicon, and its
+// topic words.
 type Base struct {
 	Entries []*Entry
 	Lexicon []Synonym
-	byID    map[string]*Entry
+	// Topic lists the words and phrases that show a message is about the
+	// helpline's topic at all (topic.txt); a question with none of them is
+	// not answered outright. Empty means every question may be.
+	Topic []string
+	byID  map[string]*Entry
 }
 
 // Entry returns the entry with the given id, or nil.
@@ -68,6 +74,13 @@ func Read(fsys fs.FS) (*Base, Problems) {
 		ps = append(ps, Problem{File: LexiconFile, Line: 1, Msg: err.Error()})
 	}
 	b := New(entries, lex)
+	if data, err := fs.ReadFile(fsys, TopicFile); err == nil {
+		var tps Problems
+		b.Topic, tps = ParseTopic(TopicFile, data)
+		ps = append(ps, tps...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		ps = append(ps, Problem{File: TopicFile, Line: 1, Msg: err.Error()})
+	}
 	ps = append(ps, Check(b)...)
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].File != ps[j].File {
@@ -90,3 +103,24 @@ func Load(fsys fs.FS) (*Base, error) {
 
 // fileID is the id an entry file's name implies.
 func fileID(file string) string { return strings.TrimSuffix(path.Base(file), ".md") }
+
+// ParseTopic parses topic.txt: one word or phrase per line; blank lines and
+// lines starting with # are comments.
+func ParseTopic(file string, data []byte) ([]string, Problems) {
+	var out []string
+	var ps Problems
+	seen := map[string]int{}
+	for i, line := range strings.Split(string(data), "\n") {
+		w := strings.ToLower(strings.TrimSpace(line))
+		if w == "" || strings.HasPrefix(w, "#") {
+			continue
+		}
+		if prev, dup := seen[w]; dup {
+			ps = append(ps, Problem{File: file, Line: i + 1, Msg: fmt.Sprintf("%q is already listed on line %d", w, prev)})
+			continue
+		}
+		seen[w] = i + 1
+		out = append(out, w)
+	}
+	return out, ps
+}

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -143,6 +144,16 @@ func TestParseLexicon(t *testing.T) {
 	_, ps = ParseLexicon("lexicon.yaml", []byte("heroin: [dope]\nmethadone: [dope]\n"))
 	if len(ps) != 1 || ps[0].Line != 2 || !strings.Contains(ps[0].Msg, "both") {
 		t.Errorf("got %v, want the ambiguous variant on line 2", ps)
+	}
+}
+
+func TestParseTopic(t *testing.T) {
+	words, ps := ParseTopic("topic.txt", []byte("# comment\nHeroin\n\nlife skills\nheroin\n"))
+	if !slices.Equal(words, []string{"heroin", "life skills"}) {
+		t.Errorf("words %q", words)
+	}
+	if len(ps) != 1 || ps[0].Line != 5 || !strings.Contains(ps[0].Msg, "line 2") {
+		t.Errorf("got %v, want the repeated word on line 5", ps)
 	}
 }
 
