@@ -54,11 +54,22 @@ type phrase struct {
 	terms []string // the canonical term's stems, emitted on a match
 }
 
-// New returns an analyzer that expands the given lexicon.
-func New(lexicon []kb.Synonym) *Analyzer {
+// New returns an analyzer that expands the given lexicon. The words of
+// vocabulary, such as the knowledge base's own texts, are stemmed once here
+// rather than each time they are analyzed: stemming was most of the time
+// it took to build an index.
+func New(lexicon []kb.Synonym, vocabulary ...string) *Analyzer {
 	a := &Analyzer{phrases: map[string][]phrase{}, stems: map[string]string{}}
 	for w := range stopwords {
 		a.stems[w] = stem(w)
+	}
+	for _, text := range vocabulary {
+		// a is not shared yet, so its cache may still grow.
+		for _, w := range a.Words(text) {
+			if _, ok := a.stems[w.Raw]; !ok {
+				a.stems[w.Raw] = w.Stem
+			}
+		}
 	}
 	// Filler phrases are phrases that bring no term at all.
 	lexicon = append([]kb.Synonym{{Variants: fillerPhrases}}, lexicon...)

@@ -107,7 +107,11 @@ func New(base *kb.Base, facts kb.Facts) *Engine {
 // NewTuned returns an engine with explicit ranking parameters and
 // thresholds, for calibration.
 func NewTuned(base *kb.Base, facts kb.Facts, p search.Params, th Thresholds) *Engine {
-	an := analysis.New(base.Lexicon)
+	var vocabulary []string
+	for _, en := range base.Entries {
+		vocabulary = append(append(append(vocabulary, en.Title, en.Answer), en.Questions...), en.Keywords...)
+	}
+	an := analysis.New(base.Lexicon, vocabulary...)
 	docs := make([]search.Doc, len(base.Entries))
 	for i, en := range base.Entries {
 		docs[i] = search.Doc{ID: en.ID, Title: en.Title, Questions: en.Questions, Keywords: en.Keywords, Body: en.Answer}
