@@ -41,7 +41,8 @@ ya yeah yes yet you youd youll your youre yours yourself yourselves youve
 altho bc btw cos coz cuz definitely exactly fr hmm hmmm idk imo lol ngl omg probably rn smh tho thru
 totally ugh usually yea yep yup
 
-con de del el en es esta esto la las lo los mas muy o para pero por que se si su un una y
+ahora algo anoche antes ayer bueno con de del despues el en es esta estoy esto hace hay hoy la las lo los mas
+mucho muy nada nunca o para pero poco porque pues por que se si siempre soy su tambien tengo tiene todavia un una y
 `)
 
 // fillerPhrases are chat phrases whose words, read one by one, would
