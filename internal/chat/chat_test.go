@@ -459,3 +459,31 @@ func TestExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeRepairsQueue: a visitor left waiting for a person but missing
+// from the queue, as when an instance dies between the two steps of asking
+// for one, is back in the queue when they reconnect to another instance.
+func TestResumeRepairsQueue(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s1 := start(t, b.Client, chat.Options{}, store.Options{})
+			s2 := start(t, b.Client, chat.Options{}, store.Options{})
+			c := dial(t, s1.URL)
+			w := c.hello("", "")
+			if _, err := s1.Store.Enqueue(ctx, w.Conversation, store.PriorityNormal, handoff.ReasonAsked, "", "", nil); err != nil {
+				t.Fatal(err)
+			}
+			b.Client.ZRem(ctx, "hl:queue", w.Conversation) // the second step never happened
+			c.ws.Close()
+
+			c2 := dial(t, s2.URL)
+			if w2 := c2.hello(w.Token, ""); !w2.Resumed || w2.State != string(store.StateWaiting) {
+				t.Fatalf("resume welcome %+v", w2)
+			}
+			if got, _ := s2.Store.Waiting(ctx); len(got) != 1 || got[0] != w.Conversation {
+				t.Errorf("queue %v after the visitor came back, want their conversation", got)
+			}
+		})
+	}
+}

@@ -122,6 +122,11 @@ func (c *conn) hello(f clientFrame) {
 			after = f.Last
 		}
 	}
+	if resumed && conv.State == store.StateWaiting {
+		if err := c.h.handoff.Resume(c.ctx, conv.ID); err != nil {
+			c.h.log.Warn("resume a waiting conversation", "conv", conv.ID, "err", err)
+		}
+	}
 	c.push(encode(welcomeFrame{V: Version, Type: "welcome", Conversation: conv.ID, Token: token, State: string(conv.State), Resumed: resumed}))
 	c.activate <- activation{sub: sub, conv: conv.ID, after: after}
 }

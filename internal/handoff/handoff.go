@@ -114,6 +114,20 @@ func (s *Service) Request(ctx context.Context, conv, reason string, risk safety.
 	return true, nil
 }
 
+// Resume is called when a visitor comes back to a conversation that waits
+// for a person: if an instance died while asking for one, the conversation
+// is put back in the queue at its place, and the visitor told it.
+func (s *Service) Resume(ctx context.Context, conv string) error {
+	added, err := s.store.EnsureQueued(ctx, conv)
+	if err != nil || !added {
+		return err
+	}
+	s.log.Warn("a waiting conversation was missing from the queue; put back", "conv", conv)
+	_, online := s.Available(ctx)
+	s.tellPlace(ctx, conv, online)
+	return nil
+}
+
 // tellPlace tells a waiting visitor their place in line and the expected
 // wait.
 func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {

@@ -111,6 +111,34 @@ func (s *Store) Enqueue(ctx context.Context, conv string, p Priority, reason, sa
 	return st, nil
 }
 
+// EnsureQueued puts a waiting conversation that is missing from the queue
+// back in it, at the place it had, and reports whether it was missing.
+// Asking for a person is two steps, because in a Redis Cluster the
+// conversation and the queue live on different slots: an instance that
+// dies between them leaves a visitor waiting but unqueued, and the
+// visitor's reconnection, on another instance, repairs it here. A
+// conversation claimed meanwhile may be added back as a stale entry, which
+// the queue already skips and TakeNext removes.
+func (s *Store) EnsureQueued(ctx context.Context, conv string) (bool, error) {
+	v, err := s.rdb.HMGet(ctx, keysFor(conv).conv, "state", "prio", "queued").Result()
+	if err != nil {
+		return false, fmt.Errorf("ensure queued: %w", err)
+	}
+	str := func(i int) string { s, _ := v[i].(string); return s }
+	if str(0) != string(StateWaiting) {
+		return false, nil
+	}
+	queued, _ := strconv.ParseInt(str(2), 10, 64)
+	n, err := s.rdb.ZAddNX(ctx, queueKey, redis.Z{Score: queueScore(Priority(str(1)), queued), Member: conv}).Result()
+	if err != nil {
+		return false, fmt.Errorf("ensure queued: %w", err)
+	}
+	if n > 0 {
+		s.consoleEvent(ctx, consoleEvent{T: "queue"})
+	}
+	return n > 0, nil
+}
+
 // Claim gives a conversation to rep: one waiting for a person, or, with
 // takeover, one the bot is answering. Of many representatives claiming
 // the same conversation at once, exactly one succeeds; the others get

@@ -340,3 +340,43 @@ func TestRequeue(t *testing.T) {
 		})
 	}
 }
+
+// TestEnsureQueued: a visitor left waiting but unqueued, as by an instance
+// dying between the two steps of asking for a person, gets their place
+// back, once; others are left alone.
+func TestEnsureQueued(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			first := newConv(t, st)
+			st.Enqueue(ctx, first, store.PriorityNormal, "asked", "", "", nil)
+			now = now.Add(time.Minute)
+			second := newConv(t, st)
+			st.Enqueue(ctx, second, store.PriorityNormal, "asked", "", "", nil)
+			bot := newConv(t, st)
+
+			if err := b.Client.ZRem(ctx, "hl:queue", first).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := st.Waiting(ctx); fmt.Sprint(got) != fmt.Sprint([]string{second}) {
+				t.Fatalf("queue %v after losing the first", got)
+			}
+			if added, err := st.EnsureQueued(ctx, first); err != nil || !added {
+				t.Fatalf("EnsureQueued(lost) = %v, %v; want added", added, err)
+			}
+			if got, _ := st.Waiting(ctx); fmt.Sprint(got) != fmt.Sprint([]string{first, second}) {
+				t.Errorf("queue %v, want the repaired one back in first place", got)
+			}
+			for _, conv := range []string{first, second, bot} {
+				if added, err := st.EnsureQueued(ctx, conv); err != nil || added {
+					t.Errorf("EnsureQueued(%s) = %v, %v; want nothing to do", conv, added, err)
+				}
+			}
+			if got, _ := st.Waiting(ctx); len(got) != 2 {
+				t.Errorf("queue %v, want the two waiting", got)
+			}
+		})
+	}
+}
