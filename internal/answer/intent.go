@@ -98,7 +98,7 @@ var (
 	// Asking whether this is a person ("am i talking to a real person") is
 	// a question about the chat, answered from the knowledge base.
 	// A word or two of preamble ("wait", "sorry but") comes first often.
-	askingWhatThisIs = regexp.MustCompile(`^(?:(?:wait|so|ok|okay|hey|hi|hello|um|uh|hmm|lol|sorry|but|quick question|just wondering|honestly|real quick)\s+)*(?:am i (?:talking|chatting|speaking|texting) (?:to|with)|is this (?:a |an )?(?:real|bot|robot|person|human|ai|automated)|(?:are|r) (?:you|u) (?:a |an )?(?:real|bot|robot|person|human|ai)|is (?:this|it) (?:a )?(?:bot|robot|person|human))\b`)
+	askingWhatThisIs = regexp.MustCompile(`^(?:(?:wait|so|ok|okay|hey|hi|hello|um|uh|hmm|lol|sorry|but|quick question|just wondering|honestly|real quick)\s+)*(?:am i (?:talking|chatting|speaking|texting) (?:to|with)|is this (?:a |an )?(?:real|bot|robot|person|human|ai|automated)|(?:are|r) (?:you|u) (?:a |an )?(?:real|actual|bot|robot|person|human|ai|computer|machine)|is (?:this|it) (?:a )?(?:bot|robot|person|human))\b`)
 	// A how-to question about talking to someone ("how do I talk to my son")
 	// is about family, not a wish to reach a representative.
 	howTo = regexp.MustCompile(`^\s*(?:how|what|when|should|is it)\b`)

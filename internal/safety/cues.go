@@ -455,7 +455,9 @@ var cues = []cue{
 		name: "unsafe at home", kind: Abuse, level: Urgent,
 		keys: []string{"not safe", "feel safe", "dont safe", "afraid", "scared", "terrified", "in danger", "unsafe"},
 		re:   regexp.MustCompile(`\b(?:(?:not|dont feel|never feel|dont) safe (?:at home|here|in my (?:own )?(?:house|home)|with (?:him|her|them|my \w+))|(?:afraid|scared|terrified) (?:to go home|of (?:him|her|my (?:husband|wife|boyfriend|girlfriend|partner|dad|father|mom|mother|son|brother)))|(?:in danger) (?:at home|here|from)|unsafe (?:at home|here))\b`),
-		past: true, negatable: true,
+		// "Scared of him using again" fears for them, not of them.
+		unless: regexp.MustCompile(`^(?:(?:using|relapsing|drinking|overdosing|oding|dying|going back|getting high|starting again|slipping)\b|(?:will|would|might|is going to|gonna) (?:use|relapse|overdose|od|die))`),
+		past:   true, negatable: true,
 	},
 	{
 		name: "child alone in danger", kind: Abuse, level: Emergency,
