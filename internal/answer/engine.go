@@ -174,7 +174,7 @@ func (e *Engine) Decide(text string, ctx Context) Decision {
 func (e *Engine) onTopic(text string) bool {
 	terms := e.idx.Terms(e.idx.Parse(text))
 	for _, phrase := range e.topic {
-		all := len(phrase) > 0
+		all := true
 		for _, t := range phrase {
 			if !slices.Contains(terms, t) {
 				all = false

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 )
@@ -19,6 +21,12 @@ func newConv(t *testing.T, st *store.Store) string {
 		t.Fatal(err)
 	}
 	return c.ID
+}
+
+// clockedStore returns a store whose clock the test moves by setting *now.
+func clockedStore(rdb redis.UniversalClient) (*store.Store, *time.Time) {
+	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	return store.New(rdb, store.Options{Retention: time.Hour, Now: func() time.Time { return now }}), &now
 }
 
 // TestClaimRace has 50 representatives take the same waiting conversation
@@ -146,14 +154,13 @@ func TestQueueOrder(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			st, now := clockedStore(b.Client)
 			enqueue := func(p store.Priority) string {
 				conv := newConv(t, st)
 				if _, err := st.Enqueue(ctx, conv, p, "asked", "", "", nil); err != nil {
 					t.Fatal(err)
 				}
-				now = now.Add(time.Second)
+				*now = now.Add(time.Second)
 				return conv
 			}
 			n1 := enqueue(store.PriorityNormal)
@@ -316,11 +323,10 @@ func TestRequeue(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			st, now := clockedStore(b.Client)
 			urgent := newConv(t, st)
 			st.Enqueue(ctx, urgent, store.PriorityUrgent, "crisis", "", "suicide", nil)
-			now = now.Add(time.Minute)
+			*now = now.Add(time.Minute)
 			later := newConv(t, st)
 			st.Enqueue(ctx, later, store.PriorityUrgent, "crisis", "", "suicide", nil)
 			if err := st.Claim(ctx, urgent, "ana", "", false); err != nil {
@@ -348,11 +354,10 @@ func TestEnsureQueued(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-			st := store.New(b.Client, store.Options{Retention: time.Hour, Now: func() time.Time { return now }})
+			st, now := clockedStore(b.Client)
 			first := newConv(t, st)
 			st.Enqueue(ctx, first, store.PriorityNormal, "asked", "", "", nil)
-			now = now.Add(time.Minute)
+			*now = now.Add(time.Minute)
 			second := newConv(t, st)
 			st.Enqueue(ctx, second, store.PriorityNormal, "asked", "", "", nil)
 			bot := newConv(t, st)
