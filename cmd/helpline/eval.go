@@ -80,8 +80,12 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 // isSafetySet reports whether an evaluation file is a safety set: its lines
 // give a "risk" rather than expected entries.
 func isSafetySet(data []byte) bool {
-	line, _, _ := bytes.Cut(bytes.TrimSpace(data), []byte("\n"))
-	return bytes.Contains(line, []byte(`"risk"`))
+	for line := range bytes.Lines(data) {
+		if line = bytes.TrimSpace(line); len(line) > 0 && line[0] != '#' {
+			return bytes.Contains(line, []byte(`"risk"`))
+		}
+	}
+	return false
 }
 
 func runSafetyEval(name string, data []byte, quiet bool, stdout io.Writer) error {

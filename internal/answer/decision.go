@@ -45,6 +45,10 @@ type Decision struct {
 	// Options are follow-up buttons: related entries after an answer,
 	// the choices of a clarify.
 	Options []Option `json:"options,omitempty"`
+	// Alternatives are entries close to the answered one that the visitor
+	// may have meant instead, offered with one tap as "Or were you asking
+	// about ...?". Only answers carry them.
+	Alternatives []Option `json:"alternatives,omitempty"`
 	// OfferPerson asks the client to show a way to reach a person.
 	OfferPerson bool `json:"offer_person,omitempty"`
 	// Reason says, for representatives and tests, why this kind was

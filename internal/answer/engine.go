@@ -46,6 +46,10 @@ type Thresholds struct {
 	// (knowledge/topic.txt) is answered outright; below it the best entry
 	// is offered as a choice.
 	OffTopicScore float64
+	// AltScore is the lowest top score at which a close sibling is
+	// offered beside an answer ("Or were you asking about ...?") rather
+	// than as one of a menu of choices with no answer.
+	AltScore float64
 	// ContextWeight is the weight of the previous answer's topic when a
 	// follow-up question is read in its light.
 	ContextWeight float32
@@ -77,6 +81,7 @@ func DefaultThresholds() Thresholds {
 		SampleMatch:     0.98,
 		SampleGap:       0.1,
 		OffTopicScore:   0.70,
+		AltScore:        0.75,
 		ContextWeight:   0.7,
 		PrevWeight:      1,
 	}
@@ -202,19 +207,10 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 
 	q := e.idx.Parse(text)
 	d := e.classify(e.idx.Search(q, e.th.MaxChoices+2), q.Known)
-	// In a long message the question is usually the last sentence, after
-	// the story; read alone it is often clearer than the whole.
-	if focus := focusSentence(text); focus != "" {
-		// A focus too thin to mean anything alone ("what is this") is no
-		// question of its own: the rest of the message is its subject.
-		fq := e.idx.Parse(focus)
-		// A focus that points back ("is it ok to stay on it") leans on the
-		// story for its subject, so it does not overrule an answer to the
-		// whole.
-		leans := d.Kind == KindAnswer && hasAnaphora(normalizeForIntent(focus))
-		if f := e.classify(e.idx.Search(fq, e.th.MaxChoices+2), fq.Known); fq.Known >= 2 && !leans && better(f, d) {
-			d = f
-		}
+	// A message of several questions, or a question inside a story, is
+	// read part by part as well as whole.
+	if ps := parts(text); len(ps) > 0 {
+		d = e.byParts(ps, q, d)
 	}
 	// A greeting or a thank-you around a question ("hi, my son is sick
 	// every morning, what is this") is not the question: answer the rest.
@@ -248,11 +244,93 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 			}
 		}
 		hits := e.idx.Search(aug, e.th.MaxChoices+4)
-		if a := e.classify(e.followUp(hits, ctx.Entries), aug.Known); preferContext(d, a, marked, hasAnaphora(norm)) {
+		a := e.classify(e.followUp(hits, ctx.Entries), aug.Known)
+		// A question sure of its subject ("what is suboxone", after an
+		// answer on withdrawal) stands on its own: the context may choose
+		// among its close entries, never replace them.
+		standsAlone := !marked && d.Kind == KindClarify && !d.OfferPerson && !slices.Contains(d.Entries, first(a.Entries))
+		if !standsAlone && preferContext(d, a, marked, hasAnaphora(norm)) {
 			d = a
 		}
 	}
 	return d
+}
+
+func first(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
+
+// byParts reads each part of a message alone and returns the most useful
+// decision: the whole message's, one part's, or, when two parts are two
+// questions confidently answered by different entries, both answers.
+func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
+	var answers []Decision
+	var prev search.Query
+	for _, p := range ps {
+		pq := e.idx.Parse(p)
+		own := pq
+		// A part that points back ("and how is it given?") takes its
+		// subject from the part before it, or from the whole message.
+		if hasAnaphora(normalizeForIntent(p)) {
+			ctx := prev
+			if ctx.Known == 0 {
+				ctx = whole
+			}
+			if ctx.Known > 0 {
+				pq = pq.Plus(ctx, e.th.PrevWeight*float32(max(own.Known, 1))/float32(ctx.Known))
+			}
+		}
+		prev = own
+		if own.Known < 2 {
+			continue
+		}
+		pd := e.classify(e.idx.Search(pq, e.th.MaxChoices+2), pq.Known)
+		if pd.Kind == KindAnswer && !e.isSocial(pd) {
+			answers = append(answers, pd)
+		}
+		if better(pd, d) {
+			d = pd
+		}
+	}
+	if len(answers) < 2 {
+		return d
+	}
+	// The two best answers with different entries, in the order asked.
+	first, second := -1, -1
+	for i, a := range answers {
+		switch {
+		case first < 0 || a.Score > answers[first].Score:
+			if first >= 0 && answers[first].Entries[0] != a.Entries[0] {
+				second = first
+			}
+			first = i
+		case a.Entries[0] != answers[first].Entries[0] && (second < 0 || a.Score > answers[second].Score):
+			second = i
+		}
+	}
+	if second < 0 {
+		return d
+	}
+	if second < first {
+		first, second = second, first
+	}
+	return e.twoAnswers(answers[first], answers[second])
+}
+
+// twoAnswers answers two questions of one message, each under its title.
+func (e *Engine) twoAnswers(a, b Decision) Decision {
+	ea, eb := e.base.Entry(a.Entries[0]), e.base.Entry(b.Entries[0])
+	text := "**" + ea.Title + "**\n\n" + a.Text + "\n\n**" + eb.Title + "**\n\n" + b.Text
+	var related []string
+	for _, r := range append(append([]string(nil), ea.Related...), eb.Related...) {
+		if r != ea.ID && r != eb.ID && !slices.Contains(related, r) && len(related) < 4 {
+			related = append(related, r)
+		}
+	}
+	return Decision{Kind: KindAnswer, Text: text, Entries: []string{ea.ID, eb.ID}, Score: min(a.Score, b.Score), Options: e.options(related)}
 }
 
 // isSocial reports whether d answers with, or offers first, a greeting or
@@ -386,33 +464,6 @@ func better(a, b Decision) bool {
 	return a.Score > b.Score
 }
 
-// focusSentence returns the question sentence of a long message (the last
-// sentence with a question mark, else the last sentence), or "" when the
-// message is short enough to read whole.
-func focusSentence(text string) string {
-	if len(strings.Fields(text)) < focusMinWords {
-		return ""
-	}
-	sentences := splitSentences(text)
-	if len(sentences) < 2 {
-		return ""
-	}
-	for i := len(sentences) - 1; i >= 0; i-- {
-		if strings.HasSuffix(sentences[i], "?") && len(strings.Fields(sentences[i])) >= 3 {
-			return sentences[i]
-		}
-	}
-	last := sentences[len(sentences)-1]
-	if len(strings.Fields(last)) < 3 && len(sentences) > 1 {
-		last = sentences[len(sentences)-2] + " " + last
-	}
-	return last
-}
-
-// focusMinWords is the length from which a message may hide its question
-// at the end.
-const focusMinWords = 14
-
 func splitSentences(text string) []string {
 	var out []string
 	start := 0
@@ -463,13 +514,34 @@ func (e *Engine) classify(hits []search.Hit, known int) Decision {
 	if !unsure && len(choices) > 1 && known >= 2 && top.Best >= e.th.SampleMatch && hits[1].Best <= top.Best-e.th.SampleGap {
 		choices = choices[:1]
 	}
-	if len(choices) > 1 || unsure {
-		// Unsure with a single candidate is a choice of one: "Did you mean
-		// this?", never an answer.
+	// Unsure, even with a single candidate, is a choice: "Did you mean
+	// this?", never an answer. So is a single word ("methadone?"), which
+	// says too little to pick one of its entries.
+	if unsure || (len(choices) > 1 && (known <= 1 || top.Score < e.th.AltScore)) {
 		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: top.Score, Options: e.options(choices), OfferPerson: unsure}
 	}
-	en := e.base.Entry(top.ID)
-	return Decision{Kind: KindAnswer, Text: e.answers[top.ID], Entries: choices, Score: top.Score, Options: e.options(en.Related)}
+	// Sure of the topic, with a sibling close behind ("what is suboxone":
+	// buprenorphine, or why it contains naloxone): the best entry is
+	// answered, and the sibling is one tap away. A menu with no answer
+	// would cost every visitor a tap to spare a few of them one.
+	return e.answer(top.ID, top.Score, choices[1:])
+}
+
+// answer answers with entry id, offering alts as the entries the visitor
+// may have meant instead.
+func (e *Engine) answer(id string, score float64, alts []string) Decision {
+	en := e.base.Entry(id)
+	var related []string
+	for _, r := range en.Related {
+		if !slices.Contains(alts, r) {
+			related = append(related, r)
+		}
+	}
+	d := Decision{Kind: KindAnswer, Text: e.answers[id], Entries: []string{id}, Score: score, Options: e.options(related)}
+	if len(alts) > 0 {
+		d.Alternatives = e.options(alts)
+	}
+	return d
 }
 
 func (e *Engine) fallback(score float64, reason string) Decision {

@@ -83,6 +83,13 @@ var (
 	// people alive.
 	harmReduction = regexp.MustCompile(`\b(?:naloxone|narcan|narcon|narcain|kloxxado|zimhi|test(?:ing)? strips?|test kits?|fentanyl strips?|fent strips?|clean needles|syringe|syringes|needle exchange)\b`)
 
+	// helpSeeking is someone asking how to get help, not drugs: "how do i
+	// get heroin help", "where do i get treatment for fentanyl", "how do i
+	// get off dope". It is never a sourcing request.
+	helpSeeking = regexp.MustCompile(`\b` + sourceDrugs + `(?: \w+)? (?:help|treatment|treatments|rehab|rehabs|detox|addiction|addicted|abuse|counseling|counselling|recovery|support|program|programs|clinic|clinics|meetings?|problem|habit|use disorder|dependence|withdrawal|prescriber|doctor)\b|\b(?:help|treatment|rehab|detox|therapy|counseling|support|care) (?:for|with|from|on) (?:\w+ ){0,3}` + sourceDrugs + `\b|\b(?:off|quit|quitting|stop|stopping|kick|kicking|clean from|free of|away from|addicted to|hooked on) (?:of )?` + sourceDrugs + `\b|\b(?:prescribed|prescriber|clinic|telehealth|insurance|medicaid|covered)\b`)
+	// illicit marks a request as sourcing whatever help it mentions.
+	illicit = regexp.MustCompile(`\b(?:without (?:a |an |my |his |her )?(?:prescription|script|rx|doctor|dr|presciption|perscription|prescriber)|no (?:prescription|script|rx)|off the street|on the street|from the street|dark ?web|dealer|plug|connect)\b`)
+
 	handoffPatterns = []*regexp.Regexp{
 		regexp.MustCompile(`\b(?:talk|speak|chat|connect|text|message)(?:ing)? (?:to|with|me with|me to) (?:a |an |the |some |one of your |your )?(?:real |live |actual |human |trained |real live )?(?:person|human|someone|somebody|some one|representative|rep|agent|counselou?r|staff|advisor|adviser|operator|people|team|volunteer|specialist|peer|nurse|doctor)\b`),
 		regexp.MustCompile(`^(?:a |an )?(?:real |live |actual )?(?:human|agent|person|representative|rep|operator|counselou?r|somebody|someone)(?: (?:please|pls|plz|now|asap))*$`),
@@ -111,6 +118,9 @@ func refusal(norm string) (string, bool) {
 		return "", false
 	}
 	for _, p := range refusePatterns {
+		if p.reason == RefuseSource && helpSeeking.MatchString(norm) && !illicit.MatchString(norm) {
+			continue
+		}
 		if containsAny(norm, p.keys) && p.re.MatchString(norm) {
 			return p.reason, true
 		}

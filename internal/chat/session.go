@@ -157,11 +157,18 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) ans
 		}
 	}
 	if state == store.StateRep {
-		if risk := safety.Screen(text, actx.Recent); risk.Crisis() {
+		risk := safety.Screen(text, actx.Recent)
+		if risk.Crisis() {
 			c.h.log.Warn("crisis while a representative answers", "conv", c.conv, "risk", risk)
 			if err := c.h.store.MarkRisk(c.ctx, c.conv, string(risk.Kind), string(risk.Level), risk.Evidence); err != nil {
 				c.storeFailed("mark risk", err)
 			}
+		}
+		// The next message is screened in the light of this one, as it
+		// would be with the bot answering.
+		next, _ := json.Marshal(actx.Next(text, answer.Decision{Kind: answer.KindHandoff, Risk: risk}))
+		if err := c.h.store.SetContext(c.ctx, c.conv, next); err != nil {
+			c.h.log.Warn("keep the screen's context", "conv", c.conv, "err", err)
 		}
 		return
 	}

@@ -28,6 +28,12 @@ type Case struct {
 	// Kind is the kind of reply Q must get instead (fallback, refusal,
 	// handoff).
 	Kind answer.Kind `json:"kind,omitempty"`
+	// Missing names what the knowledge base would need to answer Q, for a
+	// real question it cannot answer yet: the right reply is an honest
+	// "I'm not sure" or a choice, never a confident answer.
+	Missing string `json:"missing,omitempty"`
+	// Source is where a question gathered from a public page was found.
+	Source string `json:"source,omitempty"`
 
 	Line int `json:"-"`
 }
@@ -52,10 +58,8 @@ func Read(r io.Reader) ([]Case, error) {
 		switch {
 		case strings.TrimSpace(c.Q) == "":
 			return nil, fmt.Errorf("line %d: empty question", n)
-		case len(c.Expect) == 0 && c.Kind == "":
-			return nil, fmt.Errorf("line %d: give either expect (entry ids) or kind", n)
-		case len(c.Expect) > 0 && c.Kind != "":
-			return nil, fmt.Errorf("line %d: give expect or kind, not both", n)
+		case count(len(c.Expect) > 0, c.Kind != "", c.Missing != "") != 1:
+			return nil, fmt.Errorf("line %d: give one of expect (entry ids), kind or missing", n)
 		}
 		c.Line = n
 		cases = append(cases, c)
@@ -64,6 +68,16 @@ func Read(r io.Reader) ([]Case, error) {
 		return nil, err
 	}
 	return cases, nil
+}
+
+func count(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // Result is the engine's decision on one case.
@@ -87,6 +101,11 @@ type Report struct {
 	OutOfScope   int // cases expecting a fallback
 	OOSAnswered  int // ... that were answered: never acceptable
 	OOSClarified int // ... that got a clarify
+	Reachable    int // ... with an expected entry one tap away: answered, offered as the alternative, or a choice
+	OOSCrisis    int // out-of-scope cases screened as a crisis: never acceptable
+	Missing      int // cases the knowledge base cannot answer yet
+	MissAnswered int // ... answered confidently anyway (with an entry that does not answer them)
+	MissClarify  int // ... offered a choice
 	Rank1        int // in-scope cases (without context) whose best-ranked entry is expected, whatever the kind
 	Rank3        int // ... with an expected entry among the three best
 	Ranked       int // in-scope cases without context
@@ -104,7 +123,17 @@ func Run(e *answer.Engine, cases []Case) Report {
 		}
 		d := e.Decide(c.Q, ctx)
 		res := Result{Case: c, Got: d}
-		if len(c.Expect) > 0 {
+		switch {
+		case c.Missing != "":
+			r.Missing++
+			switch d.Kind {
+			case answer.KindAnswer:
+				r.MissAnswered++
+			case answer.KindClarify:
+				r.MissClarify++
+			}
+			res.OK = d.Kind != answer.KindAnswer
+		case len(c.Expect) > 0:
 			r.InScope++
 			first := ""
 			if len(d.Entries) > 0 {
@@ -126,6 +155,9 @@ func Run(e *answer.Engine, cases []Case) Report {
 				r.FellBack++
 			}
 			res.OK = hit && (d.Kind == answer.KindAnswer || d.Kind == answer.KindClarify)
+			if reachable(d, c.Expect) {
+				r.Reachable++
+			}
 			if len(c.After) == 0 {
 				r.Ranked++
 				for i, h := range e.Explain(c.Q, 3).Hits {
@@ -141,7 +173,7 @@ func Run(e *answer.Engine, cases []Case) Report {
 			if res.OK {
 				r.Top1++
 			}
-		} else {
+		default:
 			r.KindCases[c.Kind]++
 			res.OK = d.Kind == c.Kind
 			if res.OK {
@@ -154,12 +186,37 @@ func Run(e *answer.Engine, cases []Case) Report {
 					r.OOSAnswered++
 				case answer.KindClarify:
 					r.OOSClarified++
+				case answer.KindCrisis:
+					r.OOSCrisis++
 				}
 			}
 		}
 		r.Results = append(r.Results, res)
 	}
 	return r
+}
+
+// reachable reports whether one of the expected entries is one tap away
+// in d: answered, offered as the alternative to the answer, or among the
+// choices of a clarify. Follow-up buttons after an answer do not count:
+// they are offered whatever the question.
+func reachable(d answer.Decision, expect []string) bool {
+	var ids []string
+	switch d.Kind {
+	case answer.KindAnswer:
+		ids = d.Entries
+		for _, o := range d.Alternatives {
+			ids = append(ids, o.ID)
+		}
+	case answer.KindClarify:
+		ids = d.Entries
+	}
+	for _, id := range ids {
+		if slices.Contains(expect, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // Accuracy is the top-1 accuracy on in-scope questions: the share whose
@@ -186,8 +243,15 @@ func (r Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  no entry offered: %d\n", r.FellBack)
 	fmt.Fprintf(w, "  ranking alone:    best entry expected %.1f%%, an expected entry in the best three %.1f%% (%d questions without context)\n",
 		100*ratio(r.Rank1, r.Ranked), 100*ratio(r.Rank3, r.Ranked), r.Ranked)
-	fmt.Fprintf(w, "out-of-scope questions: %d: answered %d (must be 0), clarified %d, fell back %d\n",
-		r.OutOfScope, r.OOSAnswered, r.OOSClarified, r.KindOK[answer.KindFallback])
+	fmt.Fprintf(w, "  right first time: %.1f%% (%d; answered with an expected entry)\n", 100*ratio(r.AnsweredOK, r.InScope), r.AnsweredOK)
+	fmt.Fprintf(w, "  one tap away:     %.1f%% (%d; answered, the offered alternative, or a choice)\n", 100*ratio(r.Reachable, r.InScope), r.Reachable)
+	fmt.Fprintf(w, "  wrong answers:    %.1f%% (%d); \"I'm not sure\": %.1f%% (%d)\n", 100*ratio(r.Answered-r.AnsweredOK, r.InScope), r.Answered-r.AnsweredOK, 100*ratio(r.FellBack, r.InScope), r.FellBack)
+	if r.Missing > 0 {
+		fmt.Fprintf(w, "questions the knowledge base cannot answer yet: %d: answered anyway %d (%.1f%%), clarified %d, fell back %d\n",
+			r.Missing, r.MissAnswered, 100*ratio(r.MissAnswered, r.Missing), r.MissClarify, r.Missing-r.MissAnswered-r.MissClarify)
+	}
+	fmt.Fprintf(w, "out-of-scope questions: %d: answered %d (must be 0), screened as a crisis %d (must be 0), clarified %d, fell back %d\n",
+		r.OutOfScope, r.OOSAnswered, r.OOSCrisis, r.OOSClarified, r.KindOK[answer.KindFallback])
 	for _, k := range []answer.Kind{answer.KindRefusal, answer.KindHandoff} {
 		if n := r.KindCases[k]; n > 0 {
 			fmt.Fprintf(w, "%s requests: %d, got %s: %d\n", k, n, k, r.KindOK[k])
@@ -202,8 +266,11 @@ func (r Report) WriteMisses(w io.Writer) {
 			continue
 		}
 		want := string(res.Case.Kind)
-		if len(res.Case.Expect) > 0 {
+		switch {
+		case len(res.Case.Expect) > 0:
 			want = strings.Join(res.Case.Expect, "|")
+		case res.Case.Missing != "":
+			want = "no confident answer (missing: " + res.Case.Missing + ")"
 		}
 		ctx := ""
 		if len(res.Case.After) > 0 {

@@ -19,6 +19,8 @@ type SafetyCase struct {
 	Context []string     `json:"context,omitempty"`
 	Risk    safety.Kind  `json:"risk"`
 	Level   safety.Level `json:"level,omitempty"`
+	// Source is where a message gathered from a public page was found.
+	Source string `json:"source,omitempty"`
 
 	Line int `json:"-"`
 }

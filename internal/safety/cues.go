@@ -65,7 +65,7 @@ var cues = []cue{
 	{
 		name: "out cold, slumped or breathing wrong", kind: Overdose, level: Emergency,
 		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips"},
-		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away)|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
 		generic: true, past: true,
 	},
 	{
@@ -87,6 +87,9 @@ var cues = []cue{
 		keys:    []string{"unrespons", "unconscious", "lifeless", "limp", "not responding"},
 		re:      regexp.MustCompile(`\b(?:unresponsive|unconscious|lifeless|gone limp|went limp|is limp|body is limp|not responding)\b`),
 		generic: true, past: true,
+		// "we had to take him to detox as he was unconscious" explains
+		// what happened then.
+		unlessBefore: regexp.MustCompile(`\b(?:as|because|since|when) (?:he|she|they|i) (?:was|were|had been) $`),
 	},
 	{
 		name: "blue or grey lips or skin", kind: Overdose, level: Emergency,
@@ -156,8 +159,8 @@ var cues = []cue{
 	},
 	{
 		name: "thinks about dying", kind: Suicide, level: Urgent, escalate: true,
-		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if"},
-		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
+		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if", "finish", "be here", "be alive", "make it"},
+		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:wish|wishing|hope|hoping|want|wanting|pray|praying)(?: \w+){0,4} (?:would |will |to |could )?(?:finish(?:es)? (?:the job|me off)|take me (?:away|already|in my sleep))|(?:question|wonder|wondering|not sure|unsure|doubt) (?:if|whether) (?:ill|i will|i ll|i would|id) (?:even |still )?(?:be here|be alive|be around|make it) (?:next|by|in a|this|much longer)|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
 		negatable: true, past: true,
 	},
 	{
@@ -181,10 +184,13 @@ var cues = []cue{
 	},
 	{
 		name: "no reason to live", kind: Suicide, level: Urgent, escalate: true,
-		keys:   []string{"point", "reason", "purpose", "go on", "keep going", "keep living", "live like this", "anymore", "any more", "hopeless", "give up on life", "giving up on life", "to stop", "to end", "be over", "how long", "how much longer"},
-		re:     regexp.MustCompile(`\b(?:(?:no|nothing|not any|dont see any|cant see any|dont see the|lost all) (?:point|reason|purpose) (?:in |to |of |for )?(?:living|life|going on|anymore|any more|being alive|trying anymore|to live|to go on|to keep going|to be here|to stay|in anything|to wake up)|(?:dont|cant|do not|cannot|dont even|dont really|really dont)(?: really| even)? see (?:the|any) point (?:of|in|to) (?:living|life|going on|anything|being alive|trying|waking up|it all|any of it)|(?:whats|what is|what s)(?: even| really| honestly| the)? (?:the )?point(?: \w+)? (?:now|anymore|any more|of (?:it all|anything|trying|living|life|going on|being alive|waking up))|(?:not sure|dont know|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|do this|take this|take it|hold on|keep living|last)|(?:want|wish|need) (?:it all|everything|all of it|all this|this all|life) to (?:stop|end|be over)|(?:cant|can not|cannot|dont want to|not gonna) (?:go on|keep going|keep living|live like this|live this way|do life)(?: anymore| any more)?|(?:giving|give|gave) up on (?:life|living|everything)|(?:feel|feeling|im|i am|everything is|it all feels) (?:so |completely |totally )?hopeless)\b`),
-		past:   true,
-		unless: regexp.MustCompile(`^(?:with (?:the )?(?:withdrawal|symptoms|detox)|in (?:this|the) (?:program|rehab)|of (?:rehab|treatment|detox|the program|going))`),
+		keys: []string{"point", "reason", "purpose", "go on", "keep going", "keep living", "live like this", "anymore", "any more", "hopeless", "give up on life", "giving up on life", "to stop", "to end", "be over", "how long", "how much longer"},
+		re:   regexp.MustCompile(`\b(?:(?:no|nothing|not any|dont see any|cant see any|dont see the|lost all) (?:point|reason|purpose) (?:in |to |of |for )?(?:living|life|going on|anymore|any more|being alive|trying anymore|to live|to go on|to keep going|to be here|to stay|in anything|to wake up)|(?:dont|cant|do not|cannot|dont even|dont really|really dont)(?: really| even)? see (?:the|any) point (?:of|in|to) (?:living|life|going on|anything|being alive|trying|waking up|it all|any of it)|(?:whats|what is|what s)(?: even| really| honestly| the)? (?:the )?point(?: \w+)? (?:now|anymore|any more|of (?:it all|anything|trying|living|life|going on|being alive|waking up))|(?:question|just)(?: \w+){0,2} whats the point$|(?:not sure|dont know|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|do this|take this|take it|hold on|keep living|last)|(?:want|wish|need) (?:it all|everything|all of it|all this|this all|life) to (?:stop|end|be over)|(?:cant|can not|cannot|dont want to|not gonna) (?:go on|keep going|keep living|live like this|live this way|do life)(?: anymore| any more)?|(?:giving|give|gave) up on (?:life|living|everything)|(?:feel|feeling|im|i am|everything is|it all feels) (?:so |completely |totally )?hopeless)\b`),
+		past: true,
+		// Hopeless about a task or a person is worry, not despair of life:
+		// "parents feel hopeless when helping with homework", "hopeless
+		// about finding a rehab".
+		unless: regexp.MustCompile(`^(?:with (?:the )?(?:withdrawal|symptoms|detox)|in (?:this|the) (?:program|rehab)|of (?:rehab|treatment|detox|the program|going)|(?:when|whenever|while) |(?:about|at|with) (?:finding|getting|helping|this (?:rehab|program|process|place|clinic)|the (?:homework|insurance|wait|waitlist|rehab|program|process|system|clinic|situation|state)|my (?:son|daughter|kid|kids|child|husband|wife|boyfriend|girlfriend|partner|brother|sister|mom|dad|mother|father|job|insurance|homework|math|grades|case)|(?:his|her|their|our) (?:\w+ )?(?:use|using|drinking|addiction|habit|recovery|case|behavior)|math|homework|school|work)\b)`),
 	},
 	{
 		name: "cannot take it anymore", kind: Suicide, level: Urgent, escalate: true,
@@ -235,6 +241,8 @@ var cues = []cue{
 		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol"},
 		re:   regexp.MustCompile(`\b(?:hang(?:ing)? myself|noose|(?:slit|slitting|cut|cutting|slash|slashing) my wrists?|jump(?:ing)? (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)|shoot(?:ing)? myself|(?:gun|pistol) (?:to|in) my (?:head|mouth)|in front of (?:a|the) (?:train|truck|car|bus)|drive (?:my car )?(?:off|into)|(?:hot ?shot)|(?:od|overdose|overdosing|oding) on purpose|on purpose (?:od|overdose)|(?:bought|got|have|holding|loaded|found) (?:a |my |the )?(?:gun|rope|noose|razor blades?)(?: \w+){0,3} (?:for myself|to use|tonight|ready)|(?:garage|closed garage) with the (?:engine|car) (?:running|on)|(?:engine|car) running in (?:the|a|my) (?:garage|closed garage)|(?:standing|sitting|sat|stood|up) on (?:the |a |this )?(?:edge|ledge|bridge|roof|rooftop|overpass|railing|train tracks|tracks)|(?:on|at) the (?:train tracks|edge of the (?:bridge|roof|building))|(?:gun|pistol|revolver|rifle)\b(?: \w+){0,6} (?:loaded|in my (?:lap|hand|hands|mouth)|to my head|cocked)|(?:loaded|holding) (?:a |my |the |\w+s )?(?:gun|pistol))\b`),
 		past: true, negatable: true, generic: true, whole: true,
+		// "as if someone put a gun to my head": a figure of speech.
+		unlessBefore: regexp.MustCompile(`\b(?:as if|as though|like)(?: \w+){0,4} $`),
 	},
 	{
 		name: "someone else means to kill themselves", kind: Suicide, level: Emergency,
@@ -263,11 +271,13 @@ var cues = []cue{
 		re:        regexp.MustCompile(`\b(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|carve|carving|stab|stabbing|bang|banging|starve|starving|punish|punishing)(?:ing)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|body|stomach|head))\b`),
 		negatable: true, past: true,
 		unless: regexp.MustCompile(`^(?:on|at|by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking)`),
+		// "am i harming my body with this stuff" asks about using.
+		unlessBefore: regexp.MustCompile(`\b(?:am i|are you|is (?:it|this|that)|could i be|will i be|arent i|is he|is she)(?: \w+){0,2} $`),
 	},
 	{
 		name: "self-harm", kind: SelfHarm, level: Urgent,
-		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i"},
-		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again)\b`),
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "blade", "razor", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i"},
+		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again|(?:the |my |new )(?:blades?|razors?)(?: \w+){0,2} (?:are|is|look|looks|feel|feels) (?:\w+ )?(?:sharp|pretty|beautiful|good|calling)|(?:relapsed|did it)\b.*\b(?:blades?|razors?)\b)\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
 	},
@@ -294,6 +304,8 @@ var cues = []cue{
 		past:      true,
 		generic:   true,
 		negatable: true,
+		// "your car is having a seizure", "the engine is seizing".
+		unlessBefore: regexp.MustCompile(`\b(?:car|engine|truck|computer|laptop|phone|printer|tv|washer|motor|machine)s? (?:\w+ ){0,2}$`),
 	},
 	{
 		name: "collapse or fainting", kind: Medical, level: Emergency,
@@ -445,9 +457,9 @@ var cues = []cue{
 	},
 	{
 		name: "hurt or abused", kind: Abuse, level: Urgent,
-		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch"},
+		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault"},
 		unless: regexp.MustCompile(`^(?:out|off|up|around with)`),
-		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:abused|beaten|hit|raped|molested)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
+		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:physically |sexually |violently )?(?:abused|beaten|hit|raped|molested|attacked|assaulted|choked|strangled)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
 		past:   true, generic: true,
 		negatable: true,
 	},

@@ -45,10 +45,15 @@ func features(text, before string) []string {
 		// A function word alone says nothing about danger, and a model
 		// that learns "been" or "he says" flags ordinary questions; in a
 		// pair ("to die", "not breathing") it says a lot.
-		if !functionWords[w] {
+		fw := functionWords[w]
+		if !fw {
 			out = append(out, w)
 		}
-		out = append(out, prev+" "+w)
+		// Nor does a sentence that starts with one: "<s> he" is in every
+		// letter about a son or a husband, danger or not.
+		if !fw || prev != "<s>" {
+			out = append(out, prev+" "+w)
+		}
 		prev = w
 	}
 	if prev != "<s>" {

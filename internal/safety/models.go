@@ -19,7 +19,13 @@ var (
 // a message the cues did not. It was calibrated on the safety sets (see
 // README): high enough that talk about the topic is not flagged, low
 // enough that danger said in words no cue knows still is.
-const ModelThreshold = 0.5
+const ModelThreshold = 0.55
+
+// PlainThreshold is the probability the model needs to flag a message
+// that names nothing dangerous (see namesDanger): only many signals
+// together, never a couple of everyday words, make such a message a
+// crisis.
+const PlainThreshold = 0.85
 
 // classifiers pairs the model of the kind of danger with the model of its
 // level.
@@ -50,29 +56,38 @@ var (
 // screen asks the models about a message the cues found nothing in; text
 // and prev are the normalized message and the message before it.
 func (cl classifiers) screen(text, prev string) Risk {
+	if !namesDanger(text) {
+		return cl.screenAt(text, prev, PlainThreshold)
+	}
 	return cl.screenAt(text, prev, ModelThreshold)
 }
 
 func (cl classifiers) screenAt(text, prev string, threshold float64) Risk {
 	feats := features(text, prev)
 	p := cl.kind.probs(feats)
-	if 1-p[0] < threshold {
-		return Risk{Kind: None}
-	}
-	best := 1
-	for c := 2; c < len(p); c++ {
-		if p[c] > p[best] {
+	// A kind of danger the message does not name counts for nothing: the
+	// model's certainty must come from words about that danger.
+	words := messageWords(text)
+	danger, best := 0.0, 0
+	for c := 1; c < len(p); c++ {
+		if k := Kind(cl.kind.classes[c]); gated[k] && !names(k, words) {
+			continue
+		}
+		danger += p[c]
+		if best == 0 || p[c] > p[best] {
 			best = c
 		}
+	}
+	if best == 0 || danger < threshold {
+		return Risk{Kind: None}
 	}
 	level := Urgent
 	if pl := cl.level.probs(feats); pl[1] >= 0.5 {
 		level = Emergency
 	}
-	words := cl.kind.explain(feats, best, 4)
 	return Risk{
 		Kind:     Kind(cl.kind.classes[best]),
 		Level:    level,
-		Evidence: []string{fmt.Sprintf("model %.2f: %s", 1-p[0], strings.Join(words, ", "))},
+		Evidence: []string{fmt.Sprintf("model %.2f: %s", danger, strings.Join(cl.kind.explain(feats, best, 4), ", "))},
 	}
 }

@@ -23,9 +23,14 @@ func Screen(msg string, context []string) Risk {
 		context = context[len(context)-ContextMessages:]
 	}
 	text := normalize(msg)
+	// The context is what the visitor said about danger: "i'd like to
+	// talk to a person" or an insurer's name says nothing the next message
+	// could continue, and read as context it only lends its words.
 	var ctxText []string
 	for _, c := range context {
-		ctxText = append(ctxText, normalize(c))
+		if n := normalize(c); speaksOfDanger(n) {
+			ctxText = append(ctxText, n)
+		}
 	}
 	used := usedRecently(text)
 	for _, c := range ctxText {
@@ -40,7 +45,11 @@ func Screen(msg string, context []string) Risk {
 		if len(ctxText) > 0 {
 			prev = ctxText[len(ctxText)-1]
 		}
-		risk = models.screen(text, prev)
+		// A message only preparing for danger ("i just want narcan in my
+		// car just in case") tells of no danger now for the model to see.
+		if !preparing(text) {
+			risk = models.screen(text, prev)
+		}
 	}
 	if risk.Crisis() {
 		// Taking everything, right after talk of suicide, is an attempt.
@@ -99,7 +108,11 @@ func screenText(text string, used bool) Risk {
 		return best
 	}
 	suicidal := false
-	urgentNow := containsAny(text, urgencyKeys) && urgency.MatchString(text)
+	// "someone just overdosed what do i do" is no general question: "just"
+	// puts it here and now, unless the message only imagines it ("what if
+	// someone just collapsed").
+	urgentNow := containsAny(text, urgencyKeys) && urgency.MatchString(text) ||
+		strings.Contains(text, "just") && justHappened.MatchString(text) && !conditional.MatchString(text)
 	// "what do i do if i ever find my son not breathing? i want a plan
 	// just in case": one sentence can make the whole message a plan.
 	wholeHypothetical := containsAny(text, planningKeys) && planning.MatchString(text)
@@ -107,9 +120,12 @@ func screenText(text string, used bool) Risk {
 	whole := []string{strings.ReplaceAll(text, ".", " ")}
 	var on [64]bool
 	cueKeys.active(text, on[:len(cues)])
+	// A letter about someone who died of an overdose describes how they
+	// were found; the danger it tells of is over.
+	mourning := containsAny(text, deathKeys) && died.MatchString(text) && !nearlyDied.MatchString(text)
 	for i := range cues {
 		c := &cues[i]
-		if !on[i] {
+		if !on[i] || (mourning && c.past && (c.kind == Overdose || c.kind == Medical)) {
 			continue
 		}
 		if c.needsUse && !used {
@@ -157,6 +173,12 @@ func screenText(text string, used bool) Risk {
 	return best
 }
 
+// preparing reports whether a message plans for a danger that may come,
+// without urgency: "just in case", "for a class project".
+func preparing(text string) bool {
+	return containsAny(text, planningKeys) && planning.MatchString(text) && !(containsAny(text, urgencyKeys) && urgency.MatchString(text))
+}
+
 // usedRecently reports whether a message says drugs were just taken. The
 // substring check first keeps the large pattern off most messages.
 func usedRecently(text string) bool {
@@ -195,6 +217,9 @@ func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical boo
 		return true
 	}
 	if c.negatable && negatedBefore(before, clause[m[0]:m[1]]) {
+		return true
+	}
+	if c.past && near(recollection, clause, m, pastReach) {
 		return true
 	}
 	if c.past && !presentMarker.MatchString(clause) {
@@ -254,7 +279,7 @@ func negatedBefore(before, match string) bool {
 }
 
 var (
-	pastMarker = regexp.MustCompile(`\b(?:years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of|in (?:19|20)\d\d|back in (?:19|20)\d\d|(?:been|got|im|i am|was) (?:out|away|safe) (?:for|of it|now|since)|(?:i was|we were) in an? \w+ (?:relationship|marriage)|(?:im|i am) safe now|turned out to be)\b`)
+	pastMarker = regexp.MustCompile(`\b(?:had (?:\w+ ){0,2}(?:thought|tried|attempted|wanted|planned|overdosed|cut|been suicidal)|admitted (?:that )?(?:he|she|they|i) had|(?:the |that )?(?:image|picture|memory|memories|sight) of|i (?:still )?(?:remember|see him|see her)|flashbacks?|nightmares? (?:of|about)|years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of|in (?:19|20)\d\d|back in (?:19|20)\d\d|(?:been|got|im|i am|was) (?:out|away|safe) (?:for|of it|now|since)|(?:i was|we were) in an? \w+ (?:relationship|marriage)|(?:im|i am) safe now|turned out to be)\b`)
 	recentPast = regexp.MustCompile(`\b(?:last (?:night|week|weekend)|yesterday|the other day|earlier this week)\b`)
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
@@ -297,9 +322,18 @@ var (
 	thirdPerson     = regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|him|her|them|his|someone|somebody|` + people + `s?)\b`)
 	// recentUse: drugs taken just now, not a mention of a medicine someone
 	// is on ("since he started methadone").
-	recentUse   = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
-	urgencyKeys = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
-	urgency     = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
+	recentUse  = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
+	deathKeys  = []string{"died", "passed away", "funeral", "buried", "burying", "lost my", "lost our", "death"}
+	died       = regexp.MustCompile(`\b(?:died (?:of|from|in|after|on|at|when|last|\d)|died\b.*\b(?:overdose|od|fentanyl|heroin)|passed away|funeral|buried|burying|lost (?:my|our) (?:\w+ )?(?:son|daughter|child|brother|sister|husband|wife|mom|mother|dad|father|friend|boyfriend|girlfriend|partner|baby|grandson|granddaughter|nephew|niece|cousin) (?:to|from|in)|(?:overdose|od) death|death of (?:my|our))\b`)
+	nearlyDied = regexp.MustCompile(`\b(?:almost|nearly|could have|couldve|would have|wouldve|might have|or (?:he|she|they)(?: will| would| could)?) (?:have )?died\b`)
+	// recollection puts what follows in memory, however present the
+	// sentence: "i still cant get the image of his face, blue and not
+	// breathing, out of my head".
+	recollection = regexp.MustCompile(`\b(?:(?:the |that )?(?:image|picture|memory|memories|sight) of|flashbacks? (?:of|to)|nightmares? (?:of|about))\b`)
+	justHappened = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
+	conditional  = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
+	urgencyKeys  = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
+	urgency      = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
 	act           = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
@@ -354,7 +388,9 @@ func normalize(msg string) string {
 		}
 		prev = r
 	}
-	return b.String()
+	// Long-standing pain is not pain now: "i suffer from chronic pain" is
+	// no emergency in pregnancy.
+	return strings.ReplaceAll(b.String(), "chronic pain", "chronicpain")
 }
 
 // splitClauses splits at sentence ends, and at "but", which turns a

@@ -92,6 +92,15 @@ redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'state', state = ARGV[1]}))
 return 1
 `)
 
+// contextScript replaces a conversation's answer context, if the
+// conversation still exists.
+// ARGV: context.
+var contextScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'ctx', ARGV[1])
+return 1
+`)
+
 // deleteScript removes a conversation at once and tells every tab.
 var deleteScript = redis.NewScript(`
 local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])

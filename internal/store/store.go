@@ -255,6 +255,16 @@ func (s *Store) SetState(ctx context.Context, conv string, state State) error {
 	return nil
 }
 
+// SetContext replaces a conversation's answer context without a reply:
+// while a representative answers, the bot says nothing, but the safety
+// screen still reads each message in the light of the ones before.
+func (s *Store) SetContext(ctx context.Context, conv string, answerCtx []byte) error {
+	if err := contextScript.Run(ctx, s.rdb, keysFor(conv).list(), string(answerCtx)).Err(); err != nil {
+		return fmt.Errorf("set answer context: %w", err)
+	}
+	return nil
+}
+
 // Delete removes a conversation and its messages at once.
 func (s *Store) Delete(ctx context.Context, conv string) error {
 	if err := deleteScript.Run(ctx, s.rdb, keysFor(conv).list()).Err(); err != nil {

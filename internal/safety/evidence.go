@@ -1,0 +1,144 @@
+package safety
+
+import "strings"
+
+// The model generalizes to wordings no cue knows, but a model trained on a
+// few thousand messages also learns words that only happened to stand near
+// danger in its examples: a tax question ("it's been longer than 21 days
+// and i haven't gotten my refund") scored 0.53 as suicidal on "longer" and
+// "havent", and a partner's letter about "2 bags a day" 0.92 as abuse on
+// sentences that start with "he". So a kind of danger counts only when the
+// message itself names something of that kind, in any words: dying or
+// giving up for suicide, breathing or waking for an overdose, a blade or a
+// burn for self-harm, a symptom for a medical emergency, being hit, held or
+// threatened for abuse. The lists only let the model speak; they flag
+// nothing by themselves, so they are wide.
+
+// evidence lists, per kind, the words that name it: prefixes of words
+// ("suicid" covers suicidal), and whole words, for short ones that begin
+// too many others ("od", "cut", "end").
+var kindWords = map[Kind]struct {
+	prefixes []string
+	words    []string
+}{
+	Suicide: {
+		prefixes: []string{"dying", "death", "deadly", "kill", "suicid", "unaliv", "funeral", "disappear",
+			"vanish", "goodbye", "burden", "hopeless", "worthless", "pointless", "noose", "overpass",
+			"bullet", "pistol", "shoot", "heaven", "exist", "overdos", "forever", "surviv", "peaceful",
+			"deadline", "letters", "miserable", "despair", "alive", "morir", "muer", "matar", "suicid",
+			"desaparec", "ending"},
+		words: []string{"die", "died", "dies", "dead", "kms", "rope", "hang", "hanging", "jump", "bridge",
+			"gun", "end", "live", "living", "life", "gone", "bye", "od", "pills", "bottle", "point",
+			"reason", "purpose", "anymore", "sleep", "wake", "tonight", "note", "letter", "over",
+			"exit", "matter", "done", "tired", "plan", "decided", "ready", "last", "vida", "stash",
+			"everything"},
+	},
+	Overdose: {
+		prefixes: []string{"overdos", "breath", "breat", "unrespons", "respond", "responsive", "unconscious",
+			"conscious", "gurgl", "snor", "rattl", "chok", "pupil", "pinpoint", "fading", "slump",
+			"collaps", "narcan", "naloxone", "fentanyl", "heroin", "swallow", "ambulance", "hospital",
+			"emergenc", "purple", "sinking", "wake", "waking", "nodding", "sleepy", "asleep", "tolerance",
+			"despiert", "respir", "sobredosis", "pastill"},
+		words: []string{"od", "oding", "oded", "odd", "blue", "grey", "gray", "pale", "ashy", "lips", "limp",
+			"floppy", "pinned", "nod", "nodded", "fade", "fent", "dope", "pill", "pills", "xanax", "bars",
+			"benzos", "methadone", "subs", "bag", "bags", "911", "passed", "out", "woke", "awake", "too",
+			"much", "many", "took", "taken", "used", "using", "use", "shot", "high", "heavy", "slow",
+			"moving", "move", "cold", "help", "hurry", "alone", "floor", "eyes", "mixed", "stronger",
+			"batch", "hit", "azul", "ate", "films", "strips"},
+	},
+	SelfHarm: {
+		prefixes: []string{"blade", "razor", "knife", "knives", "lighter", "carv", "scratch", "bleed", "blood",
+			"wrist", "thigh", "stitch", "punish", "wound", "cigarette", "self harm", "selfharm", "injur",
+			"blister", "sangr", "corta", "corte", "quem"},
+		words: []string{"cut", "cuts", "cutting", "burn", "burned", "burning", "burns", "burnt", "scar",
+			"scars", "hurt", "hurts", "hurting", "harm", "pain", "arm", "arms", "leg", "legs", "skin",
+			"hand", "deep", "glass", "purpose", "urge", "urges", "again", "thing", "raw", "stabbing",
+			"slammed", "pick", "picking", "myself", "bleach", "hitting", "hit", "head", "wall", "belt"},
+	},
+	Medical: {
+		prefixes: []string{"chest", "heart", "pulse", "seiz", "convuls", "shaking", "fever", "temperature",
+			"vomit", "puking", "diarrh", "dehydrat", "faint", "dizz", "confus", "hallucin", "pregnan",
+			"contraction", "cramp", "swell", "swollen", "infect", "abscess", "streak", "paraly", "stroke",
+			"sweat", "racing", "pounding", "flutter", "slurr", "headache", "palpitat", "bleed", "blood",
+			"breath", "hospital", "ambulance", "emergenc", "lightheaded", "loperamide", "imodium",
+			"throwing", "collaps", "pecho", "dolor", "embaraz"},
+		words: []string{"pain", "hurts", "hurt", "sick", "ill", "weak", "red", "hot", "numb", "tight",
+			"pressure", "vision", "speech", "yellow", "pee", "peed", "pus", "smell", "water", "fluids",
+			"down", "threw", "puke", "fit", "jerking", "foaming", "foam", "passed", "out", "911", "er",
+			"move", "words", "lump", "stuck", "needle", "sugars", "diabetic", "panza", "duele", "twitching",
+			"rolling", "nonsense", "eyes", "stiff"},
+	},
+	Abuse: {
+		prefixes: []string{"punch", "slap", "shov", "strangl", "throat", "threat", "attack", "abus", "bruis",
+			"weapon", "trapped", "hiding", "unsafe", "police", "rape", "forced", "forcing", "forces",
+			"hostage", "kidnap", "stalk", "violen", "scream", "terrif", "locked", "controll", "pimp",
+			"traffick", "golpe", "miedo", "encerrad", "padrote", "restrain", "swerv", "dragg"},
+		words: []string{"hit", "hits", "hitting", "beat", "beats", "beating", "kick", "kicked", "kicks",
+			"push", "pushed", "grab", "grabbed", "choked", "chokes", "hurt", "hurts", "kill", "die",
+			"gun", "knife", "bat", "lock", "locks", "trap", "hide", "safe", "cops", "scared", "afraid",
+			"fear", "yell", "yells", "fight", "hold", "holding", "held", "needle", "needles", "nudes",
+			"sold", "owe", "basement", "closet", "broke", "breaks", "threw", "hair", "tracks", "mata",
+			"pega", "pegaba", "quita", "ice", "po", "committed", "controls", "listens", "rough", "wall",
+			"walls", "throwing", "holds", "obliga", "agarra", "cuello", "hole", "crying", "stranger",
+			"drunk", "wont let", "let me"},
+	},
+}
+
+// gated are the kinds the model may only find where the message names
+// them. Suicide and abuse are not: despair and control are said in too
+// many plain words ("i want out. permanently", "he won't let me eat
+// unless i use with him") for any list; their cues and the model's
+// threshold keep their false alarms down.
+var gated = map[Kind]bool{Overdose: true, SelfHarm: true, Medical: true}
+
+// names reports whether a normalized message has a word that names danger
+// of kind k.
+func names(k Kind, words []string) bool {
+	ev, ok := kindWords[k]
+	if !ok {
+		return false
+	}
+	for _, w := range words {
+		if slicesContains(ev.words, w) {
+			return true
+		}
+		for _, p := range ev.prefixes {
+			if strings.HasPrefix(w, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesDanger reports whether a normalized message names danger of any
+// kind.
+func namesDanger(text string) bool {
+	words := messageWords(text)
+	for k := range kindWords {
+		if names(k, words) {
+			return true
+		}
+	}
+	return false
+}
+
+func messageWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '.' })
+}
+
+func slicesContains(s []string, w string) bool {
+	for _, x := range s {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// speaksOfDanger reports whether a normalized earlier message may be
+// context for the screen: it names danger, says drugs were just taken, or
+// talks of suicide or self-harm.
+func speaksOfDanger(text string) bool {
+	return namesDanger(text) || usedRecently(text) || topic(text) != None
+}
