@@ -137,8 +137,17 @@ func slicesContains(s []string, w string) bool {
 }
 
 // speaksOfDanger reports whether a normalized earlier message may be
-// context for the screen: it names danger, says drugs were just taken, or
-// talks of suicide or self-harm.
+// context for the screen: it says drugs were just taken, talks of suicide
+// or self-harm, or is near enough to danger by itself (ContextThreshold)
+// that the next message may continue it.
 func speaksOfDanger(text string) bool {
-	return namesDanger(text) || usedRecently(text) || topic(text) != None
+	if usedRecently(text) || topic(text) != None || screenText(text, false).Crisis() {
+		return true
+	}
+	return namesDanger(text) && models.danger(text, "") >= ContextThreshold
 }
+
+// ContextThreshold is the model's probability of danger from which an
+// earlier message is context: well below the bar for flagging it, since
+// "14 months clean" before "suicidal. again" is no crisis alone.
+const ContextThreshold = 0.25

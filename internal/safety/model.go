@@ -59,8 +59,12 @@ func features(text, before string) []string {
 	if prev != "<s>" {
 		out = append(out, prev+" </s>")
 	}
+	// Of the message before, only the words that carry meaning: "is",
+	// "a" and "to" before an ordinary question made it look like danger.
 	for _, w := range strings.Fields(strings.ReplaceAll(before, ".", " ")) {
-		out = append(out, "ctx:"+w)
+		if !functionWords[w] {
+			out = append(out, "ctx:"+w)
+		}
 	}
 	return out
 }

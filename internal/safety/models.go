@@ -53,6 +53,12 @@ var (
 	levelClasses = []string{string(Urgent), string(Emergency)}
 )
 
+// danger returns the kind model's probability that a normalized message
+// is a danger of any kind.
+func (cl classifiers) danger(text, prev string) float64 {
+	return 1 - cl.kind.probs(features(text, prev))[0]
+}
+
 // screen asks the models about a message the cues found nothing in; text
 // and prev are the normalized message and the message before it.
 func (cl classifiers) screen(text, prev string) Risk {

@@ -2,6 +2,7 @@ package safety
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -112,7 +113,11 @@ func readSet(t *testing.T, name string) []setLine {
 	defer f.Close()
 	var out []setLine
 	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
+		if b := bytes.TrimSpace(sc.Bytes()); len(b) == 0 || b[0] == '#' {
+			continue
+		}
 		var l setLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("%s:%d: %v", name, n, err)
@@ -122,11 +127,18 @@ func readSet(t *testing.T, name string) []setLine {
 	return out
 }
 
-// TestSafetySet holds the screen to the repository's safety set: every
-// crisis caught, at most 2% of hard negatives flagged.
+// TestSafetySet holds the screen to the repository's safety sets: every
+// crisis caught, at most 2% of hard negatives flagged, in the set written
+// for the purpose and in the one gathered from real pages.
 func TestSafetySet(t *testing.T) {
+	for _, set := range []string{"safety.jsonl", "safety-real.jsonl"} {
+		t.Run(set, func(t *testing.T) { testSafetySet(t, "../../knowledge/eval/"+set) })
+	}
+}
+
+func testSafetySet(t *testing.T, file string) {
 	var crisis, caught, neg, flagged int
-	for _, l := range readSet(t, "../../knowledge/eval/safety.jsonl") {
+	for _, l := range readSet(t, file) {
 		got := Screen(l.Q, l.Context)
 		if l.Risk == None {
 			neg++
@@ -143,8 +155,8 @@ func TestSafetySet(t *testing.T) {
 			t.Errorf("missed %s/%s: %q (context %q)", l.Risk, l.Level, l.Q, l.Context)
 		}
 	}
-	if crisis < 80 || neg < 80 {
-		t.Fatalf("the set has %d crisis messages and %d hard negatives, want at least 80 each", crisis, neg)
+	if crisis < 8 || neg < 80 {
+		t.Fatalf("the set has %d crisis messages and %d hard negatives, want at least 8 and 80", crisis, neg)
 	}
 	if rate := float64(flagged) / float64(neg); rate > 0.02 {
 		t.Errorf("%d of %d hard negatives flagged (%.1f%%), want at most 2%%", flagged, neg, 100*rate)
@@ -176,6 +188,27 @@ func TestScreen(t *testing.T) {
 		{"what do i do if someone isnt breathing", nil, None, NoLevel},
 		{"i used to cut myself in high school", nil, None, NoLevel},
 		{"my mom is going to kill me if she finds out", nil, None, NoLevel},
+		// Real emergencies that were missed.
+		{"someone just overdosed what do i do", nil, Overdose, Emergency},
+		{"i used alone and i feel like im fading", nil, Overdose, Emergency},
+		{"i took too much", nil, Overdose, Emergency},
+		// Ordinary text the model flagged on everyday words.
+		{"It's been longer than 21 days since the IRS received my return and I haven't gotten my refund. Why?", nil, None, NoLevel},
+		{"i have aetna insurance", []string{"I'd like to talk to a person."}, None, NoLevel},
+		{"my bf of four years has been using various drogas on and off but has recently delved into the world of dope. he only sniffs it (no needles) but he's doin like 2 bags a day and idrk what to do. i'm not sure where to draw the line", nil, None, NoLevel},
+		// The past, a memory, a figure of speech.
+		{"He admitted that he had thought about suicide but knew that it would ruin my life forever", nil, None, NoLevel},
+		{"My daughter died of a fentanyl overdose one month ago. It was her first time and she took far too much.", nil, None, NoLevel},
+		{"I still cannot get the image of his face, blue and not breathing, out of my head.", nil, None, NoLevel},
+		{"I had four cups as if someone put a gun to my head", nil, None, NoLevel},
+		{"my car is having a seizure every time i start it", nil, None, NoLevel},
+		{"i suffer from chronic pain and i just found out im pregnant", nil, None, NoLevel},
+		{"nobody od'd, i just want narcan in my car just in case", nil, None, NoLevel},
+		// Despair and harm said in plain words, from real posts.
+		{"The roller coaster ride is killing me inside and I find myself wishing it would finish the job outside as well.", nil, Suicide, Urgent},
+		{"some days I question if I'll even be here next year. what's the point?", nil, Suicide, Urgent},
+		{"I did it. I relapsed. The new blades are really sharp.", nil, SelfHarm, Urgent},
+		{"I have been physically attacked and had my finger broken by my son", nil, Abuse, Urgent},
 	}
 	for _, tt := range tests {
 		got := Screen(tt.msg, tt.context)
@@ -265,6 +298,33 @@ func TestKeyIndex(t *testing.T) {
 			if want := containsAny(text, c.keys); on[i] != want {
 				t.Errorf("%q: cue %q active %v, want %v", text, c.name, on[i], want)
 			}
+		}
+	}
+}
+
+// TestContextIsTheVisitorsDanger: a hand-off request ("I'd like to talk
+// to a person", the words the widget sends for the button) is no danger
+// for the next messages to continue. 500 ordinary messages, each read in
+// the light of the request and of the messages before it as a conversation
+// would, raise no alarm that they would not raise alone.
+func TestContextIsTheVisitorsDanger(t *testing.T) {
+	var ordinary []string
+	for _, l := range readSet(t, "../../knowledge/eval/safety-real.jsonl") {
+		if l.Risk == None && !Screen(l.Q, nil).Crisis() {
+			ordinary = append(ordinary, l.Q)
+		}
+	}
+	if len(ordinary) < 500 {
+		t.Fatalf("only %d ordinary messages", len(ordinary))
+	}
+	recent := []string{"I'd like to talk to a person."}
+	for _, msg := range ordinary[:500] {
+		if r := Screen(msg, recent); r.Crisis() {
+			t.Errorf("after %q: %q screened as %s %v", recent, msg, r, r.Evidence)
+		}
+		recent = append(recent, msg)
+		if len(recent) > ContextMessages {
+			recent = recent[1:]
 		}
 	}
 }

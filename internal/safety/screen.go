@@ -47,7 +47,9 @@ func Screen(msg string, context []string) Risk {
 		}
 		// A message only preparing for danger ("i just want narcan in my
 		// car just in case") tells of no danger now for the model to see.
-		if !preparing(text) {
+		// Nor does a letter about a death or a memory ("the image of his
+		// face, blue and not breathing"), unless it turns to now.
+		if !preparing(text) && !((mourning(text) || recollection.MatchString(text)) && !nowMarker.MatchString(text)) {
 			risk = models.screen(text, prev)
 		}
 	}
@@ -122,7 +124,7 @@ func screenText(text string, used bool) Risk {
 	cueKeys.active(text, on[:len(cues)])
 	// A letter about someone who died of an overdose describes how they
 	// were found; the danger it tells of is over.
-	mourning := containsAny(text, deathKeys) && died.MatchString(text) && !nearlyDied.MatchString(text)
+	mourning := mourning(text)
 	for i := range cues {
 		c := &cues[i]
 		if !on[i] || (mourning && c.past && (c.kind == Overdose || c.kind == Medical)) {
@@ -173,6 +175,11 @@ func screenText(text string, used bool) Risk {
 	return best
 }
 
+// mourning reports whether a message tells of someone who died.
+func mourning(text string) bool {
+	return containsAny(text, deathKeys) && died.MatchString(text) && !nearlyDied.MatchString(text)
+}
+
 // preparing reports whether a message plans for a danger that may come,
 // without urgency: "just in case", "for a class project".
 func preparing(text string) bool {
@@ -219,7 +226,7 @@ func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical boo
 	if c.negatable && negatedBefore(before, clause[m[0]:m[1]]) {
 		return true
 	}
-	if c.past && near(recollection, clause, m, pastReach) {
+	if c.past && near(recollection, clause, m, pastReach) && !nowMarker.MatchString(clause) {
 		return true
 	}
 	if c.past && !presentMarker.MatchString(clause) {
@@ -330,17 +337,22 @@ var (
 	// sentence: "i still cant get the image of his face, blue and not
 	// breathing, out of my head".
 	recollection = regexp.MustCompile(`\b(?:(?:the |that )?(?:image|picture|memory|memories|sight) of|flashbacks? (?:of|to)|nightmares? (?:of|about))\b`)
+	// nowMarker turns a memory into the present: "i keep seeing him blue
+	// and now hes not breathing again".
+	nowMarker    = regexp.MustCompile(`\b(?:right now|rn|again|tonight|today|now (?:hes|shes|im|i m|theyre|he is|she is|i am|its|it is))\b`)
 	justHappened = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
 	conditional  = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
 	urgencyKeys  = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
 	urgency      = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
-	act           = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
-	bloodNow      = regexp.MustCompile(`\b(?:blood|bloody|bleeding|red stuff)\b`)
-	gutTopic      = regexp.MustCompile(`\b(?:puk\w*|vomit\w*|throw\w* up|diarrh\w*|the runs|shit\w*|poop\w*|stool|coughing)\b`)
-	selfHarmTopic = regexp.MustCompile(`\b(?:cut|cutting|cuts|hurt myself|hurting myself|burn myself|burning myself|self ?harm\w*|razor|blade)\b`)
-	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye)\b`)
+	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
+	bloodNow = regexp.MustCompile(`\b(?:blood|bloody|bleeding|red stuff)\b`)
+	gutTopic = regexp.MustCompile(`\b(?:puk\w*|vomit\w*|throw\w* up|diarrh\w*|the runs|shit\w*|poop\w*|stool|coughing)\b`)
+	// A cut or a goodbye alone is everyday ("we cut the cable cord",
+	// "saying goodbye to my colleagues"): the topic needs the self.
+	selfHarmTopic = regexp.MustCompile(`\b(?:(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming)(?: \w+)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))|i (?:used to |was |have been |been |started |keep |still )?(?:cut|cutting)|(?:urge|urges) to cut|self ?harm\w*|razors?|blades?)\b`)
+	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye (?:letters?|notes?|forever|for good|to everyone|to the world)|(?:say|saying|said) (?:my )?goodbyes? (?:to everyone|to the world|forever|for good))\b`)
 	escalator     = regexp.MustCompile(`\b(?:tonight|today|right now|rn|this weekend|before (?:morning|tomorrow)|after (?:they|the kids|everyone|my \w+) (?:go|goes|are|is) (?:to sleep|asleep|to bed)|(?:have|got|bought|made) (?:a |the )?(?:plan|gun|rope|noose|pills|razor)|my plan|the plan|goodbye|letters|(?:everything|all of them|all my pills|the whole bottle|a whole bottle)|lethal|enough to)\b`)
 	continuation  = regexp.MustCompile(`^(?:please|pls|plz|help|help me|help us|help pls|help please|what do i do|what should i do|what now|now what|hurry|idk|i dont know what to do|what do we do|\w+ (?:is )?still (?:not|isnt|wont)|hes still|shes still|still not|still nothing|nothing|he wont|she wont|they wont|its not working|not working|call 911)\b.{0,40}$`)
 )
