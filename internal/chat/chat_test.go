@@ -1,6 +1,7 @@
 package chat_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,7 @@ import (
 	"helpline/internal/metrics"
 	"helpline/internal/render"
 	"helpline/internal/reps"
+	"helpline/internal/safety"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 	"helpline/knowledge"
@@ -486,4 +489,87 @@ func TestResumeRepairsQueue(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHeldConversationNoFalseAlarm: while a representative holds a
+// conversation the bot is silent but every message is still screened. A
+// visitor who asked for a person and then writes 500 ordinary messages
+// (real everyday text) raises no alarm: the words of the request are no
+// danger for the next message to continue. A danger then still does.
+func TestHeldConversationNoFalseAlarm(t *testing.T) {
+	var ordinary []string
+	for _, q := range realNegatives(t) {
+		if len(q) <= 2000 && !safety.Screen(q, nil).Crisis() {
+			ordinary = append(ordinary, q)
+		}
+	}
+	if len(ordinary) < 500 {
+		t.Fatalf("only %d ordinary messages", len(ordinary))
+	}
+	ordinary = ordinary[:500]
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := start(t, b.Client, chat.Options{RatePerAddress: 1 << 20}, store.Options{Retention: time.Hour, RatePerMinute: 1 << 20})
+			c := dial(t, s.URL)
+			w := c.hello("", "")
+			c.send(map[string]any{"type": "person", "id": "p"})
+			c.readType("message")
+			if r := c.readType("message"); r.Kind != "handoff" {
+				t.Fatalf("person reply %+v", r)
+			}
+			if err := s.Store.Claim(ctx, w.Conversation, "rep-1", "Ana joined the chat.", true); err != nil {
+				t.Fatal(err)
+			}
+			for i, msg := range ordinary {
+				id := fmt.Sprintf("m%d", i)
+				c.send(map[string]any{"type": "message", "id": id, "text": msg})
+				for f := c.readType("message"); f.ClientID != id; f = c.readType("message") {
+					if f.From == "bot" {
+						t.Fatalf("the bot answered while a representative holds the conversation: %+v", f)
+					}
+				}
+			}
+			if conv, _ := s.Store.Get(ctx, w.Conversation); conv.RiskKind != "" {
+				t.Fatalf("risk %s/%s after 500 ordinary messages, want none", conv.RiskKind, conv.RiskLevel)
+			}
+			c.send(map[string]any{"type": "message", "id": "danger", "text": "my bf isnt breathing after he used"})
+			for f := c.readType("message"); f.ClientID != "danger"; f = c.readType("message") {
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				if conv, _ := s.Store.Get(ctx, w.Conversation); conv.RiskLevel == "emergency" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("a danger while a representative holds the conversation raised no risk")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// realNegatives returns the messages of the real safety set that are no
+// danger: everyday text, off-topic questions, questions about the topic.
+func realNegatives(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile("../../knowledge/eval/safety-real.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for line := range bytes.Lines(data) {
+		if line = bytes.TrimSpace(line); len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		var l struct{ Q, Risk string }
+		if err := json.Unmarshal(line, &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Risk == "none" {
+			out = append(out, l.Q)
+		}
+	}
+	return out
 }

@@ -162,21 +162,22 @@ type welcomeFrame struct {
 }
 
 type messageFrame struct {
-	V           int             `json:"v"`
-	Type        string          `json:"type"`
-	ID          string          `json:"id"`
-	Time        string          `json:"time"`
-	From        string          `json:"from"`
-	Text        string          `json:"text"`
-	HTML        string          `json:"html,omitempty"`
-	ClientID    string          `json:"client_id,omitempty"`
-	Kind        string          `json:"kind,omitempty"`
-	Entries     []string        `json:"entries,omitempty"`
-	Options     json.RawMessage `json:"options,omitempty"`
-	OfferPerson bool            `json:"offer_person,omitempty"`
-	Risk        *riskFrame      `json:"risk,omitempty"`
-	Forms       []string        `json:"forms,omitempty"`
-	Rep         string          `json:"rep,omitempty"`
+	V            int             `json:"v"`
+	Type         string          `json:"type"`
+	ID           string          `json:"id"`
+	Time         string          `json:"time"`
+	From         string          `json:"from"`
+	Text         string          `json:"text"`
+	HTML         string          `json:"html,omitempty"`
+	ClientID     string          `json:"client_id,omitempty"`
+	Kind         string          `json:"kind,omitempty"`
+	Entries      []string        `json:"entries,omitempty"`
+	Options      json.RawMessage `json:"options,omitempty"`
+	Alternatives json.RawMessage `json:"alternatives,omitempty"`
+	OfferPerson  bool            `json:"offer_person,omitempty"`
+	Risk         *riskFrame      `json:"risk,omitempty"`
+	Forms        []string        `json:"forms,omitempty"`
+	Rep          string          `json:"rep,omitempty"`
 }
 
 type riskFrame struct {

@@ -304,16 +304,19 @@ func seconds(d time.Duration) int {
 
 // botMeta is what a bot message carries besides its text.
 type botMeta struct {
-	Kind        string          `json:"kind"`
-	Entries     []string        `json:"entries,omitempty"`
-	Options     []answer.Option `json:"options,omitempty"`
-	OfferPerson bool            `json:"offer_person,omitempty"`
-	Risk        *riskFrame      `json:"risk,omitempty"`
-	Forms       []string        `json:"forms,omitempty"`
+	Kind    string          `json:"kind"`
+	Entries []string        `json:"entries,omitempty"`
+	Options []answer.Option `json:"options,omitempty"`
+	// Alternatives are the entries offered beside an answer as "Or were
+	// you asking about ...?".
+	Alternatives []answer.Option `json:"alternatives,omitempty"`
+	OfferPerson  bool            `json:"offer_person,omitempty"`
+	Risk         *riskFrame      `json:"risk,omitempty"`
+	Forms        []string        `json:"forms,omitempty"`
 }
 
 func botMetaOf(d answer.Decision, forms []string) json.RawMessage {
-	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, OfferPerson: d.OfferPerson && forms == nil, Forms: forms}
+	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, Alternatives: d.Alternatives, OfferPerson: d.OfferPerson && forms == nil, Forms: forms}
 	if d.Risk.Crisis() {
 		// The visitor's client gets the kind and level, for the banner;
 		// the evidence stays with representatives.
@@ -343,6 +346,9 @@ func (c *conn) messageFrame(m store.Message) []byte {
 			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms
 			if len(meta.Options) > 0 {
 				f.Options, _ = json.Marshal(meta.Options)
+			}
+			if len(meta.Alternatives) > 0 {
+				f.Alternatives, _ = json.Marshal(meta.Alternatives)
 			}
 		}
 	case store.FromRep:
