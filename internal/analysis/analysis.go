@@ -216,7 +216,9 @@ func (a *Analyzer) match(words []Word, i int) (phrase, bool) {
 		}
 		ok := true
 		for j, s := range p.stems {
-			if words[i+j].Stem != s || (p.raws[j] != "" && words[i+j].Raw != p.raws[j]) {
+			// A word whose stem is a stopword's must be the word itself,
+			// or its plural or possessive: "loved ones", "a loved one's".
+			if words[i+j].Stem != s || (p.raws[j] != "" && words[i+j].Raw != p.raws[j] && words[i+j].Raw != p.raws[j]+"s") {
 				ok = false
 				break
 			}

@@ -11,31 +11,31 @@ import "strings"
 // are dropped. "After" stays a word: what comes after detox or rehab is a
 // topic of its own.
 var stopwords = toSet(`
-a about above actually again all also am an and any anyone anything anyway anyways are arent as at
+a about above actually advice advise again all also am an and any anybody anyone anything anyway anyways are arent as at
 basically be been before being below between bit both but by
 can cant could couldnt
 did didnt do does doesnt doing done dont down during
 each either else even ever every
 few for from further
 get gets getting go goes going got gonna gotta
-guess
+guess guidance
 had hadnt has hasnt have havent having he hed hes her here hers herself him himself his honestly how hw hwo
-i id if ill im in into is isnt it its itself ive
+i id ideas if ill im in info information input insight into is isnt it its itself ive
 just
 kind kinda know
 let lets like literally lot lots
 made make makes
 matter matters may maybe me mean might mine more most much must my myself
 need needs no nor not now
-of off oh ok okay on once one only or other our ours ourselves out over own
+of off oh ok okay on once one only opinion opinions or other our ours ourselves out over own
 please pls plz pretty
 question questions quite
 r ralph really right
-said say says seriously she shed shes should shouldnt so some someone something sort stuff
-tbh tell than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think this those though through tips to too
+said say says seriously she shed shes should shouldnt so some somebody someone something sort stuff suggestion suggestions
+tbh tell than that thats the their theirs them themselves then there theres these they theyd theyll theyre theyve thing things think thoughts this those though through tips to too
 u um uh under until up ur us
 very
-wanna want wants was wasnt wat waht way we wed well were werent weve what whats whta where which while who whom whose why will with wo wondering wont would wouldnt wut wht
+wanna want wants was wasnt wat waht way we wed well were werent weve what whats whta where which while who whom whose why will with wo wonder wondered wondering wont would wouldnt wut wht
 ya yeah yes yet you youd youll your youre yours yourself yourselves youve
 
 altho bc btw cos coz cuz definitely exactly fr hmm hmmm idk imo lol ngl omg probably rn smh tho thru
@@ -55,6 +55,9 @@ var fillerPhrases = []string{
 	"no judgment", "for real", "at this point", "at the end of the day", "in the middle of",
 	"i dont know what else to do", "i dont know where else to turn", "sorry for the long message",
 	"sorry if this is a dumb question", "dumb question", "stupid question", "sorry to bother you",
+	"i am new here", "im new here", "new here", "first time posting", "long time lurker",
+	"any help would be appreciated", "any help is appreciated", "thanks in advance",
+	"thank you in advance", "sorry for the long post", "i would appreciate", "would appreciate",
 }
 
 // stopStems are the stems of the stopwords, for callers that only have a
