@@ -1,6 +1,6 @@
 // Package knowledge embeds the curated knowledge base that ships with
 // helpline: the entries, the lexicon of visitors' words, the topic words,
-// and nothing else.
+// the substances it is about, and nothing else.
 // The evaluation sets in eval/ stay out of the binary.
 package knowledge
 
@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed entries/*.md lexicon.yaml topic.txt
+//go:embed entries/*.md lexicon.yaml topic.txt substances.yaml
 var files embed.FS
 
 // FS returns the built-in knowledge base, laid out as kb.Read expects.

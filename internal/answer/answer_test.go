@@ -3,6 +3,7 @@ package answer
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,14 @@ func TestDecide(t *testing.T) {
 		{"how long does a sunburn take to heal", KindClarify, "", "off topic"},
 		{"what are life skills classes", KindAnswer, "life-skills", ""},
 		{"whats your phone number", KindAnswer, "contact-us", ""},
+		// Asking for help is never asking for drugs.
+		{"How do I get heroin help?", KindAnswer, "first-step", ""},
+		{"where do i get treatment for fentanyl", "", "", ""},
+		// A question about another substance alone gets the honest entry
+		// for it, not an opioid answer as if it were about meth.
+		{"How long do meth withdrawal symptoms last?", KindAnswer, "other-drugs-help", ""},
+		{"can you die from alcohol withdrawal", KindAnswer, "alcohol-help", ""},
+		{"is it safe to drink on methadone", KindAnswer, "mixing-substances", ""},
 	}
 	for _, tt := range tests {
 		d := e.Decide(tt.q, Context{})
@@ -133,9 +142,67 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestTwoQuestions: a message that asks two things gets both answers, in
+// the order asked, each under its title.
+func TestTwoQuestions(t *testing.T) {
+	e := engine(t)
+	d := e.Decide("What is methadone? How long do people stay on it?", Context{})
+	if d.Kind != KindAnswer || len(d.Entries) != 2 || d.Entries[0] != "methadone" || d.Entries[1] != "how-long-on-medication" {
+		t.Fatalf("two questions: %s %v, want answers from methadone and how-long-on-medication", d.Kind, d.Entries)
+	}
+	b := e.Base()
+	for _, id := range d.Entries {
+		if !strings.Contains(d.Text, b.Entry(id).Title) {
+			t.Errorf("two answers without the title %q:\n%s", b.Entry(id).Title, d.Text)
+		}
+	}
+	// One question in two sentences is one answer.
+	if d := e.Decide("My son just started methadone. What is it exactly?", Context{}); len(d.Entries) != 1 || d.Entries[0] != "methadone" {
+		t.Errorf("one question after a sentence of story: %s %v", d.Kind, d.Entries)
+	}
+}
+
+// TestAlternatives: an answer sure of its topic offers a close sibling
+// beside it, never the answered entry itself; a single vague word gets a
+// menu.
+func TestAlternatives(t *testing.T) {
+	e := engine(t)
+	n := 0
+	for _, en := range e.Base().Entries {
+		for _, q := range en.Questions {
+			d := e.Decide(q, Context{})
+			if len(d.Alternatives) == 0 {
+				continue
+			}
+			n++
+			if d.Kind != KindAnswer {
+				t.Errorf("%q: alternatives on a %s", q, d.Kind)
+			}
+			for _, a := range d.Alternatives {
+				if slices.Contains(d.Entries, a.ID) {
+					t.Errorf("%q: the answered entry %s is also its alternative", q, a.ID)
+				}
+				for _, o := range d.Options {
+					if o.ID == a.ID {
+						t.Errorf("%q: %s is both an alternative and a related question", q, a.ID)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no sample question got an alternative")
+	}
+	if d := e.Decide("methadone?", Context{}); d.Kind != KindClarify {
+		t.Errorf("a single word: %s %v, want a menu", d.Kind, d.Entries)
+	}
+}
+
 func TestFollowUp(t *testing.T) {
 	e := engine(t)
 	tests := []struct{ first, then, want string }{
+		// A question that stands on its own is not read as a follow-up.
+		{"wen do withdrawls start", "what is suboxone", "buprenorphine"},
 		{"what does dope sickness feel like", "how long does it last", "withdrawal-timeline"},
 		{"what is methadone", "does insurance cover it", "insurance"},
 		// "It" is methadone, however well "where do i get" alone fits

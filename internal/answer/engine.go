@@ -102,6 +102,8 @@ type Engine struct {
 	topics  map[string]search.Query // entry id → its topic, for follow-ups
 	texts   map[string]string       // the engine's own texts, rendered
 	topic   [][]string              // the terms of each topic word or phrase
+	ours    map[string]bool         // the terms of the substances the base is about
+	others  map[string]string       // the term of another substance → the entry for it
 }
 
 // New returns an engine over base with the default ranking and thresholds.
@@ -128,6 +130,19 @@ func NewTuned(base *kb.Base, facts kb.Facts, p search.Params, th Thresholds) *En
 		answers: make(map[string]string, len(base.Entries)),
 		topics:  make(map[string]search.Query, len(base.Entries)),
 		texts:   map[string]string{},
+	}
+	e.ours, e.others = map[string]bool{}, map[string]string{}
+	for _, w := range base.Substances.Ours {
+		for _, t := range an.Terms(w) {
+			e.ours[t] = true
+		}
+	}
+	for id, ws := range base.Substances.Others {
+		for _, w := range ws {
+			for _, t := range an.Terms(w) {
+				e.others[t] = id
+			}
+		}
 	}
 	for _, w := range base.Topic {
 		if terms := an.Terms(w); len(terms) > 0 {
@@ -206,15 +221,26 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	}
 
 	q := e.idx.Parse(text)
-	d := e.classify(e.idx.Search(q, e.th.MaxChoices+2), q.Known)
+	hits := e.idx.Search(q, e.th.MaxChoices+2)
+	d := e.classify(hits, q.Known)
+	// "Hi, I am new here and was wondering...": a greeting ranked first,
+	// even too weakly to be answered, says the rest is the question.
+	greeted := len(hits) > 0 && e.base.Entry(hits[0].ID).Social
 	// A message of several questions, or a question inside a story, is
 	// read part by part as well as whole.
 	if ps := parts(text); len(ps) > 0 {
 		d = e.byParts(ps, q, d)
 	}
+	// A question only about another substance ("how long does meth
+	// withdrawal last") gets the entry that says this chat is about
+	// opioids, not an opioid answer as if it were about meth; the opioid
+	// answer stays one tap away.
+	if id := e.elsewhere(q); id != "" && first(d.Entries) != id {
+		d = e.answer(id, max(d.Score, e.th.AnswerScore), alternativeTo(d, id))
+	}
 	// A greeting or a thank-you around a question ("hi, my son is sick
 	// every morning, what is this") is not the question: answer the rest.
-	if e.isSocial(d) {
+	if greeted || e.isSocial(d) {
 		if rest := e.withoutSocial(text); rest != "" {
 			if r := e.decide(rest, ctx); r.Kind == KindAnswer || r.Kind == KindClarify {
 				return r
@@ -256,6 +282,30 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	return d
 }
 
+// elsewhere returns the entry for the other substance q names, when it
+// names one and none of the knowledge base's own.
+func (e *Engine) elsewhere(q search.Query) string {
+	id := ""
+	for _, t := range e.idx.Terms(q) {
+		if e.ours[t] {
+			return ""
+		}
+		if o, ok := e.others[t]; ok && id == "" {
+			id = o
+		}
+	}
+	return id
+}
+
+// alternativeTo returns d's first entry as the alternative to answering
+// with entry id instead, when d was sure enough of it.
+func alternativeTo(d Decision, id string) []string {
+	if (d.Kind == KindAnswer || d.Kind == KindClarify) && !d.OfferPerson && len(d.Entries) > 0 && d.Entries[0] != id {
+		return d.Entries[:1]
+	}
+	return nil
+}
+
 func first(ids []string) string {
 	if len(ids) == 0 {
 		return ""
@@ -284,7 +334,7 @@ func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
 			}
 		}
 		prev = own
-		if own.Known < 2 {
+		if pq.Known < 2 {
 			continue
 		}
 		pd := e.classify(e.idx.Search(pq, e.th.MaxChoices+2), pq.Known)

@@ -25,7 +25,10 @@ type Base struct {
 	// helpline's topic at all (topic.txt); a question with none of them is
 	// not answered outright. Empty means every question may be.
 	Topic []string
-	byID  map[string]*Entry
+	// Substances says which substances the base is about and which it
+	// only points elsewhere for (substances.yaml).
+	Substances Substances
+	byID       map[string]*Entry
 }
 
 // Entry returns the entry with the given id, or nil.
@@ -80,6 +83,14 @@ func Read(fsys fs.FS) (*Base, Problems) {
 		ps = append(ps, tps...)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		ps = append(ps, Problem{File: TopicFile, Line: 1, Msg: err.Error()})
+	}
+	if data, err := fs.ReadFile(fsys, SubstancesFile); err == nil {
+		var sps Problems
+		b.Substances, sps = ParseSubstances(SubstancesFile, data)
+		ps = append(ps, sps...)
+		ps = append(ps, checkSubstances(b)...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		ps = append(ps, Problem{File: SubstancesFile, Line: 1, Msg: err.Error()})
 	}
 	ps = append(ps, Check(b)...)
 	sort.SliceStable(ps, func(i, j int) bool {

@@ -1,0 +1,60 @@
+package kb
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SubstancesFile says which substances the knowledge base is about and
+// which it only points elsewhere for.
+const SubstancesFile = "substances.yaml"
+
+// OurSubstances is the key, in substances.yaml, of the substances the
+// knowledge base answers about.
+const OurSubstances = "ours"
+
+// Substances is what substances.yaml says: the substances the knowledge
+// base is about (Ours), and for other substances the entry that answers a
+// question naming only them (Others, entry id to substances). "How long
+// does meth withdrawal last" must get the honest "this chat is about
+// opioids" entry, never the heroin timeline as if it were about meth.
+type Substances struct {
+	Ours   []string
+	Others map[string][]string
+}
+
+// ParseSubstances parses substances.yaml: like the lexicon, a mapping of
+// keys to lists, where the key "ours" lists the knowledge base's own
+// substances and every other key is an entry id.
+func ParseSubstances(file string, data []byte) (Substances, Problems) {
+	syns, ps := ParseLexicon(file, data)
+	s := Substances{Others: map[string][]string{}}
+	for _, syn := range syns {
+		if syn.Canonical == OurSubstances {
+			s.Ours = syn.Variants
+			continue
+		}
+		s.Others[syn.Canonical] = syn.Variants
+	}
+	if len(syns) > 0 && len(s.Ours) == 0 {
+		ps = append(ps, Problem{File: file, Line: 1, Msg: fmt.Sprintf("no %q list: name the substances the knowledge base is about", OurSubstances)})
+	}
+	return s, ps
+}
+
+// checkSubstances reports entries named in substances.yaml that do not
+// exist.
+func checkSubstances(b *Base) Problems {
+	var ps Problems
+	for id := range b.Substances.Others {
+		if b.Entry(id) == nil {
+			ps = append(ps, Problem{File: SubstancesFile, Line: 1, Msg: fmt.Sprintf("entry %q does not exist (every key but %q is an entry id)", id, OurSubstances)})
+		}
+	}
+	return ps
+}
+
+// String lists the substances for logs and explanations.
+func (s Substances) String() string {
+	return fmt.Sprintf("ours: %s; others: %d entries", strings.Join(s.Ours, ", "), len(s.Others))
+}
