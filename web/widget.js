@@ -327,8 +327,25 @@
     return t.content;
   }
 
+  // entryList keeps the well-formed entries of a frame's option list.
+  function entryList(list) {
+    return Array.isArray(list) ? list.filter((o) => o && typeof o.id === "string") : [];
+  }
+
   function appendActions(el, m) {
-    const options = Array.isArray(m.options) ? m.options.filter((o) => o && typeof o.id === "string") : [];
+    // An answer may come with the entry the visitor perhaps meant instead:
+    // one tap away, above the related questions.
+    const alts = entryList(m.alternatives);
+    if (alts.length) {
+      const label = "Or were you asking about:";
+      const row = h("div", { class: "hl-actions hl-alts", role: "group", "aria-label": label }, h("p", { class: "hl-alts-label" }, label));
+      for (const o of alts) {
+        const title = o.title || o.id;
+        row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option" }));
+      }
+      el.append(row);
+    }
+    const options = entryList(m.options);
     if (!options.length && !m.offer_person) return;
     const label = m.kind === "clarify" ? "Choose one" : "Related questions";
     const row = h("div", { class: "hl-actions", role: "group", "aria-label": label });
