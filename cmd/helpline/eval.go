@@ -16,6 +16,9 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	flags := newFlags("kb eval", stderr)
 	open := knowledgeFlag(flags, getenv)
 	minAccuracy := flags.Float64("min-accuracy", 0, "fail unless top-1 accuracy is at least `P` (0 to 1)")
+	minRight := flags.Float64("min-right", 0, "fail unless the share of in-scope questions answered right first time is at least `P`")
+	minReach := flags.Float64("min-reach", 0, "fail unless the share of in-scope questions whose entry is one tap away is at least `P`")
+	maxFalseAlarms := flags.Float64("max-false-alarms", 0.02, "for a safety set: fail if more than this share `P` of its negatives is flagged")
 	quiet := flags.Bool("quiet", false, "print only the summary, not each miss")
 	allowCopies := flags.Bool("allow-copies", false, "warn about, rather than refuse, questions that copy sample questions (for sets written blind, where short questions coincide)")
 	sweep := flags.Bool("sweep", false, "calibrate: try a grid of ranking parameters and thresholds and print the best")
@@ -31,7 +34,7 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	if isSafetySet(data) {
-		return runSafetyEval(flags.Arg(0), data, *quiet, stdout)
+		return runSafetyEval(flags.Arg(0), data, *quiet, *maxFalseAlarms, stdout)
 	}
 	cases, err := eval.Read(bytes.NewReader(data))
 	if err != nil {
@@ -71,6 +74,15 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	if report.OOSAnswered > 0 {
 		return fmt.Errorf("%d out-of-scope question(s) got an answer", report.OOSAnswered)
 	}
+	if report.OOSCrisis > 0 {
+		return fmt.Errorf("%d out-of-scope question(s) were screened as a crisis", report.OOSCrisis)
+	}
+	if r := report.RightFirst(); r < *minRight {
+		return fmt.Errorf("right first time %.1f%% is below the floor of %.1f%%", 100*r, 100**minRight)
+	}
+	if r := report.Reach(); r < *minReach {
+		return fmt.Errorf("one tap away %.1f%% is below the floor of %.1f%%", 100*r, 100**minReach)
+	}
 	if acc := report.Accuracy(); acc < *minAccuracy {
 		return fmt.Errorf("top-1 accuracy %.1f%% is below the floor of %.1f%%", 100*acc, 100**minAccuracy)
 	}
@@ -88,7 +100,7 @@ func isSafetySet(data []byte) bool {
 	return false
 }
 
-func runSafetyEval(name string, data []byte, quiet bool, stdout io.Writer) error {
+func runSafetyEval(name string, data []byte, quiet bool, maxFalseAlarms float64, stdout io.Writer) error {
 	cases, err := eval.ReadSafety(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -101,8 +113,8 @@ func runSafetyEval(name string, data []byte, quiet bool, stdout io.Writer) error
 	if r.Caught < r.Crisis {
 		return fmt.Errorf("%d crisis message(s) missed", r.Crisis-r.Caught)
 	}
-	if r.FalseAlarms() > 0.02 {
-		return fmt.Errorf("%.1f%% of hard negatives flagged, above 2%%", 100*r.FalseAlarms())
+	if r.FalseAlarms() > maxFalseAlarms {
+		return fmt.Errorf("%.1f%% of negatives flagged, above %.1f%%", 100*r.FalseAlarms(), 100*maxFalseAlarms)
 	}
 	return nil
 }

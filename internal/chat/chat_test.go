@@ -550,11 +550,20 @@ func TestHeldConversationNoFalseAlarm(t *testing.T) {
 	}
 }
 
-// realNegatives returns the messages of the real safety set that are no
+// realNegatives returns the messages of the real safety sets that are no
 // danger: everyday text, off-topic questions, questions about the topic.
 func realNegatives(t *testing.T) []string {
 	t.Helper()
-	data, err := os.ReadFile("../../knowledge/eval/safety-real.jsonl")
+	var out []string
+	for _, f := range []string{"everyday.jsonl", "safety-real.jsonl"} {
+		out = append(out, negatives(t, "../../knowledge/eval/"+f)...)
+	}
+	return out
+}
+
+func negatives(t *testing.T, file string) []string {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -223,6 +223,14 @@ func reachable(d answer.Decision, expect []string) bool {
 // answer, or first offered choice, is an expected entry.
 func (r Report) Accuracy() float64 { return ratio(r.Top1, r.InScope) }
 
+// RightFirst is the share of in-scope questions answered outright with an
+// expected entry: right the first time, with no tap.
+func (r Report) RightFirst() float64 { return ratio(r.AnsweredOK, r.InScope) }
+
+// Reach is the share of in-scope questions whose expected entry is one tap
+// away: answered, offered as the alternative, or among the choices.
+func (r Report) Reach() float64 { return ratio(r.Reachable, r.InScope) }
+
 // Precision is the share of outright answers that were right: how often a
 // confident answer can be trusted.
 func (r Report) Precision() float64 { return ratio(r.AnsweredOK, r.Answered) }
@@ -243,8 +251,8 @@ func (r Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "  no entry offered: %d\n", r.FellBack)
 	fmt.Fprintf(w, "  ranking alone:    best entry expected %.1f%%, an expected entry in the best three %.1f%% (%d questions without context)\n",
 		100*ratio(r.Rank1, r.Ranked), 100*ratio(r.Rank3, r.Ranked), r.Ranked)
-	fmt.Fprintf(w, "  right first time: %.1f%% (%d; answered with an expected entry)\n", 100*ratio(r.AnsweredOK, r.InScope), r.AnsweredOK)
-	fmt.Fprintf(w, "  one tap away:     %.1f%% (%d; answered, the offered alternative, or a choice)\n", 100*ratio(r.Reachable, r.InScope), r.Reachable)
+	fmt.Fprintf(w, "  right first time: %.1f%% (%d; answered with an expected entry)\n", 100*r.RightFirst(), r.AnsweredOK)
+	fmt.Fprintf(w, "  one tap away:     %.1f%% (%d; answered, the offered alternative, or a choice)\n", 100*r.Reach(), r.Reachable)
 	fmt.Fprintf(w, "  wrong answers:    %.1f%% (%d); \"I'm not sure\": %.1f%% (%d)\n", 100*ratio(r.Answered-r.AnsweredOK, r.InScope), r.Answered-r.AnsweredOK, 100*ratio(r.FellBack, r.InScope), r.FellBack)
 	if r.Missing > 0 {
 		fmt.Fprintf(w, "questions the knowledge base cannot answer yet: %d: answered anyway %d (%.1f%%), clarified %d, fell back %d\n",

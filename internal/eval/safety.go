@@ -104,9 +104,11 @@ func (r SafetyReport) FalseAlarms() float64 { return ratio(r.Flagged, r.Negative
 
 // WriteSummary prints the figures.
 func (r SafetyReport) WriteSummary(w io.Writer) {
-	fmt.Fprintf(w, "crisis messages: %d, caught %d (recall %.1f%%), right kind %d, right level %d\n",
-		r.Crisis, r.Caught, 100*r.Recall(), r.KindOK, r.LevelOK)
-	fmt.Fprintf(w, "hard negatives: %d, flagged %d (%.1f%%)\n", r.Negatives, r.Flagged, 100*r.FalseAlarms())
+	if r.Crisis > 0 {
+		fmt.Fprintf(w, "crisis messages: %d, caught %d (recall %.1f%%), right kind %d, right level %d\n",
+			r.Crisis, r.Caught, 100*r.Recall(), r.KindOK, r.LevelOK)
+	}
+	fmt.Fprintf(w, "negatives: %d, flagged %d (%.1f%%)\n", r.Negatives, r.Flagged, 100*r.FalseAlarms())
 }
 
 // WriteMisses prints every missed crisis, false alarm, and wrong kind.

@@ -40,6 +40,9 @@ type cue struct {
 	// unlessBefore: words just before the match that change its meaning
 	// ("take and not wake up" is a wish, not an observation).
 	unlessBefore *regexp.Regexp
+	// unlessAbout: the message names what "it" is, and that is not life:
+	// "we both began smoking it... i dont want to do it anymore".
+	unlessAbout *regexp.Regexp
 }
 
 // Shared pieces of the patterns. Apostrophes are removed by normalization,
@@ -102,6 +105,14 @@ var cues = []cue{
 		keys:    []string{"gurgl", "snor", "rattl", "choking sound"},
 		re:      regexp.MustCompile(`\b(?:gurgl\w*|snoring|snore|snores|snorin|rattling|rattle|choking sounds?|weird sounds? (?:when|while) (?:he|she|they) breathe?s?)\b`),
 		generic: true, past: true, needsUse: true,
+	},
+	{
+		// Nodding hard right after use is how many overdoses begin: stay,
+		// watch the breathing, have naloxone ready.
+		name: "heavy nodding after use", kind: Overdose, level: Urgent,
+		keys:    []string{"nod"},
+		re:      regexp.MustCompile(`\b(?:just (?:shot up|used|did|took|snorted|smoked|hit|banged)|shot up|after (?:using|he used|she used|they used|shooting))\b.*\b(?:nodding|nodding out|nodding off|nods|nodded out|nodded off)(?: \w+)? (?:hard|bad|badly|heavy|heavily|so hard|so bad|really hard|really bad|like crazy)\b`),
+		generic: true, past: true, whole: true,
 	},
 	{
 		name: "slow heart or breathing", kind: Overdose, level: Emergency,
@@ -197,6 +208,8 @@ var cues = []cue{
 		keys: []string{"anymore", "any more"},
 		re:   regexp.MustCompile(`\b(?:cant|can not|cannot|dont want to) (?:do this|do it|take it|take this|handle (?:it|this|life)|deal (?:with it|with this|with life)|be here|live) (?:anymore|any more)\b`),
 		past: true,
+		// "it", after the drug was named, is the drug.
+		unlessAbout: regexp.MustCompile(`\b(?:(?:smoking|snorting|shooting|using|doing|taking) (?:it|heroin|dope|fent|pills|them)|(?:do|take) (?:it|drugs|dope|heroin|pills)|drugs|heroin|dope|fentanyl|pills)\b.*\b(?:do|take) it (?:anymore|any more)\b`),
 	},
 	{
 		name: "done with life", kind: Suicide, level: Urgent, escalate: true,

@@ -131,12 +131,24 @@ func readSet(t *testing.T, name string) []setLine {
 // crisis caught, at most 2% of hard negatives flagged, in the set written
 // for the purpose and in the one gathered from real pages.
 func TestSafetySet(t *testing.T) {
-	for _, set := range []string{"safety.jsonl", "safety-real.jsonl"} {
-		t.Run(set, func(t *testing.T) { testSafetySet(t, "../../knowledge/eval/"+set) })
+	for _, set := range []struct {
+		file              string
+		minCrisis, minNeg int
+		maxFalseAlarms    float64
+	}{
+		{"safety.jsonl", 80, 80, 0.02},
+		{"safety-real.jsonl", 8, 200, 0.02},
+		// Everyday text must almost never alarm: a crisis reply to a
+		// question about a tax refund frightens and fails the visitor.
+		{"everyday.jsonl", 0, 400, 0.01},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			testSafetySet(t, "../../knowledge/eval/"+set.file, set.minCrisis, set.minNeg, set.maxFalseAlarms)
+		})
 	}
 }
 
-func testSafetySet(t *testing.T, file string) {
+func testSafetySet(t *testing.T, file string, minCrisis, minNeg int, maxFalseAlarms float64) {
 	var crisis, caught, neg, flagged int
 	for _, l := range readSet(t, file) {
 		got := Screen(l.Q, l.Context)
@@ -155,11 +167,11 @@ func testSafetySet(t *testing.T, file string) {
 			t.Errorf("missed %s/%s: %q (context %q)", l.Risk, l.Level, l.Q, l.Context)
 		}
 	}
-	if crisis < 8 || neg < 80 {
-		t.Fatalf("the set has %d crisis messages and %d hard negatives, want at least 8 and 80", crisis, neg)
+	if crisis < minCrisis || neg < minNeg {
+		t.Fatalf("the set has %d crisis messages and %d negatives, want at least %d and %d", crisis, neg, minCrisis, minNeg)
 	}
-	if rate := float64(flagged) / float64(neg); rate > 0.02 {
-		t.Errorf("%d of %d hard negatives flagged (%.1f%%), want at most 2%%", flagged, neg, 100*rate)
+	if rate := float64(flagged) / float64(neg); rate > maxFalseAlarms {
+		t.Errorf("%d of %d negatives flagged (%.1f%%), want at most %.0f%%", flagged, neg, 100*rate, 100*maxFalseAlarms)
 	}
 	t.Logf("recall %d/%d, false alarms %d/%d", caught, crisis, flagged, neg)
 }
@@ -309,7 +321,7 @@ func TestKeyIndex(t *testing.T) {
 // would, raise no alarm that they would not raise alone.
 func TestContextIsTheVisitorsDanger(t *testing.T) {
 	var ordinary []string
-	for _, l := range readSet(t, "../../knowledge/eval/safety-real.jsonl") {
+	for _, l := range append(readSet(t, "../../knowledge/eval/everyday.jsonl"), readSet(t, "../../knowledge/eval/safety-real.jsonl")...) {
 		if l.Risk == None && !Screen(l.Q, nil).Crisis() {
 			ordinary = append(ordinary, l.Q)
 		}

@@ -50,7 +50,7 @@ func Screen(msg string, context []string) Risk {
 		// Nor does a letter about a death or a memory ("the image of his
 		// face, blue and not breathing"), unless it turns to now.
 		if !preparing(text) && !((mourning(text) || recollection.MatchString(text)) && !nowMarker.MatchString(text)) {
-			risk = models.screen(text, prev)
+			risk = models.screen(worryForOthers.ReplaceAllString(text, "worried about them"), prev)
 		}
 	}
 	if risk.Crisis() {
@@ -142,7 +142,7 @@ func screenText(text string, used bool) Risk {
 		}
 		for _, cl := range scope {
 			for _, m := range c.re.FindAllStringIndex(cl, -1) {
-				if suppressed(c, cl, m, urgentNow, wholeHypothetical) {
+				if suppressed(c, cl, m, urgentNow, wholeHypothetical) || (c.unlessAbout != nil && c.unlessAbout.MatchString(text)) {
 					continue
 				}
 				r := Risk{Kind: c.kind, Level: c.level, Evidence: []string{evidence(c.name, cl[m[0]:m[1]])}}
@@ -339,11 +339,17 @@ var (
 	recollection = regexp.MustCompile(`\b(?:(?:the |that )?(?:image|picture|memory|memories|sight) of|flashbacks? (?:of|to)|nightmares? (?:of|about))\b`)
 	// nowMarker turns a memory into the present: "i keep seeing him blue
 	// and now hes not breathing again".
-	nowMarker    = regexp.MustCompile(`\b(?:right now|rn|again|tonight|today|now (?:hes|shes|im|i m|theyre|he is|she is|i am|its|it is))\b`)
-	justHappened = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
-	conditional  = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
-	urgencyKeys  = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
-	urgency      = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
+	nowMarker = regexp.MustCompile(`\b(?:right now|rn|again|tonight|today|now (?:hes|shes|im|i m|theyre|he is|she is|i am|its|it is))\b`)
+	// worryForOthers is fear of what may one day happen to someone else
+	// ("im scared she will die soon"): a worry the model must not read
+	// as the writer's danger now. An overdose happening to them now is
+	// seen by the cues first, and the rest of the message is read as it
+	// is.
+	worryForOthers = regexp.MustCompile(`\b(?:scared|afraid|worried|terrified|fear|frightened|worry|worrying)(?: that)? (?:he|she|they|hes|shes|theyre|my \w+|him|her|them)(?: \w+){0,2} (?:will|might|is going to|are going to|gonna|could|would|may) (?:\w+ )?(?:die|od|overdose|end up dead|not make it|lose (?:his|her|their) life)\b`)
+	justHappened   = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
+	conditional    = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
+	urgencyKeys    = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
+	urgency        = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
 	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
