@@ -155,8 +155,19 @@ func (a *Analyzer) word(raw string) Word {
 	if !ok {
 		s = stem(raw)
 	}
+	if negators[raw] {
+		// Every way of saying "not" is one term, which the lexicon and
+		// the entries' sample questions can match: "my insurance doesnt
+		// cover rehab" is about being without coverage.
+		return Word{Raw: raw, Stem: negationTerm}
+	}
 	return Word{Raw: raw, Stem: s, Stop: stopwords[raw]}
 }
+
+// negationTerm is the term every negator becomes.
+const negationTerm = "not"
+
+var negators = toSet(`not no dont doesnt didnt cant cannot wont isnt arent wasnt werent aint havent hasnt hadnt without never nor neither none nothing nobody shouldnt couldnt wouldnt`)
 
 // chatSpelling maps the shortest chat spellings of function words to the
 // words, so that a lexicon phrase written once ("how can you tell")

@@ -50,6 +50,8 @@ func TestExpand(t *testing.T) {
 		{Canonical: "hello", Variants: []string{"good evening"}},
 		{Canonical: "define", Variants: []string{"whats", "what is"}},
 		{Canonical: "signs", Variants: []string{"how can you tell"}},
+		{Canonical: "family", Variants: []string{"loved one"}},
+		{Canonical: "uninsured", Variants: []string{"no insurance", "doesnt cover"}},
 	})
 	tests := []struct {
 		in   string
@@ -68,6 +70,15 @@ func TestExpand(t *testing.T) {
 		// Chat filler phrases bring no terms.
 		{"long story short, smack?", []string{"heroin", "smack"}},
 		{"in the first place", nil},
+		// Every negator is one term, and a lexicon phrase may hold one.
+		{"smack doesn't work, won't work, never works", []string{"heroin", "smack", "not", "work", "not", "work", "not", "work"}},
+		{"my insurance doesn't cover rehab", []string{"insur", "uninsur", "rehab"}},
+		{"what if there is no insurance", []string{"uninsur"}},
+		// Plurals and possessives of a phrase word that is a stopword.
+		{"a loved one's relapse", []string{"famili", "relaps"}},
+		{"loved ones", []string{"famili"}},
+		// Asking for advice says nothing of the topic.
+		{"any advice on smack", []string{"heroin", "smack"}},
 	}
 	for _, tt := range tests {
 		if got := a.Terms(tt.in); !slices.Equal(got, tt.want) {
