@@ -91,49 +91,54 @@ var kindWords = map[Kind]struct {
 // threshold keep their false alarms down.
 var gated = map[Kind]bool{Overdose: true, SelfHarm: true, Medical: true}
 
-// names reports whether a normalized message has a word that names danger
-// of kind k.
-func names(k Kind, words []string) bool {
-	ev, ok := kindWords[k]
-	if !ok {
-		return false
-	}
-	for _, w := range words {
-		if slicesContains(ev.words, w) {
-			return true
+// kindBits is one bit per kind of danger, for the set of kinds a message
+// names.
+type kindBits uint8
+
+var kindBit = map[Kind]kindBits{Overdose: 1, Suicide: 2, SelfHarm: 4, Medical: 8, Abuse: 16}
+
+// maxPrefix bounds the length of a danger prefix.
+const maxPrefix = 12
+
+// namedWords and namedPrefixes index kindWords by word and by prefix, so
+// a message's words are looked up, not compared with every list.
+var namedWords, namedPrefixes = func() (map[string]kindBits, map[string]kindBits) {
+	words, prefixes := map[string]kindBits{}, map[string]kindBits{}
+	for k, ev := range kindWords {
+		for _, w := range ev.words {
+			words[w] |= kindBit[k]
 		}
 		for _, p := range ev.prefixes {
-			if strings.HasPrefix(w, p) {
-				return true
+			if len(p) > maxPrefix {
+				panic("safety: danger prefix longer than maxPrefix: " + p)
 			}
+			prefixes[p] |= kindBit[k]
 		}
 	}
-	return false
+	return words, prefixes
+}()
+
+// named returns the kinds of danger a normalized message names.
+func named(text string) kindBits {
+	var bits kindBits
+	for _, w := range messageWords(text) {
+		bits |= namedWords[w]
+		for n := 2; n <= len(w) && n <= maxPrefix; n++ {
+			bits |= namedPrefixes[w[:n]]
+		}
+	}
+	return bits
 }
+
+// names reports whether bits include kind k.
+func (b kindBits) names(k Kind) bool { return b&kindBit[k] != 0 }
 
 // namesDanger reports whether a normalized message names danger of any
 // kind.
-func namesDanger(text string) bool {
-	words := messageWords(text)
-	for k := range kindWords {
-		if names(k, words) {
-			return true
-		}
-	}
-	return false
-}
+func namesDanger(text string) bool { return named(text) != 0 }
 
 func messageWords(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '.' })
-}
-
-func slicesContains(s []string, w string) bool {
-	for _, x := range s {
-		if x == w {
-			return true
-		}
-	}
-	return false
 }
 
 // speaksOfDanger reports whether a normalized earlier message may be

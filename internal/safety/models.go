@@ -62,7 +62,7 @@ func (cl classifiers) danger(text, prev string) float64 {
 // screen asks the models about a message the cues found nothing in; text
 // and prev are the normalized message and the message before it.
 func (cl classifiers) screen(text, prev string) Risk {
-	if !namesDanger(text) {
+	if named(text) == 0 {
 		return cl.screenAt(text, prev, PlainThreshold)
 	}
 	return cl.screenAt(text, prev, ModelThreshold)
@@ -73,10 +73,10 @@ func (cl classifiers) screenAt(text, prev string, threshold float64) Risk {
 	p := cl.kind.probs(feats)
 	// A kind of danger the message does not name counts for nothing: the
 	// model's certainty must come from words about that danger.
-	words := messageWords(text)
+	kinds := named(text)
 	danger, best := 0.0, 0
 	for c := 1; c < len(p); c++ {
-		if k := Kind(cl.kind.classes[c]); gated[k] && !names(k, words) {
+		if k := Kind(cl.kind.classes[c]); gated[k] && !kinds.names(k) {
 			continue
 		}
 		danger += p[c]

@@ -49,8 +49,12 @@ func Screen(msg string, context []string) Risk {
 		// car just in case") tells of no danger now for the model to see.
 		// Nor does a letter about a death or a memory ("the image of his
 		// face, blue and not breathing"), unless it turns to now.
-		if !preparing(text) && !((mourning(text) || recollection.MatchString(text)) && !nowMarker.MatchString(text)) {
-			risk = models.screen(worryForOthers.ReplaceAllString(text, "worried about them"), prev)
+		if !preparing(text) && !((mourning(text) || remembers(text)) && !nowMarker.MatchString(text)) {
+			mt := text
+			if containsAny(mt, worryKeys) {
+				mt = worryForOthers.ReplaceAllString(mt, "worried about them")
+			}
+			risk = models.screen(mt, prev)
 		}
 	}
 	if risk.Crisis() {
@@ -175,6 +179,12 @@ func screenText(text string, used bool) Risk {
 	return best
 }
 
+// remembers reports whether a normalized text holds a memory ("the image
+// of", "flashbacks of").
+func remembers(text string) bool {
+	return containsAny(text, recollectionKeys) && recollection.MatchString(text)
+}
+
 // mourning reports whether a message tells of someone who died.
 func mourning(text string) bool {
 	return containsAny(text, deathKeys) && died.MatchString(text) && !nearlyDied.MatchString(text)
@@ -226,7 +236,7 @@ func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical boo
 	if c.negatable && negatedBefore(before, clause[m[0]:m[1]]) {
 		return true
 	}
-	if c.past && near(recollection, clause, m, pastReach) && !nowMarker.MatchString(clause) {
+	if c.past && remembers(clause) && near(recollection, clause, m, pastReach) && !nowMarker.MatchString(clause) {
 		return true
 	}
 	if c.past && !presentMarker.MatchString(clause) {
@@ -345,11 +355,13 @@ var (
 	// as the writer's danger now. An overdose happening to them now is
 	// seen by the cues first, and the rest of the message is read as it
 	// is.
-	worryForOthers = regexp.MustCompile(`\b(?:scared|afraid|worried|terrified|fear|frightened|worry|worrying)(?: that)? (?:he|she|they|hes|shes|theyre|my \w+|him|her|them)(?: \w+){0,2} (?:will|might|is going to|are going to|gonna|could|would|may) (?:\w+ )?(?:die|od|overdose|end up dead|not make it|lose (?:his|her|their) life)\b`)
-	justHappened   = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
-	conditional    = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
-	urgencyKeys    = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
-	urgency        = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
+	worryForOthers   = regexp.MustCompile(`\b(?:scared|afraid|worried|terrified|fear|frightened|worry|worrying)(?: that)? (?:he|she|they|hes|shes|theyre|my \w+|him|her|them)(?: \w+){0,2} (?:will|might|is going to|are going to|gonna|could|would|may) (?:\w+ )?(?:die|od|overdose|end up dead|not make it|lose (?:his|her|their) life)\b`)
+	recollectionKeys = []string{"image", "picture", "memor", "sight", "flashback", "nightmare"}
+	worryKeys        = []string{"scared", "afraid", "worr", "terrified", "fear", "frightened"}
+	justHappened     = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
+	conditional      = regexp.MustCompile(`\b(?:if|whether|in case|what if|suppose|supposed|hypothetically|ever)\b`)
+	urgencyKeys      = []string{"now", "rn", "hurry", "help", "omg", "god", "asap", "emergency"}
+	urgency          = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
 	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
