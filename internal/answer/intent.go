@@ -118,12 +118,13 @@ func refusal(norm string) (string, bool) {
 		return "", false
 	}
 	for _, p := range refusePatterns {
+		if !containsAny(norm, p.keys) || !p.re.MatchString(norm) {
+			continue
+		}
 		if p.reason == RefuseSource && helpSeeking.MatchString(norm) && !illicit.MatchString(norm) {
 			continue
 		}
-		if containsAny(norm, p.keys) && p.re.MatchString(norm) {
-			return p.reason, true
-		}
+		return p.reason, true
 	}
 	return "", false
 }
