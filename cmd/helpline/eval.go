@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"helpline/internal/answer"
@@ -25,9 +26,12 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
-	if flags.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: helpline kb eval [--min-accuracy P] FILE")
+	if flags.NArg() != 1 && !(*sweep && flags.NArg() > 1) {
+		fmt.Fprintln(stderr, "usage: helpline kb eval [--min-accuracy P] FILE, or kb eval --sweep FILE...")
 		return errUsage
+	}
+	if *sweep {
+		return runSweep(flags.Args(), open, *allowCopies, stdout, stderr)
 	}
 	data, err := os.ReadFile(flags.Arg(0))
 	if err != nil {
@@ -62,10 +66,6 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 			}
 		}
 	}
-	if *sweep {
-		eval.WriteSweep(stdout, eval.Sweep(base, kb.DefaultFacts(), cases, eval.DefaultGrid()), 25)
-		return nil
-	}
 	report := eval.Run(answer.New(base, kb.DefaultFacts()), cases)
 	if !*quiet {
 		report.WriteMisses(stdout)
@@ -86,6 +86,31 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	if acc := report.Accuracy(); acc < *minAccuracy {
 		return fmt.Errorf("top-1 accuracy %.1f%% is below the floor of %.1f%%", 100*acc, 100**minAccuracy)
 	}
+	return nil
+}
+
+// runSweep calibrates the thresholds on the sets in files together.
+func runSweep(files []string, open func() fs.FS, allowCopies bool, stdout, stderr io.Writer) error {
+	base, err := loadBase(open())
+	if err != nil {
+		return err
+	}
+	var sets [][]eval.Case
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		cases, err := eval.Read(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if copies := eval.Copies(base, cases); len(copies) > 0 && !allowCopies {
+			return fmt.Errorf("%s: %d evaluation question(s) copy sample questions: reword the sample questions", f, len(copies))
+		}
+		sets = append(sets, cases)
+	}
+	eval.WriteSweep(stdout, eval.Sweep(base, kb.DefaultFacts(), sets, eval.DefaultGrid()), 25)
 	return nil
 }
 

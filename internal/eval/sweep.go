@@ -20,82 +20,87 @@ type Setting struct {
 type Outcome struct {
 	Setting Setting
 	Report  Report
-	// Cost weighs the mistakes by how much they hurt a visitor: an
-	// out-of-scope question answered is the worst, a wrong confident
-	// answer next, a clarify or fallback on a question we could have
-	// answered least.
+	// Cost weighs the mistakes by how much they hurt a visitor (see
+	// Cost).
 	Cost float64
 }
 
-// Cost weights.
+// Cost weights. A visitor on a phone pays for every reply that is not
+// the answer: a tap when the right entry is one tap away (a menu, or the
+// "Or were you asking about" alternative), a wasted reply and a lost
+// minute when the bot says "I'm not sure" though it knows, and worst, a
+// confident wrong answer, which they may believe. An out-of-scope
+// question answered as if it were about opioids is the worst of all.
 const (
+	costExtraTap     = 1
+	costNotSure      = 2
+	costWrongAnswer  = 4
+	costMissAnswered = 2 // a question the base cannot answer, answered anyway
+	costWrongKind    = 2 // a refusal or hand-off missed
 	costOOSAnswered  = 10
-	costOOSClarified = 2
-	costWrongAnswer  = 3
-	costWrongKind    = 2
-	costMissedAnswer = 1
-	// A choice led by the right entry is right, but it costs the visitor
-	// a tap: many of them make the bot feel unsure of everything.
-	costClarified = 0.3
+	costOOSClarified = 1
 )
 
-func cost(r Report) float64 {
+// Cost is what a report's mistakes cost visitors, in taps.
+func Cost(r Report) float64 {
 	wrongKind := 0
 	for k, n := range r.KindCases {
 		if k != answer.KindFallback {
 			wrongKind += n - r.KindOK[k]
 		}
 	}
-	missed := r.InScope - r.Top1 - (r.Answered - r.AnsweredOK)
-	return costOOSAnswered*float64(r.OOSAnswered) + costOOSClarified*float64(r.OOSClarified) +
+	extraTaps := r.Reachable - r.AnsweredOK
+	return costExtraTap*float64(extraTaps) +
+		costNotSure*float64(r.FellBack) +
 		costWrongAnswer*float64(r.Answered-r.AnsweredOK) +
+		costMissAnswered*float64(r.MissAnswered) +
 		costWrongKind*float64(wrongKind) +
-		costMissedAnswer*float64(missed) +
-		costClarified*float64(r.Clarified)
+		costOOSAnswered*float64(r.OOSAnswered) +
+		costOOSClarified*float64(r.OOSClarified)
 }
 
 // Grid is the set of values a sweep tries.
 type Grid struct {
-	QuestionShare []float64
-	BodyWeight    []float64
-	Unknown       []float64
-	MinScore      []float64
-	MinCoverage   []float64
-	ClarifyRatio  []float64
+	MinScore    []float64
+	AnswerScore []float64
+	AltScore    []float64
+	MinCoverage []float64
+	OffTopic    []float64
 }
 
 // DefaultGrid spans the plausible range around the defaults.
 func DefaultGrid() Grid {
 	return Grid{
-		QuestionShare: []float64{0.4, 0.5, 0.6, 0.7, 0.8},
-		BodyWeight:    []float64{0.3, 0.6, 1.0},
-		Unknown:       []float64{0.4, 0.6, 0.8, 1.0},
-		MinScore:      []float64{0.20, 0.25, 0.30, 0.35, 0.40},
-		MinCoverage:   []float64{0.30, 0.40, 0.50, 0.60},
-		ClarifyRatio:  []float64{0.85, 0.90, 0.93, 0.96},
+		MinScore:    []float64{0.36, 0.40, 0.44},
+		AnswerScore: []float64{0.45, 0.50, 0.55, 0.60},
+		AltScore:    []float64{0.55, 0.65, 0.75, 0.85},
+		MinCoverage: []float64{0.45, 0.55, 0.65},
+		OffTopic:    []float64{0.70, 0.80},
 	}
 }
 
-// Sweep evaluates every setting of the grid and returns the outcomes,
-// cheapest first.
-func Sweep(base *kb.Base, facts kb.Facts, cases []Case, g Grid) []Outcome {
+// Sweep evaluates every setting of the grid on every set and returns the
+// outcomes, cheapest first; an outcome's report sums the sets.
+func Sweep(base *kb.Base, facts kb.Facts, sets [][]Case, g Grid) []Outcome {
 	var out []Outcome
-	for _, qs := range g.QuestionShare {
-		for _, bw := range g.BodyWeight {
-			for _, uw := range g.Unknown {
-				p := search.DefaultParams()
-				p.QuestionShare = qs
-				p.Weight[search.Body] = bw
-				p.Unknown = uw
-				for _, ms := range g.MinScore {
-					for _, mc := range g.MinCoverage {
-						for _, cr := range g.ClarifyRatio {
-							th := answer.DefaultThresholds()
-							th.MinScore, th.MinCoverage, th.ClarifyRatio = ms, mc, cr
-							r := Run(answer.NewTuned(base, facts, p, th), cases)
-							r.Results = nil
-							out = append(out, Outcome{Setting: Setting{p, th}, Report: r, Cost: cost(r)})
+	p := search.DefaultParams()
+	for _, ms := range g.MinScore {
+		for _, as := range g.AnswerScore {
+			for _, alt := range g.AltScore {
+				for _, mc := range g.MinCoverage {
+					for _, ot := range g.OffTopic {
+						if as < ms {
+							continue
 						}
+						th := answer.DefaultThresholds()
+						th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore = ms, as, alt, mc, ot
+						e := answer.NewTuned(base, facts, p, th)
+						var sum Report
+						for _, cases := range sets {
+							r := Run(e, cases)
+							sum = sum.plus(r)
+						}
+						out = append(out, Outcome{Setting: Setting{p, th}, Report: sum, Cost: Cost(sum)})
 					}
 				}
 			}
@@ -105,16 +110,46 @@ func Sweep(base *kb.Base, facts kb.Facts, cases []Case, g Grid) []Outcome {
 	return out
 }
 
-// WriteSweep prints the n cheapest outcomes as a table.
+// plus adds the counts of o to r, for a sweep over several sets.
+func (r Report) plus(o Report) Report {
+	s := Report{KindCases: map[answer.Kind]int{}, KindOK: map[answer.Kind]int{}}
+	for _, x := range []Report{r, o} {
+		s.InScope += x.InScope
+		s.Top1 += x.Top1
+		s.Answered += x.Answered
+		s.AnsweredOK += x.AnsweredOK
+		s.Clarified += x.Clarified
+		s.ClarifiedOK += x.ClarifiedOK
+		s.FellBack += x.FellBack
+		s.Reachable += x.Reachable
+		s.OutOfScope += x.OutOfScope
+		s.OOSAnswered += x.OOSAnswered
+		s.OOSClarified += x.OOSClarified
+		s.OOSCrisis += x.OOSCrisis
+		s.Missing += x.Missing
+		s.MissAnswered += x.MissAnswered
+		s.MissClarify += x.MissClarify
+		for k, n := range x.KindCases {
+			s.KindCases[k] += n
+		}
+		for k, n := range x.KindOK {
+			s.KindOK[k] += n
+		}
+	}
+	return s
+}
+
+// WriteSweep prints the n cheapest outcomes as a table, with the three
+// costs a visitor pays: extra taps, "I'm not sure" and wrong answers.
 func WriteSweep(w io.Writer, outs []Outcome, n int) {
-	fmt.Fprintln(w, "cost  top-1  precision  clarify  oos-answered | question-share body-weight unknown min-score min-coverage clarify-ratio")
+	fmt.Fprintln(w, "cost  right  taps  not-sure  wrong  oos-answered | min-score answer-score alt-score min-coverage off-topic")
 	for i, o := range outs {
 		if i == n {
 			break
 		}
-		r, s := o.Report, o.Setting
-		fmt.Fprintf(w, "%4.0f  %5.1f%%  %7.1f%%  %7d  %12d | %14.2f %11.2f %7.2f %9.2f %12.2f %13.2f\n",
-			o.Cost, 100*r.Accuracy(), 100*r.Precision(), r.Clarified, r.OOSAnswered,
-			s.Params.QuestionShare, s.Params.Weight[search.Body], s.Params.Unknown, s.Thresholds.MinScore, s.Thresholds.MinCoverage, s.Thresholds.ClarifyRatio)
+		r, t := o.Report, o.Setting.Thresholds
+		fmt.Fprintf(w, "%4.0f  %5.1f%%  %4d  %8d  %5d  %12d | %9.2f %12.2f %9.2f %12.2f %9.2f\n",
+			o.Cost, 100*r.RightFirst(), r.Reachable-r.AnsweredOK, r.FellBack, r.Answered-r.AnsweredOK, r.OOSAnswered,
+			t.MinScore, t.AnswerScore, t.AltScore, t.MinCoverage, t.OffTopicScore)
 	}
 }
