@@ -19,6 +19,7 @@ each either else even ever every
 few for from further
 get gets getting go goes going got gonna gotta
 guess guidance
+heck hell
 had hadnt has hasnt have havent having he hed hes her here hers herself him himself his honestly how hw hwo
 i id ideas if ill im in info information input insight into is isnt it its itself ive
 just
@@ -38,7 +39,7 @@ very
 wanna want wants was wasnt wat waht way we wed well were werent weve what whats whta where which while who whom whose why will with wo wonder wondered wondering wont would wouldnt wut wht
 ya yeah yes yet you youd youll your youre yours yourself yourselves youve
 
-altho bc btw cos coz cuz definitely exactly fr hmm hmmm idk imo lol ngl omg probably rn smh tho thru
+altho bc btw cos coz cuz damn damned definitely exactly fr freaking frickin fricking fuckin fucking hmm hmmm idk imo lol ngl omg probably rn smh tho thru
 totally ugh usually yea yep yup
 
 ahora algo anoche antes ayer bueno con de del despues el en es esta estoy esto hace hay hoy la las lo los mas
