@@ -50,7 +50,7 @@ type cue struct {
 const (
 	people  = `(?:friend|bf|gf|boyfriend|girlfriend|husband|wife|partner|son|daughter|brother|sister|mom|mother|dad|father|roommate|buddy|homie|cousin|uncle|aunt|nephew|niece|kid|child|baby|teen|grandson|granddaughter|fiance|ex|dealer|neighbor|guy|girl|man|woman|dude|person|stepdad|stepmom|stepfather|stepmother|parents?)`
 	third   = `(?:he|she|they|hes|shes|theyre|him|her|them|(?:my|our|his|her|this|a|the) (?:\w+ )?` + people + `s?|someone|somebody)`
-	cantDo  = `(?:wont|cant|cannot|can not|isnt|is not|aint|not|doesnt|does not|wouldnt|couldnt|will not|unable to|stopped|barely|hardly|no longer)`
+	cantDo  = `(?:wont|cant|cannot|can not|isnt|is not|aint|not|doesnt|does not|wouldnt|couldnt|will not|unable to|stopped|barely|hardly|no longer|hasnt|has not|still hasnt|havent)`
 	pills   = `(?:pills|meds|medication|medications|medicine|dope|stuff|bottle|bags|subs|xanax|bars|methadone|tabs|tablets|oxys?|percs|fent|fentanyl|heroin|sleeping pills|tylenol|it|them|of it|of them|i have|i got|i can find|at once|at one time|in the house)`
 	killers = `(?:die|be dead|kill myself|end it|end it all|end my life|not wake up|never wake up|stop my heart|stop breathing|od|overdose)`
 )
@@ -59,15 +59,17 @@ var cues = []cue{
 	// ---- Overdose happening now -------------------------------------------
 	{
 		name: "not breathing or cannot be woken", kind: Overdose, level: Emergency,
-		keys:    []string{"wake", "waking", "wakin", "respon", "breath", "breat", "moving"},
-		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|respond|responding|responsive|breathing|breathin|breathe|breath|breating|breathng|moving|answering|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
+		keys:    []string{"wake", "waking", "wakin", "woke", "respon", "breath", "breat", "moving", "moved"},
+		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|answering|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
 		generic: true, past: true, needsThird: true,
 		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for|before|at)|in the morning|me back|my (?:calls|texts))`),
 		unlessBefore: regexp.MustCompile(`(?:\b(?:take|took|use|do|shoot|swallow|sleep|go to sleep)\b(?: \w+){0,4} (?:and|to|then)|\b(?:to|would|could|might|will|ll|never|hope|hoping|want|wanna|rather|may|just)) (?:just )?$`),
 	},
 	{
 		name: "out cold, slumped or breathing wrong", kind: Overdose, level: Emergency,
-		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips"},
+		// "lips are blue from the cold", "fading fast, off to bed".
+		unless:  regexp.MustCompile(`^(?:from|because of|bc) (?:the )?(?:cold|snow|sledding|swimming|pool|popsicles?|slushies?|blueberr\w*|freezing)|^(?:\w+ ){0,3}(?:bed|sleep|nap|goodnight|good night|night)\b`),
+		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips", "grey", "gray", "purple", "pale"},
 		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
 		generic: true, past: true,
 	},
@@ -96,6 +98,7 @@ var cues = []cue{
 	},
 	{
 		name: "blue or grey lips or skin", kind: Overdose, level: Emergency,
+		unless:  regexp.MustCompile(`^(?:from|because of|bc|in) (?:the )?(?:cold|snow|sledding|swimming|pool|popsicles?|slushies?|blueberr\w*|freezing|lake|ocean)`),
 		keys:    []string{"blue", "purple", "gray", "grey", "ashy"},
 		re:      regexp.MustCompile(`\b(?:(?:lips?|face|fingers|fingertips|nails|skin|mouth)(?: are| is| r| look| looks| looking| went| turned| turning| getting| gone| have gone| has gone| kinda| all)*(?: \w+)? (?:blue|purple|gray|grey|ashy|bluish|blueish)|(?:turning|turned|going|gone|went|getting) (?:blue|purple|gray|grey)|(?:blue|purple|grey|gray) (?:lips|face|fingers|nails))\b`),
 		generic: true, past: true,
@@ -131,7 +134,7 @@ var cues = []cue{
 		keys:    []string{"od", "overdos", "o d"},
 		re:      regexp.MustCompile(`\b(?:(?:is|s|hes|shes|im|i m|theyre|are|am|think|thinks|maybe|might be|could be|keeps|currently|just|think im|think hes|think shes)(?: \w+)? (?:overdosing|oding|od ing|odin|overdoseing|o ding|odeing)|(?:just|think|thinks|might have|may have|i think i|i think he|i think she|pretty sure)(?: \w+){0,2} (?:overdosed|od d|oded|odd|o d d)|(?:overdosing|oding|od|overdose|overdosed)(?: \w+)? (?:right now|rn|now|again)|(?:is|hes|shes|im|they are|theyre) (?:having|in) an? (?:od|overdose)|(?:overdose|od) (?:happening|in progress|going on))\b`),
 		generic: true, past: true,
-		unless: regexp.MustCompile(`^(?:last|years|months|before|when|in the past)`),
+		unless: regexp.MustCompile(`^(?:last|years|months|before|when|in the past)|^on (?:\w+ ){0,2}(?:cookies|candy|sugar|coffee|chocolate|caffeine|food|pizza|tv|netflix|love|christmas|halloween|junk|carbs|cake|shows?|movies|games?|work|studying|sun|vitamin c|memes|content|news|cheese|pie)\b`),
 	},
 	{
 		name: "took too much", kind: Overdose, level: Emergency,
@@ -157,7 +160,7 @@ var cues = []cue{
 	{
 		name: "suicidal", kind: Suicide, level: Urgent, escalate: true,
 		keys:      []string{"suicid"},
-		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think) (?:about|of) suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempt|plan|note|letter|pact))\b`),
+		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|^suicidal\b|suicidal (?:rn|right now|tonight|today|again|af|asf|now)|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think) (?:about|of) suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempt|plan|note|letter|pact))\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
 	},
@@ -201,7 +204,7 @@ var cues = []cue{
 		// Hopeless about a task or a person is worry, not despair of life:
 		// "parents feel hopeless when helping with homework", "hopeless
 		// about finding a rehab".
-		unless: regexp.MustCompile(`^(?:with (?:the )?(?:withdrawal|symptoms|detox)|in (?:this|the) (?:program|rehab)|of (?:rehab|treatment|detox|the program|going)|(?:when|whenever|while) |(?:about|at|with) (?:finding|getting|helping|this (?:rehab|program|process|place|clinic)|the (?:homework|insurance|wait|waitlist|rehab|program|process|system|clinic|situation|state)|my (?:son|daughter|kid|kids|child|husband|wife|boyfriend|girlfriend|partner|brother|sister|mom|dad|mother|father|job|insurance|homework|math|grades|case)|(?:his|her|their|our) (?:\w+ )?(?:use|using|drinking|addiction|habit|recovery|case|behavior)|math|homework|school|work)\b)`),
+		unless: regexp.MustCompile(`^(?:with (?:the )?(?:withdrawal|symptoms|detox)|in (?:this|the) (?:program|rehab)|of (?:rehab|treatment|detox|the program|going)|(?:when|whenever|while) |(?:about|at|with) (?:finding|getting|helping|this (?:rehab|program|process|place|clinic)|the (?:homework|insurance|wait|waitlist|rehab|program|process|system|clinic|situation|state)|my (?:son|daughter|kid|kids|child|husband|wife|boyfriend|girlfriend|partner|brother|sister|mom|dad|mother|father|job|insurance|homework|math|grades|case)s?|(?:his|her|their|our) (?:\w+ )?(?:use|using|drinking|addiction|habit|recovery|case|behavior)|math|homework|school|work)\b)`),
 	},
 	{
 		name: "cannot take it anymore", kind: Suicide, level: Urgent, escalate: true,
@@ -322,16 +325,21 @@ var cues = []cue{
 	},
 	{
 		name: "collapse or fainting", kind: Medical, level: Emergency,
-		keys:      []string{"passed out", "passing out", "faint", "blacked out", "blacking out", "collaps"},
-		re:        regexp.MustCompile(`\b(?:passed out|passing out|fainted|fainting|keeps fainting|blacked out|blacking out|collapsed|collapsing)\b`),
+		keys: []string{"passed out", "passing out", "faint", "blacked out", "blacking out", "collaps"},
+		re:   regexp.MustCompile(`\b(?:passed out|passing out|fainted|fainting|keeps fainting|blacked out|blacking out|collapsed|collapsing)\b`),
+		// "passed out on the couch after thanksgiving dinner", "blacked
+		// out the windows".
+		unless:    regexp.MustCompile(`^(?:the (?:windows?|room|screen|names?|text|dates?|lights?)|(?:\w+ ){0,6}(?:food coma|after (?:thanksgiving|dinner|lunch|the game|the party|work|studying|a long day)|from (?:exhaustion|laughing|the heat)))`),
 		past:      true,
 		generic:   true,
 		negatable: true,
 	},
 	{
 		name: "cannot breathe", kind: Medical, level: Emergency,
+		// "cant breathe, this video is too funny".
+		unless:    regexp.MustCompile(`^(?:\w+ ){0,6}(?:funny|laughing|laughed|lol|lmao|haha|hilarious|crying laughing)`),
 		keys:      []string{"breath", "breat"},
-		re:        regexp.MustCompile(`\b(?:(?:^|i|and|im|i m|me) (?:cant|can not|cannot|couldnt|can barely|can hardly|am struggling to|m struggling to)(?: \w+)? (?:breathe|breath|breathing|catch my breath|get air)|(?:trouble|hard|difficult|struggling|difficulty|problems|having a hard time) (?:breathing|to breathe|to breath|catching (?:my|his|her) breath)|short(?:ness)? of breath)\b`),
+		re:        regexp.MustCompile(`(?:(?:^|\b(?:i|and|im|i m|me) )(?:cant|can not|cannot|couldnt|can barely|can hardly|am struggling to|m struggling to)(?: \w+)? (?:breathe|breath|breathing|catch my breath|get air)|\b(?:trouble|hard|difficult|struggling|difficulty|problems|having a hard time) (?:breathing|to breathe|to breath|catching (?:my|his|her) breath)|short(?:ness)? of breath)\b`),
 		past:      true,
 		generic:   true,
 		negatable: true,
@@ -495,5 +503,135 @@ var cues = []cue{
 		keys: []string{"kids", "children", "baby", "toddler", "child", "infant", "newborn", "alone"},
 		re:   regexp.MustCompile(`\b(?:(?:left|leaves|leaving|leave) (?:the |my |our |her |his |their )?(?:kids|children|baby|toddler|infant|newborn|kid|child)\b(?: \w+){0,4} (?:alone|unattended|by (?:themselves|himself|herself)|home alone|in the car)|(?:kids|children|baby|toddler|child|infant)(?: \w+){0,3} (?:not safe|arent safe|isnt safe|unsafe|in danger|neglected|going hungry|found (?:his|her) (?:needles|dope|pills|stash)|alone (?:most|all|every) (?:days?|nights?|the time)|home alone|left alone|by themselves (?:all|most))|(?:uses|using|shoots up|shooting up|gets high|getting high|nodding off|nodding out|passes out|passed out|high) (?:around|in front of|while (?:watching|caring for|holding|babysitting)|with) (?:the |my |our |her |his )?(?:kids|children|baby|toddler|son|daughter|infant))\b`),
 		past: true, generic: true,
+	},
+	// ---- Said plainly, in ways the cues above missed ------------------------------
+	{
+		name: "recent attempt", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"tried to", "attempted", "try to"},
+		re:   regexp.MustCompile(`\b(?:tried|attempted|try) to (?:end it|kill myself|end my life|take my (?:own )?life|overdose on purpose|hang myself|not wake up)\b|\battempted suicide\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "does not deserve to live", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"deserve"},
+		re:   regexp.MustCompile(`\b(?:dont|do not|never|no longer) deserve to (?:live|be alive|be here|exist|wake up)\b|\bdeserve to die\b`),
+		past: true,
+	},
+	{
+		name: "walking into traffic or jumping", kind: Suicide, level: Emergency,
+		keys: []string{"traffic", "jump", "oncoming", "into the road", "into the river", "into the lake"},
+		re:   regexp.MustCompile(`\b(?:walk|walking|step|stepping|run|running|drive|driving|jump|jumping)(?: out)? (?:into|in front of) (?:the )?(?:traffic|oncoming|road|highway|river|lake|train)\b|\b(?:going to|gonna|about to|threatening to|threatens to|wants to|saying (?:hes|shes|they are|he is|she is|hell|shell|he will|she will)(?: going to| gonna)?) jump\b`),
+		past: true, negatable: true, generic: true,
+		unless: regexp.MustCompile(`^(?:to conclusions|at the chance|for joy|ship|start|through hoops|the gun|back in|right in|on (?:the|a|board|it)|in (?:the|a) (?:pool|lake|shower|car)|into (?:the )?(?:pool|conversation|lake|fray))`),
+	},
+	{
+		name: "goodbye behind a locked door", kind: Suicide, level: Emergency,
+		keys:  []string{"locked"},
+		re:    regexp.MustCompile(`\blocked (?:himself|herself|themselves|themself|myself) in\b.*\b(?:goodbye|good bye|bye|wont answer|not answering|isnt answering|pills|knife|rope|gun|sorry)\b`),
+		whole: true, past: true,
+	},
+	{
+		name: "last words to loved ones", kind: Suicide, level: Emergency,
+		keys: []string{"i love", "look like an accident", "set up in the garage", "ready in the garage"},
+		re:   regexp.MustCompile(`\btell (?:my (?:kids|children|son|daughter|mom|mother|dad|father|family|wife|husband|parents|boyfriend|girlfriend)|everyone|them) (?:that )?i love (?:them|her|him|you)\b|\blook like an accident\b|\b(?:set up|ready|all set) in the garage\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "blade at hand", kind: SelfHarm, level: Urgent,
+		keys: []string{"blade", "razor", "knife", "deserve the pain", "deserve this pain", "deserve pain"},
+		re:   regexp.MustCompile(`\b(?:have|got|holding|took out|took|the|my) (?:the |my |a )?(?:blade|razor|knife)(?: \w+)? (?:out|ready|in my hand|right here|next to me|with me)\b|\bdeserve (?:the |this )?pain\b`),
+		past: true, negatable: true, generic: true,
+	},
+	{
+		name: "someone else hurting themselves", kind: SelfHarm, level: Urgent,
+		keys: []string{"himself", "herself", "themselves", "themself"},
+		re:   regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|my \w+)(?: \w+)? (?:has been|is|keeps|been|started|is still)? ?(?:hurting|cutting|burning|harming) (?:himself|herself|themselves|themself)\b`),
+		past: true, negatable: true, generic: true,
+	},
+	{
+		name: "hitting a wall or oneself", kind: SelfHarm, level: Urgent,
+		keys: []string{"fist", "my head", "my hand", "knuckles"},
+		re:   regexp.MustCompile(`\b(?:slamming|slammed|punching|punched|hitting|hit|banging|banged|smashing|smashed) my (?:fist|fists|head|hand|hands) (?:into|against|on|through) (?:the |a |my )?(?:wall|door|floor|mirror|window|car)\b|\bknuckles (?:are )?(?:split|bleeding|broken)\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "came to after using alone", kind: Overdose, level: Urgent,
+		keys:  []string{"came to", "come to", "woke up on", "was out"},
+		re:    regexp.MustCompile(`\b(?:just )?(?:came to|woke up) on the (?:floor|ground|bathroom floor)\b|\bdont know how long i was out\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "racing heart", kind: Medical, level: Emergency,
+		keys: []string{"heart rate", "pulse", "bpm", "heart is"},
+		re:   regexp.MustCompile(`\b(?:heart rate|pulse|heartrate|hr)(?: is| at| of| has been)? (?:over |above |like |around )?(?:1[4-9]\d|[2-9]\d\d)\b|\b(?:1[4-9]\d|[2-9]\d\d) ?bpm\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "worst headache", kind: Medical, level: Emergency,
+		keys: []string{"worst headache", "worst head ache"},
+		re:   regexp.MustCompile(`\bworst (?:headache|head ache) (?:of my life|ever|ive ever had|i have ever had)\b`),
+		past: true, generic: true, negatable: true,
+	},
+	{
+		name: "newborn in withdrawal", kind: Medical, level: Urgent,
+		keys:  []string{"newborn", "born"},
+		re:    regexp.MustCompile(`\b(?:newborn|born (?:yesterday|today|last night|this morning|\d+ days? ago|two days ago|three days ago))\b.*\b(?:wont eat|not eating|cant eat|wont feed|not feeding|wont stop crying|crying nonstop|cant stop crying|shaking|seizing|jittery|tremors|high pitched cry)\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "blocked bowels", kind: Medical, level: Urgent,
+		keys: []string{"rock hard", "hard as a rock", "havent gone", "havent pooped", "havent had a bowel"},
+		re:   regexp.MustCompile(`\b(?:stomach|belly|abdomen|gut) (?:is |feels )?(?:rock hard|hard as a rock)\b|\bhavent (?:gone|pooped|had a bowel movement|been able to go)\b(?: \w+){0,3} (?:in )?(?:\d+|two|three|four|five|ten) (?:days|weeks)\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "oozing abscess with fever", kind: Medical, level: Urgent,
+		keys:  []string{"abscess", "oozing"},
+		re:    regexp.MustCompile(`\b(?:abscess\w*|oozing)\b.*\b(?:hot|fever|feverish|chills|feel sick|spreading|huge|getting bigger)\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "attacked or broken in on now", kind: Abuse, level: Emergency,
+		keys: []string{"broke in", "breaking in", "attacking", "pushed", "shoved", "threw me", "kicked me"},
+		re:   regexp.MustCompile(`\b(?:broke|breaking|busted) in(?:to)?\b|\b(?:is|s|hes|shes|theyre|are|keeps) attacking\b|\b(?:pushed|shoved|threw|kicked) (?:me|her|him|my \w+) (?:down (?:the )?(?:stairs|steps)|into (?:the |a )?(?:wall|door|table|counter|car|floor)|against (?:the |a )?(?:wall|door|car)|off (?:the |a )?(?:porch|bed|balcony|stairs)|out of (?:the |a )?(?:car|house|window))\b`),
+		past: true, negatable: true,
+	},
+	{
+		name: "coerced or threatened over drugs", kind: Abuse, level: Urgent,
+		keys:  []string{"pimp", "owe", "comes into my room", "comes in my room", "sells me"},
+		re:    regexp.MustCompile(`\b(?:pimps?|pimping) (?:me|her)\b|\bsells me\b|\b(?:comes|came|keeps coming) in(?:to)? my room (?:at night|when)\b|\b(?:people|guys|guy|dealer|plug|they) i owe\b.*\b(?:tonight|coming|know where i live|found me|kill me|hurt me|said)\b`),
+		whole: true, past: true,
+	},
+
+	// ---- Spanish ---------------------------------------------------------------------
+	{
+		name: "suicidio (es)", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"matar", "morir", "suicid", "vivir", "quitarme la vida", "despertar", "aguanto", "muert"},
+		re:   regexp.MustCompile(`\b(?:me quiero (?:matar|morir)|quiero (?:morir|morirme|matarme|suicidarme|desaparecer para siempre)|(?:pienso|pensando|pense|pensado) en (?:matarme|suicidarme|quitarme la vida|morir|morirme)|no quiero (?:vivir|seguir viviendo|seguir aqui|despertar|estar aqui)|quitarme la vida|suicidarme|me voy a (?:matar|suicidar)|(?:estaria|estarian|estarian) mejor (?:muerto|muerta|sin mi)|ya no aguanto (?:mas|la vida|vivir))\b`),
+		past: true, negatable: false,
+	},
+	{
+		name: "sobredosis (es)", kind: Overdose, level: Emergency,
+		keys:    []string{"respira", "despierta", "reacciona", "responde", "azul", "morad", "sobredos"},
+		re:      regexp.MustCompile(`\bno (?:respira|esta respirando|despierta|reacciona|responde|se mueve)\b|\b(?:se esta poniendo|esta|se puso|se ve|tiene (?:los )?labios) (?:azul|azules|morado|morada|morados|gris)\b|\blabios (?:azules|morados)\b|\b(?:tiene|le dio|esta teniendo|creo que (?:tiene|le dio)) (?:una )?sobredosis\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "autolesion (es)", kind: SelfHarm, level: Urgent,
+		keys:  []string{"cortar", "corte", "quem", "lastim", "dano"},
+		re:    regexp.MustCompile(`\b(?:quiero |voy a |me voy a )?(?:cortarme|quemarme|lastimarme|hacerme dano)\b|\bme (?:corte|queme|lastime|estoy cortando)\b|\b(?:navaja|cuchillo|cuchilla)\b.*\b(?:cortarme|aqui|conmigo)\b`),
+		whole: true, past: true,
+	},
+	{
+		name: "emergencia medica (es)", kind: Medical, level: Emergency,
+		keys: []string{"pecho", "respirar", "convuls", "sangre"},
+		re:   regexp.MustCompile(`\bdolor (?:de|en el) pecho\b|\bno puedo respirar\b|\bconvulsi\w*\b|\b(?:vomitando|vomito|vomita) sangre\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "violencia (es)", kind: Abuse, level: Emergency,
+		keys: []string{"golpe", "pega", "patea", "ahorc", "amenaz", "matar"},
+		re:   regexp.MustCompile(`\bme (?:esta|estan) (?:golpeando|pegando|pateando|ahorcando|amenazando)\b|\bme (?:amenaza|amenazo|amenazan) con (?:matarme|pegarme|golpearme|quitarme)\b|\bme quiere matar\b`),
+		past: true,
 	},
 }

@@ -300,8 +300,8 @@ func BenchmarkScreen(b *testing.B) {
 
 // TestKeyIndex checks the one-pass key search against the plain one.
 func TestKeyIndex(t *testing.T) {
-	if len(cues) > 64 {
-		t.Fatalf("%d cues; screenText keeps their flags in a [64]bool", len(cues))
+	if len(cues) > maxCues {
+		t.Fatalf("%d cues; screenText keeps their flags in a [maxCues]bool", len(cues))
 	}
 	for _, text := range []string{"i want to die tonight", "hes not breathing. lips blue", "how much does rehab cost", "", "a"} {
 		on := make([]bool, len(cues))

@@ -124,7 +124,7 @@ func screenText(text string, used bool) Risk {
 	wholeHypothetical := containsAny(text, planningKeys) && planning.MatchString(text)
 	clauses := splitClauses(text)
 	whole := []string{strings.ReplaceAll(text, ".", " ")}
-	var on [64]bool
+	var on [maxCues]bool
 	cueKeys.active(text, on[:len(cues)])
 	// A letter about someone who died of an overdose describes how they
 	// were found; the danger it tells of is over.
@@ -255,6 +255,10 @@ func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical boo
 	return false
 }
 
+// maxCues bounds the number of cues: screenText keeps their flags in an
+// array on the stack.
+const maxCues = 128
+
 // pastReach is how far, in bytes, a past marker may stand from a cue and
 // still put it in the past: "had a heart attack 3 years ago" is past, but
 // in "i overdosed last year and tonight i want to die" the wish is not.
@@ -339,7 +343,7 @@ var (
 	thirdPerson     = regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|him|her|them|his|someone|somebody|` + people + `s?)\b`)
 	// recentUse: drugs taken just now, not a mention of a medicine someone
 	// is on ("since he started methadone").
-	recentUse  = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
+	recentUse  = regexp.MustCompile(`\b(?:just (?:used|shot|did|took|snorted|smoked|popped|injected|banged|hit)|took (?:his|her|my|their|all (?:his|her|my|their)|some|a bunch of|too many|a lot of) (?:pills|meds|dope|methadone|subs|xanax|bars|oxys?|percs|fent)|(?:used|shot up|did|took|snorted|smoked|popped|injected)(?: \w+){0,3} (?:an hour|a few minutes|minutes|earlier|tonight|today|together|ago|just now)|after (?:using|shooting|he used|she used|they used|we used|getting high|doing)|shot up|shooting up|got high|getting high|was using|were using|been using|using (?:tonight|today|again)|(?:did|doing) (?:a |some )?(?:line|lines|shot|bag|bags|bump|hit|fent|dope|dose)|nodding|nodded off|needle (?:still )?in|high (?:right now|rn|on)|is high|so high|overdos\w*|oding|od|(?:pupils|eyes) (?:are |r )?(?:tiny|pinpoint|pinned|so small|really small)|pinned|pinpoint pupils)\b`)
 	deathKeys  = []string{"died", "passed away", "funeral", "buried", "burying", "lost my", "lost our", "death"}
 	died       = regexp.MustCompile(`\b(?:died (?:of|from|in|after|on|at|when|last|\d)|died\b.*\b(?:overdose|od|fentanyl|heroin)|passed away|funeral|buried|burying|lost (?:my|our) (?:\w+ )?(?:son|daughter|child|brother|sister|husband|wife|mom|mother|dad|father|friend|boyfriend|girlfriend|partner|baby|grandson|granddaughter|nephew|niece|cousin) (?:to|from|in)|(?:overdose|od) death|death of (?:my|our))\b`)
 	nearlyDied = regexp.MustCompile(`\b(?:almost|nearly|could have|couldve|would have|wouldve|might have|or (?:he|she|they)(?: will| would| could)?) (?:have )?died\b`)
