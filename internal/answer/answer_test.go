@@ -162,6 +162,21 @@ func TestTwoQuestions(t *testing.T) {
 	}
 }
 
+// TestLetter: a long letter matches every entry a little, so its scores
+// are low; it gets its likeliest entries as a choice, and a way to a
+// person, never a bare "I'm not sure".
+func TestLetter(t *testing.T) {
+	e := engine(t)
+	letter := "We have been married for eleven years and he has always been the steady one. Last spring his back surgery " +
+		"led to pills, and now the bottles run out early, he sleeps in the afternoons and gets angry when I ask. " +
+		"His mother thinks I am overreacting and our daughter keeps asking why dad is so tired. I love him and " +
+		"I do not want to make things worse by saying the wrong thing at the wrong time."
+	d := e.Decide(letter, Context{})
+	if d.Kind != KindClarify || len(d.Entries) < 2 || !d.OfferPerson {
+		t.Fatalf("letter: %s %v (score %.2f), want a choice of its likeliest entries and a person", d.Kind, d.Entries, d.Score)
+	}
+}
+
 // TestAlternatives: an answer sure of its topic offers a close sibling
 // beside it, never the answered entry itself; a single vague word gets a
 // menu.

@@ -50,6 +50,11 @@ type Thresholds struct {
 	// offered beside an answer ("Or were you asking about ...?") rather
 	// than as one of a menu of choices with no answer.
 	AltScore float64
+	// LongTerms is the number of known terms from which a message counts
+	// as a letter, and LongMinScore the lowest top score from which a
+	// letter is offered its best entries as a choice.
+	LongTerms    int
+	LongMinScore float64
 	// ContextWeight is the weight of the previous answer's topic when a
 	// follow-up question is read in its light.
 	ContextWeight float32
@@ -82,6 +87,8 @@ func DefaultThresholds() Thresholds {
 		SampleGap:       0.1,
 		OffTopicScore:   0.70,
 		AltScore:        0.75,
+		LongTerms:       12,
+		LongMinScore:    0.15,
 		ContextWeight:   0.7,
 		PrevWeight:      1,
 	}
@@ -541,6 +548,20 @@ func (e *Engine) classify(hits []search.Hit, known int) Decision {
 		return e.fallback(0, "no match")
 	}
 	top := hits[0]
+	// A letter of many sentences matches every entry a little: its best
+	// scores are low however clear it is, but the entries it ranks first
+	// are still the likeliest. It gets them as a choice, not "I'm not
+	// sure".
+	if known >= e.th.LongTerms && top.Score >= e.th.LongMinScore && top.Score < e.th.MinScore {
+		choices := make([]string, 0, e.th.MaxChoices)
+		for _, h := range hits {
+			if len(choices) == e.th.MaxChoices {
+				break
+			}
+			choices = append(choices, h.ID)
+		}
+		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: top.Score, Options: e.options(choices), OfferPerson: true, Reason: "long message"}
+	}
 	if top.Score < e.th.MinScore {
 		return e.fallback(top.Score, "low score")
 	}
