@@ -326,6 +326,13 @@ func first(ids []string) string {
 func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
 	var answers []Decision
 	var prev search.Query
+	// A thin part ("what are my options?" at the end of a letter) may only
+	// choose among the entries the whole message points to: read alone it
+	// is about anything.
+	plausible := map[string]bool{}
+	for _, h := range e.idx.Search(whole, plausibleEntries) {
+		plausible[h.ID] = true
+	}
 	for _, p := range ps {
 		pq := e.idx.Parse(p)
 		own := pq
@@ -345,6 +352,9 @@ func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
 			continue
 		}
 		pd := e.classify(e.idx.Search(pq, e.th.MaxChoices+2), pq.Known)
+		if own.Known < standAlone && !plausible[first(pd.Entries)] {
+			continue
+		}
 		if pd.Kind == KindAnswer && !e.isSocial(pd) {
 			answers = append(answers, pd)
 		}
@@ -376,6 +386,14 @@ func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
 	}
 	return e.twoAnswers(answers[first], answers[second])
 }
+
+// plausibleEntries is how many of the whole message's best entries a thin
+// part may choose among, and standAlone the known terms from which a part
+// is a question of its own.
+const (
+	plausibleEntries = 8
+	standAlone       = 3
+)
 
 // twoAnswers answers two questions of one message, each under its title.
 func (e *Engine) twoAnswers(a, b Decision) Decision {
