@@ -59,8 +59,8 @@ var cues = []cue{
 	// ---- Overdose happening now -------------------------------------------
 	{
 		name: "not breathing or cannot be woken", kind: Overdose, level: Emergency,
-		keys:    []string{"wake", "waking", "wakin", "woke", "respon", "breath", "breat", "moving", "moved"},
-		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|answering|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
+		keys:    []string{"wake", "waking", "wakin", "woke", "respon", "breath", "breat", "moving", "moved", "doesnt"},
+		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
 		generic: true, past: true, needsThird: true,
 		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for|before|at)|in the morning|me back|my (?:calls|texts))`),
 		unlessBefore: regexp.MustCompile(`(?:\b(?:take|took|use|do|shoot|swallow|sleep|go to sleep)\b(?: \w+){0,4} (?:and|to|then)|\b(?:to|would|could|might|will|ll|never|hope|hoping|want|wanna|rather|may|just)) (?:just )?$`),
@@ -69,8 +69,8 @@ var cues = []cue{
 		name: "out cold, slumped or breathing wrong", kind: Overdose, level: Emergency,
 		// "lips are blue from the cold", "fading fast, off to bed".
 		unless:  regexp.MustCompile(`^(?:from|because of|bc) (?:the )?(?:cold|snow|sledding|swimming|pool|popsicles?|slushies?|blueberr\w*|freezing)|^(?:\w+ ){0,3}(?:bed|sleep|nap|goodnight|good night|night)\b`),
-		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips", "grey", "gray", "purple", "pale"},
-		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips", "grey", "gray", "purple", "pale", "back", "falling", "turning"},
+		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:is|s|hes|shes|theyre|he is|she is|went|going|passed) (?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
 		generic: true, past: true,
 	},
 	{
@@ -78,12 +78,12 @@ var cues = []cue{
 		// an overdose only where naloxone was given.
 		name: "naloxone is not working", kind: Overdose, level: Emergency,
 		keys:    []string{"narcan", "naloxone", "kloxxado", "zimhi"},
-		re:      regexp.MustCompile(`\b(?:narcan|naloxone|kloxxado|zimhi|it|the (?:spray|shot|dose|first one|second one)) (?:wore off|is wearing off|wearing off|didnt work|did not work|isnt working|is not working|not working|doesnt work|does not work|did nothing|does nothing|didnt do anything|isnt doing anything)\b`),
+		re:      regexp.MustCompile(`\b(?:narcan|naloxone|kloxxado|zimhi|it|(?:the |narcan |naloxone )(?:spray|shot|dose|first one|second one)) (?:wore off|is wearing off|wearing off|didnt work|did not work|isnt working|is not working|not working|doesnt work|does not work|did nothing|does nothing|didnt do anything|isnt doing anything)\b`),
 		generic: true, past: true,
 	},
 	{
 		name: "cannot get them to wake", kind: Overdose, level: Emergency,
-		keys:    []string{"wake", "respon", "breath"},
+		keys:    []string{"wake", "respon", "breath", "trying"},
 		re:      regexp.MustCompile(`\b(?:cant|cannot|can not|couldnt|trying to|tried to|try to)(?: \w+)? (?:wake|get) ` + third + `(?: to)? (?:up|wake|respond|breathe)?\b`),
 		generic: true, past: true,
 	},
@@ -99,7 +99,7 @@ var cues = []cue{
 	{
 		name: "blue or grey lips or skin", kind: Overdose, level: Emergency,
 		unless:  regexp.MustCompile(`^(?:from|because of|bc|in) (?:the )?(?:cold|snow|sledding|swimming|pool|popsicles?|slushies?|blueberr\w*|freezing|lake|ocean)`),
-		keys:    []string{"blue", "purple", "gray", "grey", "ashy"},
+		keys:    []string{"blue", "purple", "gray", "grey", "ashy", "bluish"},
 		re:      regexp.MustCompile(`\b(?:(?:lips?|face|fingers|fingertips|nails|skin|mouth)(?: are| is| r| look| looks| looking| went| turned| turning| getting| gone| have gone| has gone| kinda| all)*(?: \w+)? (?:blue|purple|gray|grey|ashy|bluish|blueish)|(?:turning|turned|going|gone|went|getting) (?:blue|purple|gray|grey)|(?:blue|purple|grey|gray) (?:lips|face|fingers|nails))\b`),
 		generic: true, past: true,
 	},
@@ -169,12 +169,14 @@ var cues = []cue{
 		keys:      []string{"die", "dead", "dying", "not be here", "not exist", "not be alive", "disappear", "end it", "end things", "ending", "end everything", "wake up", "sleep forever", "not live", "come back", "stop living", "stop existing"},
 		re:        regexp.MustCompile(`\b(?:want|wants|wanting|wanna|wanted|wish|wishes|wishing|ready|(?:im|i m|i am|i|hes|shes|he s|she s|theyre) (?:going|gonna)|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
 		negatable: true, past: true,
-		unless: regexp.MustCompile(`^(?:of (?:embarrassment|shame|boredom|laughter|laughing|cringe|curiosity|exhaustion)|laughing|lol|lmao|haha|to know|to see|to find out|from (?:embarrassment|boredom))`),
+		// "i want to die lol" is a figure of speech; "i wanna die lol but
+		// seriously" is not.
+		unless: regexp.MustCompile(`^(?:of (?:embarrassment|shame|boredom|laughter|laughing|cringe|curiosity|exhaustion)|laughing|(?:lol|lmao|haha)$|(?:lol|lmao|haha) (?:jk|just kidding|kidding|not really|(?:this|that|the) \w+)|to know|to see|to find out|from (?:embarrassment|boredom))`),
 	},
 	{
 		name: "thinks about dying", kind: Suicide, level: Urgent, escalate: true,
-		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if", "finish", "be here", "be alive", "make it"},
-		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:wish|wishing|hope|hoping|want|wanting|pray|praying)(?: \w+){0,4} (?:would |will |to |could )?(?:finish(?:es)? (?:the job|me off)|take me (?:away|already|in my sleep))|(?:question|wonder|wondering|not sure|unsure|doubt) (?:if|whether) (?:ill|i will|i ll|i would|id) (?:even |still )?(?:be here|be alive|be around|make it) (?:next|by|in a|this|much longer)|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
+		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if", "finish", "be here", "be alive", "make it", "ending", "thinking", "disappear"},
+		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:wish|wishing|hope|hoping|want|wanting|pray|praying)(?: \w+){0,4} (?:would |will |to |could )?(?:finish(?:es)? (?:the job|me off)|take me (?:away|already|in my sleep))|(?:question|wonder|wondering|not sure|unsure|doubt) (?:if|whether) (?:ill|i will|i ll|i would|id) (?:even |still )?(?:be here|be alive|be around|make it) (?:next|by|in a|this|much longer)|(?:just )?want(?:s)? to disappear$|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
 		negatable: true, past: true,
 	},
 	{
@@ -222,9 +224,11 @@ var cues = []cue{
 	},
 	{
 		name: "goodbye", kind: Suicide, level: Emergency,
-		keys: []string{"goodbye", "good bye", "last message", "farewell", "letters", "bye forever", "bye to", "final message"},
+		keys: []string{"goodbye", "good bye", "last message", "farewell", "letters", "bye forever", "bye to", "final message", "last", "this is the end", "this is my"},
 		re:   regexp.MustCompile(`\b(?:(?:goodbye|good bye|farewell|suicide|last) (?:letters?|notes?|messages?|texts?|words)|this is (?:my )?(?:goodbye|good bye|the end|my last)|(?:goodbye|good bye|bye) (?:forever|for good|for the last time|everyone|world|cruel world)|(?:say|saying|said|to say) (?:my )?(?:goodbyes|goodbye|good bye|bye) (?:to (?:everyone|my (?:kids|children|family|mom|dad|son|daughter|wife|husband))|forever|for good|for the last time)|(?:wrote|writing|written|write|left|leaving) (?:some )?(?:letters|notes) (?:to|for) (?:my (?:kids|children|family|parents|wife|husband|mom|dad)|everyone|everybody)|my last (?:message|words|night|day)|final message|(?:texted|messaged|called|told|sent) (?:me|us|everyone|his \w+|her \w+)(?: \w+)? (?:goodbye|good bye|bye forever|a goodbye))\b`),
 		past: true,
+		// "my last day at work" is a job ending.
+		unless: regexp.MustCompile(`^(?:at|of (?:school|work|the|my|class)|on the job|with (?:the|my) (?:team|company)|in the office|as)\b`),
 	},
 	{
 		name: "plans to take everything", kind: Suicide, level: Emergency,
@@ -254,7 +258,7 @@ var cues = []cue{
 	},
 	{
 		name: "method", kind: Suicide, level: Emergency,
-		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol"},
+		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol", "drive"},
 		re:   regexp.MustCompile(`\b(?:hang(?:ing)? myself|noose|(?:slit|slitting|cut|cutting|slash|slashing) my wrists?|jump(?:ing)? (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)|shoot(?:ing)? myself|(?:gun|pistol) (?:to|in) my (?:head|mouth)|in front of (?:a|the) (?:train|truck|car|bus)|drive (?:my car )?(?:off|into)|(?:hot ?shot)|(?:od|overdose|overdosing|oding) on purpose|on purpose (?:od|overdose)|(?:bought|got|have|holding|loaded|found) (?:a |my |the )?(?:gun|rope|noose|razor blades?)(?: \w+){0,3} (?:for myself|to use|tonight|ready)|(?:garage|closed garage) with the (?:engine|car) (?:running|on)|(?:engine|car) running in (?:the|a|my) (?:garage|closed garage)|(?:standing|sitting|sat|stood|up) on (?:the |a |this )?(?:edge|ledge|bridge|roof|rooftop|overpass|railing|train tracks|tracks)|(?:on|at) the (?:train tracks|edge of the (?:bridge|roof|building))|(?:gun|pistol|revolver|rifle)\b(?: \w+){0,6} (?:loaded|in my (?:lap|hand|hands|mouth)|to my head|cocked)|(?:loaded|holding) (?:a |my |the |\w+s )?(?:gun|pistol))\b`),
 		past: true, negatable: true, generic: true, whole: true,
 		// "as if someone put a gun to my head": a figure of speech.
@@ -262,8 +266,8 @@ var cues = []cue{
 	},
 	{
 		name: "someone else means to kill themselves", kind: Suicide, level: Emergency,
-		keys: []string{"himself", "herself", "themselves", "themself"},
-		re:   regexp.MustCompile(`\b(?:going to|gonna|about to|wants to|want to|trying to|tried to|will|threaten\w* to|talking about|talks about|said (?:he|she|they)(?:s| is| was| would| will| wants to| wanted to|d)?(?: going to| gonna)?) (?:kill|hang|shoot|hurt|cut|end|off) (?:himself|herself|themselves|themself|his life|her life|their life)\b`),
+		keys: []string{"himself", "herself", "themselves", "themself", "his life", "her life", "their life"},
+		re:   regexp.MustCompile(`\b(?:going to|gonna|about to|wants to|want to|trying to|tried to|will|threaten\w* to|talking about|talks about|hell|shell|hed|shed|he will|she will|said (?:he|she|they)(?:s| is| was| would| will| wants to| wanted to|d)?(?: going to| gonna)?) (?:kill|hang|shoot|hurt|cut|end|off) (?:himself|herself|themselves|themself|his life|her life|their life)\b`),
 		past: true, negatable: true, generic: true,
 	},
 	{
@@ -292,10 +296,12 @@ var cues = []cue{
 	},
 	{
 		name: "self-harm", kind: SelfHarm, level: Urgent,
-		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "blade", "razor", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i"},
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "blade", "razor", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i", "myself", "want"},
 		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again|(?:the |my |new )(?:blades?|razors?)(?: \w+){0,2} (?:are|is|look|looks|feel|feels) (?:\w+ )?(?:sharp|pretty|beautiful|good|calling)|(?:relapsed|did it)\b.*\b(?:blades?|razors?)\b)\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
+		// "i want to cut back on weed", "i need to cut my hair".
+		unless: regexp.MustCompile(`^(?:back|down|out|off|ties|costs?|corners|class|school|the (?:cord|cable|grass|lawn)|(?:my|his|her) (?:hair|nails|bangs|losses|hours))\b`),
 	},
 	{
 		name: "bleeding from self-harm", kind: SelfHarm, level: Emergency,
@@ -312,10 +318,13 @@ var cues = []cue{
 		past:      true,
 		generic:   true,
 		negatable: true,
+		// "i almost had a heart attack lol".
+		unlessBefore: regexp.MustCompile(`\b(?:almost|nearly|about to|gonna|going to|practically) $`),
+		unless:       regexp.MustCompile(`^(?:lol|lmao|haha|when|from|over|because)\b`),
 	},
 	{
 		name: "seizure", kind: Medical, level: Emergency,
-		keys:      []string{"seiz", "convuls", "fit", "shaking and"},
+		keys:      []string{"seiz", "convuls", "fit", "shaking and", "shaking"},
 		re:        regexp.MustCompile(`\b(?:(?:having|had|has|just had|keeps having|is having|started having|think (?:im|hes|shes) having|in) (?:a |another )?(?:seizures?|fits?|convulsions?)|seizing|convulsing|seizure right now|(?:shaking|jerking) (?:uncontrollably|all over) and (?:wont|cant|not) (?:stop|respond|wake))\b`),
 		past:      true,
 		generic:   true,
@@ -347,7 +356,7 @@ var cues = []cue{
 	{
 		name: "bleeding or vomiting blood", kind: Medical, level: Emergency,
 		keys:      []string{"blood", "bleed"},
-		re:        regexp.MustCompile(`\b(?:(?:throwing up|vomiting|puking|coughing(?: up)?|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
+		re:        regexp.MustCompile(`\b(?:(?:throwing up|threw up|vomiting|vomited|puking|puked|coughing(?: up)?|coughed up|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
 		past:      true,
 		generic:   true,
 		negatable: true,
@@ -368,7 +377,7 @@ var cues = []cue{
 	},
 	{
 		name: "hallucinating, confused or paralysed", kind: Medical, level: Emergency,
-		keys: []string{"seeing", "hallucinat", "confused", "disoriented", "delirious", "numb", "cant move", "cant feel", "cant stand", "heart keeps", "heart is", "heart feels", "skipping beats"},
+		keys: []string{"seeing", "hallucinat", "confused", "disoriented", "delirious", "numb", "cant move", "cant feel", "cant stand", "heart keeps", "heart is", "heart feels", "skipping beats", "shaking", "stopped", "stopping"},
 		re:   regexp.MustCompile(`\b(?:seeing (?:things|bugs|people|stuff|shadows)(?: \w+){0,2} (?:that )?(?:arent|are not|isnt|is not|not) (?:there|real)|hallucinat\w*|(?:confused|disoriented|delirious|not making sense)(?: \w+){0,2} (?:and|now|cant|pale|sweaty|hot|cold)|(?:pale|sweaty|cold|hot)(?: and)? (?:confused|disoriented|delirious)|(?:went|gone|going|is|are) numb|(?:cant|can not|cannot|couldnt) (?:move|feel) (?:my|his|her|them|their)(?: \w+)?(?: legs?| arms?| side| face)?|(?:heart|pulse) (?:keeps |is |feels )?(?:skipping|stopping|stopped|irregular|really weird|so weird|weird and)|(?:shaking|tremors?)\b(?: \w+){0,3} (?:cant stand|cant walk|cant stop))\b`),
 		past: true, generic: true,
 		negatable: true,
@@ -390,7 +399,7 @@ var cues = []cue{
 	{
 		name: "loperamide with heart symptoms", kind: Medical, level: Emergency,
 		keys:  []string{"loperamide", "imodium", "immodium", "lope"},
-		re:    regexp.MustCompile(`\b(?:loperamide|imodium|immodium|lope|lopes)\b.*\b(?:heart|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*)\b|\b(?:heart|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*)\b.*\b(?:loperamide|imodium|immodium|lope|lopes)\b`),
+		re:    regexp.MustCompile(`\b(?:loperamide|loperamida|imodium|immodium|lope|lopes)\b.*\b(?:heart|corazon|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*|palpitat\w*|ekg)\b|\b(?:heart|chest|faint|passed out|dizzy|irregular|racing|pounding|skipping|flutter\w*)\b.*\b(?:loperamide|imodium|immodium|lope|lopes)\b`),
 		whole: true, past: true, generic: true,
 	},
 	{
@@ -415,7 +424,7 @@ var cues = []cue{
 	},
 	{
 		name: "spreading infection", kind: Medical, level: Urgent,
-		keys:  []string{"infect", "abscess", "streak", "pus", "swollen", "swelling", "red line", "hot and red", "red and hot", "turning black", "gone black", "smells", "hot to the touch"},
+		keys:  []string{"infect", "abscess", "streak", "pus", "swollen", "swelling", "red line", "hot and red", "red and hot", "turning black", "gone black", "smells", "hot to the touch", "injectio"},
 		re:    regexp.MustCompile(`\b(?:abscess\w*|infection|infected|wound|wounds|injection site|site|arm|leg|hand|where i (?:shot|inject\w*|hit|shoot))\b.*\b(?:fever|red (?:streaks?|lines?)|streak\w*|spreading|pus|hot to the touch|(?:swollen|swelling)(?: up)? (?:and )?(?:hot|red)|(?:hot|red) and (?:swollen|red|hot)|swelling up hot|smells|turning black|gone black)\b`),
 		whole: true, past: true, generic: true,
 	},
@@ -453,7 +462,7 @@ var cues = []cue{
 	},
 	{
 		name: "hiding or trapped", kind: Abuse, level: Emergency,
-		keys: []string{"hiding", "locked", "trapped", "scared for my life", "afraid for my life", "fear for my life", "door", "breaking in", "break in"},
+		keys: []string{"hiding", "locked", "trapped", "scared for my life", "afraid for my life", "fear for my life", "door", "breaking in", "break in", "broke"},
 		re:   regexp.MustCompile(`\b(?:hiding (?:from (?:him|her|them|my)|in (?:the|my|a|our) (?:bathroom|closet|room|bedroom|car|basement|attic))|(?:locked|trapped) (?:me|us|my kids) in|(?:scared|afraid|fear|fearing) for my life|(?:outside|banging on|kicking) (?:my|the) door|(?:breaking|trying to break|broke) in)\b`),
 		past: true,
 	},
@@ -465,20 +474,20 @@ var cues = []cue{
 	},
 	{
 		name: "forced to use", kind: Abuse, level: Urgent,
-		keys: []string{"makes me", "made me", "forces me", "forced me", "keeps me", "shooting me up", "shoots me up", "shot me up", "not allowed", "wont let me get", "keeps shooting"},
+		keys: []string{"makes me", "made me", "forces me", "forced me", "keeps me", "shooting me up", "shoots me up", "shot me up", "not allowed", "wont let me get", "keeps shooting", "leave", "wont let"},
 		re:   regexp.MustCompile(`\b(?:(?:makes|made|forces|forced|keeps|kept|pressures|pressured) me (?:to )?(?:use|shoot|do|take|get high|stay high|sell|buy|run)|(?:keeps|kept)? ?(?:shooting|shoots|shot) me up|keeps me (?:high|using|dope ?sick)|(?:not allowed|wont let me|doesnt let me|wouldnt let me) (?:to )?(?:get clean|stop|quit|go to (?:rehab|treatment|detox)|leave|see my))\b`),
 		past: true,
 	},
 	{
 		name: "held or controlled", kind: Abuse, level: Urgent,
-		keys:      []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things"},
+		keys:      []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things", "took", "wont", "throwing"},
 		re:        regexp.MustCompile(`\b(?:(?:wont|doesnt|will not|does not|didnt) let (?:me|us) (?:leave|go|out|call|see)|(?:took|takes|taken|keeps|hides|hid) my (?:phone|keys|id|money|meds|car keys)|(?:breaking|smashing|throwing|destroying) (?:everything|things|stuff|furniture|plates|the tv|my stuff))\b`),
 		past:      true,
 		negatable: true,
 	},
 	{
 		name: "hurt or abused", kind: Abuse, level: Urgent,
-		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault"},
+		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault", "domestic", "violence", "hurt us"},
 		unless: regexp.MustCompile(`^(?:out|off|up|around with)`),
 		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:physically |sexually |violently )?(?:abused|beaten|hit|raped|molested|attacked|assaulted|choked|strangled)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
 		past:   true, generic: true,
@@ -538,7 +547,7 @@ var cues = []cue{
 	},
 	{
 		name: "blade at hand", kind: SelfHarm, level: Urgent,
-		keys: []string{"blade", "razor", "knife", "deserve the pain", "deserve this pain", "deserve pain"},
+		keys: []string{"blade", "razor", "knife", "deserve the pain", "deserve this pain", "deserve pain", "ready"},
 		re:   regexp.MustCompile(`\b(?:have|got|holding|took out|took|the|my) (?:the |my |a )?(?:blade|razor|knife)(?: \w+)? (?:out|ready|in my hand|right here|next to me|with me)\b|\bdeserve (?:the |this )?pain\b`),
 		past: true, negatable: true, generic: true,
 	},
@@ -592,9 +601,11 @@ var cues = []cue{
 	},
 	{
 		name: "attacked or broken in on now", kind: Abuse, level: Emergency,
-		keys: []string{"broke in", "breaking in", "attacking", "pushed", "shoved", "threw me", "kicked me"},
+		keys: []string{"broke in", "breaking in", "attacking", "pushed", "shoved", "threw me", "kicked me", "kicked", "threw"},
 		re:   regexp.MustCompile(`\b(?:broke|breaking|busted) in(?:to)?\b|\b(?:is|s|hes|shes|theyre|are|keeps) attacking\b|\b(?:pushed|shoved|threw|kicked) (?:me|her|him|my \w+) (?:down (?:the )?(?:stairs|steps)|into (?:the |a )?(?:wall|door|table|counter|car|floor)|against (?:the |a )?(?:wall|door|car)|off (?:the |a )?(?:porch|bed|balcony|stairs)|out of (?:the |a )?(?:car|house|window))\b`),
 		past: true, negatable: true,
+		// "i broke into my own car".
+		unlessBefore: regexp.MustCompile(`\b(?:i|we) $`),
 	},
 	{
 		name: "coerced or threatened over drugs", kind: Abuse, level: Urgent,
@@ -606,26 +617,26 @@ var cues = []cue{
 	// ---- Spanish ---------------------------------------------------------------------
 	{
 		name: "suicidio (es)", kind: Suicide, level: Urgent, escalate: true,
-		keys: []string{"matar", "morir", "suicid", "vivir", "quitarme la vida", "despertar", "aguanto", "muert"},
+		keys: []string{"matar", "morir", "suicid", "vivir", "quitarme la vida", "despertar", "aguanto", "muert", "estarian", "quiero", "viviendo"},
 		re:   regexp.MustCompile(`\b(?:me quiero (?:matar|morir)|quiero (?:morir|morirme|matarme|suicidarme|desaparecer para siempre)|(?:pienso|pensando|pense|pensado) en (?:matarme|suicidarme|quitarme la vida|morir|morirme)|no quiero (?:vivir|seguir viviendo|seguir aqui|despertar|estar aqui)|quitarme la vida|suicidarme|me voy a (?:matar|suicidar)|(?:estaria|estarian|estarian) mejor (?:muerto|muerta|sin mi)|ya no aguanto (?:mas|la vida|vivir))\b`),
 		past: true, negatable: false,
 	},
 	{
 		name: "sobredosis (es)", kind: Overdose, level: Emergency,
-		keys:    []string{"respira", "despierta", "reacciona", "responde", "azul", "morad", "sobredos"},
-		re:      regexp.MustCompile(`\bno (?:respira|esta respirando|despierta|reacciona|responde|se mueve)\b|\b(?:se esta poniendo|esta|se puso|se ve|tiene (?:los )?labios) (?:azul|azules|morado|morada|morados|gris)\b|\blabios (?:azules|morados)\b|\b(?:tiene|le dio|esta teniendo|creo que (?:tiene|le dio)) (?:una )?sobredosis\b`),
+		keys:    []string{"respira", "despierta", "reacciona", "responde", "azul", "morad", "gris", "mueve", "sobredos", "ronca", "ojos"},
+		re:      regexp.MustCompile(`\bno (?:respira|esta respirando|despierta|reacciona|responde|se mueve)\b|\b(?:se esta poniendo|esta|se puso|se ve|tiene (?:los )?labios) (?:azul|azules|morado|morada|morados|gris)\b|\blabios (?:azules|morados)\b|\b(?:tiene|le dio|esta teniendo|creo que (?:tiene|le dio)) (?:una )?sobredosis\b|\bsobredosis (?:ahora|ahorita|ya|aqui)\b|\bno abre los ojos\b|\bronca (?:fuerte|raro|muy)\b`),
 		generic: true, past: true,
 	},
 	{
 		name: "autolesion (es)", kind: SelfHarm, level: Urgent,
-		keys:  []string{"cortar", "corte", "quem", "lastim", "dano"},
+		keys:  []string{"cortar", "corte", "quem", "lastim", "dano", "cortando"},
 		re:    regexp.MustCompile(`\b(?:quiero |voy a |me voy a )?(?:cortarme|quemarme|lastimarme|hacerme dano)\b|\bme (?:corte|queme|lastime|estoy cortando)\b|\b(?:navaja|cuchillo|cuchilla)\b.*\b(?:cortarme|aqui|conmigo)\b`),
-		whole: true, past: true,
+		whole: true, past: true, negatable: true,
 	},
 	{
 		name: "emergencia medica (es)", kind: Medical, level: Emergency,
-		keys: []string{"pecho", "respirar", "convuls", "sangre"},
-		re:   regexp.MustCompile(`\bdolor (?:de|en el) pecho\b|\bno puedo respirar\b|\bconvulsi\w*\b|\b(?:vomitando|vomito|vomita) sangre\b`),
+		keys: []string{"pecho", "respirar", "convuls", "sangre", "herida", "infeccion", "hinchad", "desperte"},
+		re:   regexp.MustCompile(`\bdolor (?:de|en el) pecho\b|\bme duele el pecho\b|\bno puedo respirar\b|\bconvulsi\w*\b|\b(?:vomitando|vomito|vomita) sangre\b|\b(?:herida|brazo|pierna|infeccion)\b.*\b(?:supura|huele mal|se esta extendiendo|hinchada y caliente|caliente)\b|\bdesperte en el piso\b`),
 		past: true, generic: true,
 	},
 	{
@@ -633,5 +644,181 @@ var cues = []cue{
 		keys: []string{"golpe", "pega", "patea", "ahorc", "amenaz", "matar"},
 		re:   regexp.MustCompile(`\bme (?:esta|estan) (?:golpeando|pegando|pateando|ahorcando|amenazando)\b|\bme (?:amenaza|amenazo|amenazan) con (?:matarme|pegarme|golpearme|quitarme)\b|\bme quiere matar\b`),
 		past: true,
+	},
+
+	// ---- Found missing by a second set written for training -------------------------
+	{
+		name: "overdose said in a word", kind: Overdose, level: Emergency,
+		keys:    []string{"od", "o d", "overdos"},
+		re:      regexp.MustCompile(`^(?:od|o d|overdose|overdosing|oding)(?: (?:help|now|rn|pls|please|hurry|help me|help pls))*$|\b(?:he|she|they|my \w+|someone|somebody) (?:just )?(?:od d|odd|oded|overdosed) (?:in|on|at) (?:my|the|our|his|her)\b`),
+		generic: true,
+		unless:  regexp.MustCompile(`^(?:\w+ ){0,3}(?:last|years?|months?|weeks?|ago|before|in 20)`),
+	},
+	{
+		name: "no pulse or breath seen", kind: Overdose, level: Emergency,
+		keys:    []string{"pulse", "breathing", "chest", "up and down"},
+		re:      regexp.MustCompile(`\b(?:cant|cannot|can not|couldnt) (?:tell|see|feel|find) (?:if|whether)? ?(?:(?:he|she|they) (?:is|s|are)? ?breathing|(?:a|his|her|their) (?:pulse|heartbeat))\b|\bno pulse\b|\bchest (?:isnt|is not|not|wont|stopped|isnt even) (?:going up|moving|rising)\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "naloxone given, still not back", kind: Overdose, level: Emergency,
+		keys:  []string{"narcan", "naloxone", "spray", "still nothing", "sigue sin"},
+		re:    regexp.MustCompile(`\b(?:narcan|naloxone|spray|second dose|two doses|dos narcan)\b.*\b(?:still (?:nothing|not|grey|gray|blue|out|unresponsive|isnt|wont|hasnt)|sigue sin|no reacciona|no despierta)\b|\bgave (?:him|her|them) (?:the )?(?:narcan|naloxone|spray)\b.*\bstill\b|\bstill nothing\b.*\b(?:grey|gray|blue|breathing|hes|shes)\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "death rattle, eyes rolled back", kind: Overdose, level: Emergency,
+		keys:    []string{"death rattle", "eyes rolled", "eyes rolling", "slid off", "fell off the", "rolling"},
+		re:      regexp.MustCompile(`\bdeath rattle\b|\beyes (?:rolled|rolling|are rolling) (?:back|up)\b|\b(?:just )?(?:slid|fell|slumped) (?:off|out of) (?:the |her |his )?(?:chair|couch|bed|toilet|seat)\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "slipping away after using", kind: Overdose, level: Emergency,
+		keys:    []string{"slipping", "going out", "drifting", "far away", "more than i should", "me voy", "demasiado", "fading"},
+		re:      regexp.MustCompile(`\b(?:feel|feeling|feels) (?:like )?(?:im |i am |myself )?(?:slipping away|going out|drifting off|drifting away|fading)\b|\beverything is (?:getting )?(?:far away|dark|so far)\b|\b(?:used|took|did|shot|had|snorted|smoked) (?:\w+ ){0,3}more than (?:i|he|she) should (?:have)?\b|\b(?:creo que )?(?:tome|tomo|use|se tomo) demasiad\w*\b|\bsiento que me voy\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "everyone who used is falling out", kind: Overdose, level: Emergency,
+		keys:  []string{"falling out", "dropping", "falling like"},
+		re:    regexp.MustCompile(`\b(?:everyone|everybody|people|they|all of them)\b(?: \w+){0,5} (?:is |are )?(?:falling out|dropping|going down|passing out)\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "wants to die, plainly", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"scared of what", "no future", "end it", "ending it", "might as well", "pointless", "funeral", "until my heart", "until i die", "only thing", "would anyone", "would anybody", "tried twice", "tried before", "ive tried", "id end", "i would end", "one last"},
+		re:   regexp.MustCompile(`\bscared of what i (?:will|ll|might|would|could) do\b|\b(?:there is|theres|i have|i see) no future for me\b|\b(?:im|i am|i will|ill|gonna|going to|planning on) (?:be )?end(?:ing)? it(?: all)?\b|\bmight as well (?:be dead|die|not exist|not be here)\b|\blife is (?:pointless|meaningless|not worth (?:it|living)|worthless)\b|\b(?:imagining|picturing|planning|thinking about) my (?:own )?funeral\b|\b(?:use|using|keep using|shoot|drink|drinking) until (?:my heart stops|i die|i stop breathing|i dont wake up)\b|\bthe only (?:thing|reason|one) (?:stopping|keeping) me\b|\b(?:would|will) (?:anyone|anybody) (?:even )?(?:care|notice|miss me) if i (?:died|was gone|were gone|disappeared|killed myself)\b|\bi(?:ve| have) tried (?:twice|before|three times|a few times|\d+ times)\b.*\b(?:again|that way)\b|\b(?:id|i would|i d) end it\b|\bone last (?:conversation|message|talk|chat)\b`),
+		past: true,
+	},
+	{
+		name: "goodbye and a plan", kind: Suicide, level: Emergency,
+		keys:  []string{"goodbye", "bye", "note", "plan", "rope", "noose", "tracks", "edge", "ledge", "bridge", "roof", "walk in", "all my pills", "in order", "set the date", "reading this", "need it", "its time", "im ready", "hear from me", "needing", "standing", "knife", "blade", "razor", "gun"},
+		re:    regexp.MustCompile(`\b(?:said|says|saying) (?:goodbye|good bye|bye) and (?:hung up|left|stopped answering|wont answer|is not answering)\b|\b(?:writing|wrote|written|finished|leaving|left) my (?:suicide )?note\b|\bi have a plan\b.*\b(?:what i need|the pills|a gun|the gun|rope|tonight|ready)\b|\bi have what i need\b|\b(?:have|got|bought) (?:a|the) (?:rope|noose)\b|\b(?:im|i am|hes|shes|she is|he is|theyre) (?:standing )?(?:on|at) the (?:tracks|train tracks|edge|ledge|bridge|roof|rooftop|railing|balcony railing)\b|\bstanding (?:at|on) the (?:edge|ledge|railing|balcony railing)\b|\b(?:going to|gonna|about to) walk in(?:to)?(?: the (?:water|lake|river|ocean))?$|\b(?:with|holding|have|got|sat with) all (?:of )?my (?:pills|meds|medication)\b|\b(?:im|i am) done\b.*\b(?:goodbye|good bye|bye)\b|\b(?:goodbye|good bye|bye) (?:mom|dad|mama|everyone|everybody|all|guys|world)\b|\bif (?:you are|youre|ur) reading this\b|\blast time (?:anyone|you|everyone|anybody)(?: will| is going to)? (?:hear|hears|see|sees) from me\b|\b(?:affairs|everything) (?:is |are )?in order\b.*\b(?:date|friday|saturday|sunday|monday|tuesday|wednesday|thursday|tonight|tomorrow|ready|time)\b|\bset the date\b.*\b(?:everything|ready|in order|its)\b|\bwont need (?:it|them|this|that) (?:where (?:im|i am|hes|shes|he is|she is) going|anymore)\b|\bwont be needing (?:it|them)\b|\b(?:gave|giving) (?:away )?my (?:\w+ )?(?:cat|dog|stuff|things|guitar|tools|watch)\b.*\bits time\b|\b(?:i have|i got|im holding|holding) (?:the|a|my) (?:knife|blade|razor|gun|rope)\b.*\b(?:someone to know|goodbye|tonight|dont tell|want someone)\b`),
+		whole: true,
+	},
+	{
+		name: "hurting oneself, plainly", kind: SelfHarm, level: Urgent,
+		keys:  []string{"cutting", "cut", "scar myself", "sh ", "sh urge", "deserve to hurt", "punch", "pulling my hair", "scratches", "blood on", "blades", "banging", "myself"},
+		re:    regexp.MustCompile(`\b(?:im|i am|i m) (?:cutting|burning|hurting) (?:myself|again|right now|rn)\b|\b(?:im|i am|i m) cutting$|\b(?:going to|gonna) cut (?:tonight|again|myself|my)\b|\bsh (?:urges?|again|rn|tonight)\b|\bdeserve to hurt\b|\b(?:scar|scarring|punish|punishing|punch|punching|punched|hit|hitting) (?:myself|my own \w+)\b|\b(?:punching|punched|hitting|smashing) (?:the )?(?:walls?|mirror|windows?)\b.*\b(?:bleed\w*|blood|cut|split|broken)\b|\bpulling (?:my|his|her) hair out\b|\bbanging (?:my|his|her|their) head (?:on|against|into)\b|\bcovered in (?:fresh |new |deep )(?:cuts|scratches|burns)\b|\bblood on (?:his|her|their|my) sheets\b|\bblades? hidden\b`),
+		whole: true, past: true, negatable: true,
+	},
+	{
+		name: "medical danger, plainly", kind: Medical, level: Emergency,
+		keys: []string{"bone", "throat", "endocarditis", "heart infection", "murmur", "one side", "one eye", "speech", "coffee ground", "catch my breath", "baby is coming", "yellow", "turning black", "shaking all over", "jerking", "shaking"},
+		re:   regexp.MustCompile(`\b(?:down to|see|showing) (?:the )?bone\b|\bthroat (?:is )?(?:closing|swelling|tight)\b|\b(?:endocarditis|heart infection|infection in my heart|heart murmur)\b|\b(?:cant|cannot) feel one side\b|\bone side of (?:my|his|her) (?:face|body)\b|\b(?:speech|words) (?:is |are )?(?:weird|slurred|wrong|garbled)\b|\b(?:cant|cannot) see (?:right )?(?:out of )?one eye\b|\bcoffee ground\w*\b|\bcant catch (?:my|his|her) breath\b|\bbaby is coming\b|\b(?:eyes|skin) (?:look |are |is |turning |turned )?yellow\b|\b(?:toes|fingers|foot|hand|skin) (?:are |is )?turning black\b|\bshaking all over\b.*\beyes\b|\b(?:whole body|body|arms and legs) (?:keeps |is |are |wont stop |started )?(?:jerking|twitching|convulsing)\b|\bseeing things\b.*\b(?:jerking|shaking|twitching|seizing)\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "heart racing with a number", kind: Medical, level: Emergency,
+		keys:  []string{"heart", "pulse", "racing"},
+		re:    regexp.MustCompile(`\b(?:heart|pulse)\b(?: \w+){0,8} (?:like |around |over |at )?(?:1[5-9]\d|2\d\d)\b|\bheart (?:keeps |is |has been |wont stop )?(?:racing|pounding)\b.*\b(?:withdrawal|more than usual|wont stop|for hours|all day)\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "pregnant with pain or contractions", kind: Medical, level: Emergency,
+		keys:  []string{"weeks", "semanas", "embarazada"},
+		re:    regexp.MustCompile(`\b(?:im|i am|shes|she is)? ?(?:[2-4]\d) (?:weeks|semanas)\b.*\b(?:cramps|cramping|contractions|contracciones|bleeding|sangr\w*|water broke|pain)\b|\bembarazada\b.*\b(?:colicos|contracciones|sangr\w*|dolor)\b|\b(?:contractions|contracciones|cramps|bleeding)\b.*\b(?:[2-3]\d) (?:weeks|semanas)\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "infection getting worse", kind: Medical, level: Urgent,
+		keys:  []string{"oozing", "throbbing", "puffy", "elbow", "spine", "red all", "infectio", "injectio", "started"},
+		re:    regexp.MustCompile(`\b(?:red|redness)(?: all the way)? up to (?:my|his|her) (?:elbow|shoulder|knee|hip|wrist)\b|\b(?:infected|infection|missed shot)\b.*\b(?:throbbing|puffy|oozing|swollen)\b|\bfever\b.*\b(?:spine|back)\b.*\b(?:inject|iv|shoot|shot)\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "newborn not feeding", kind: Medical, level: Urgent,
+		keys:  []string{"baby", "bebe", "newborn"},
+		re:    regexp.MustCompile(`\bbaby\b.*\b(?:in withdrawal|withdrawing|was exposed|nas)\b.*\b(?:cries|crying|throws up|wont eat|not eating|isnt gaining|not gaining|high pitched)\b|\bbaby\b.*\b(?:isnt|not) gaining weight\b|\b(?:newborn|baby)\b.*\bnot waking (?:up )?(?:for|to) (?:feeds|feed|eat)\b|\bbebe\b.*\b(?:temblores|no come|no quiere comer|casi no come|abstinencia)\b`),
+		whole: true, generic: true,
+	},
+	{
+		name: "bowels blocked for weeks", kind: Medical, level: Urgent,
+		keys: []string{"in weeks", "for weeks", "brick", "panza dura"},
+		re:   regexp.MustCompile(`\bhavent (?:gone|pooped|been)\b(?: \w+){0,3} (?:in|for) (?:weeks|days)\b|\blike a brick in my (?:gut|stomach|belly)\b|\b(?:no he ido al bano|panza dura)\b`),
+		past: true, generic: true,
+	},
+	{
+		name: "threats, control and children at risk", kind: Abuse, level: Urgent,
+		keys:  []string{"break my", "threaten", "touching me", "doses me", "drugs me", "drugged me", "keeps my", "takes my", "took my", "holds my", "hides my", "let me", "let her", "let him", "not allowed", "makes me", "no food", "unless i pay", "afraid", "scared", "cuts off", "said", "says", "theyll", "tonight", "wont", "hits", "dead", "let them"},
+		re:    regexp.MustCompile(`\b(?:said|says|threatened|threatens) (?:that )?(?:hed|shed|theyd|he would|she would|they would|he will|she will|hell|shell|theyll) (?:break|hurt|kill|beat|cut|burn|stab|shoot)\b|\bthreaten\w* (?:to tell|to call|to post|me)\b.*\b(?:unless|if i|pay)\b|\b(?:keeps|kept|is) touching me\b|\b(?:doses|drugs|drugged) me\b|\b(?:keeps|takes|took|holds|hides|held) my (?:suboxone|subs|methadone|meds|medication|id|papers|passport|phone|documents|money)\b.*\b(?:makes me|beg|work|wont|cant|so i|unless)\b|\bcuts off my (?:access|money|meds|methadone|suboxone|phone)\b|\b(?:wont|will not|doesnt) let (?:me|her|him|them) (?:leave|go|call|see|out)\b|\bnot allowed to (?:call|leave|see|go)\b|\bmakes me (?:beg|work|sleep with|have sex|use)\b|\b(?:kids|children|grandkids|grandchildren)\b.*\b(?:no food|there is no food|theres no food|havent eaten)\b|\b(?:afraid|scared) (?:that )?(?:he|she|my \w+) (?:will|is going to|gonna) (?:hurt|kill|beat) (?:me|us|my \w+)\b|\b(?:dad|father|stepdad|mom|mother|stepmom|boyfriend|husband|uncle|brother) (?:\w+ )?(?:hits|beats|chokes|touches) (?:her|him|them)\b|\b(?:is|are|be) dead\b.*\bif i dont\b|\bif i dont\b.*\b(?:is|are|be) dead\b`),
+		whole: true, past: true,
+	},
+	{
+		name: "suicidio, en tercera persona (es)", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"morir", "matar", "vivir", "carga", "despedida", "saltar", "quiero", "desperta", "estarian"},
+		re:   regexp.MustCompile(`\bse (?:va|quiere) (?:a )?(?:matar|morir|suicidar)\b|\bquiere morirse\b|\b(?:ya )?no quiere (?:vivir|seguir)\b|\bno tengo (?:razon|razones) para vivir\b|\bquisiera no despertar\b|\b(?:mensaje de )?despedida\b|\bvoy a saltar\b|\b(?:estarian|estaria) mejor sin mi\b|\bsoy una carga\b|\bdiles? a (?:mis hijos|mi familia|mi mama)\b.*\bquiero\b`),
+		past: true,
+	},
+	{
+		name: "sobredosis y emergencias (es)", kind: Overdose, level: Emergency,
+		keys:    []string{"despertar", "respira", "tomo", "tome", "inconsciente", "contesta", "jeringa", "pastilla"},
+		re:      regexp.MustCompile(`\bno (?:lo|la|los|las) (?:puedo|podemos) despertar\b|\brespira (?:muy )?(?:lento|despacio|raro|poco)\b|\b(?:tomo|tome|se tomo) (?:muchas|demasiad\w*|todas (?:las|sus))\b.*\b(?:dormid\w*|no contesta|no responde|no despierta)\b|\binconsciente\b|\b(?:tomar|me voy a tomar) todas las pastillas\b`),
+		generic: true, past: true,
+	},
+	{
+		name: "autolesion y violencia (es)", kind: SelfHarm, level: Urgent,
+		keys: []string{"quemo", "corto", "rasgu", "golpe", "sangrar", "cortando", "quema"},
+		re:   regexp.MustCompile(`\bme (?:quemo|corto|rasguno|rasguño|golpeo)\b|\bse (?:esta )?(?:cortando|corta|quema|rasguna|rasguña)\b|\b(?:golpeando|pegando) (?:la|mi) cabeza\b|\bhasta sangrar\b`),
+		past: true,
+	},
+	{
+		name: "violencia y control (es)", kind: Abuse, level: Emergency,
+		keys:  []string{"pega", "golpea", "matar", "mata", "cuchillo", "pistola", "encerrad", "quito", "amenaza", "entrar", "drogad", "comida", "deja", "obliga", "quita", "debo", "pego"},
+		re:    regexp.MustCompile(`\bme (?:pega|pegaba|pego|golpea|golpeo)\b|\b(?:le esta pegando|le pega|le esta golpeando)\b|\bme (?:van a|va a) matar\b.*\b(?:noche|hoy|deuda|pago|ahora)\b|\bsi no le pago\b.*\bme mata\b|\btiene un (?:cuchillo|arma|pistola)\b|\bcon un cuchillo\b|\bme tiene encerrad[ao]\b|\bme quito (?:el telefono|mis papeles|mis documentos)\b|\bme amenaza\b|\b(?:tratando de|quiere) entrar a (?:mi|la) casa\b|\bno (?:me|la|lo|nos) deja (?:ir|salir|llamar|ver)\b|\bme obliga\b|\bme quita el dinero\b|\ble debo\b.*\b(?:me dijo|viernes|hoy|manana|matar)\b|\b(?:hijos|nietos|ninos)\b.*\b(?:drogad[oa] y violent[oa]|no hay comida|solos)\b`),
+		whole: true, past: true,
+	}, {
+		name: "rescuing someone now", kind: Overdose, level: Emergency,
+		keys: []string{"cpr", "rescue breath", "compressions"},
+		re:   regexp.MustCompile(`\b(?:doing|giving|started|starting|keep doing|still doing|im doing|im giving) (?:cpr|rescue breaths?|chest compressions|compressions)\b`),
+		past: true,
+	},
+	{
+		name: "after a revival, using again", kind: Overdose, level: Urgent,
+		keys:  []string{"revived", "brought him back", "brought her back", "narcan", "ems"},
+		re:    regexp.MustCompile(`\b(?:revived|brought (?:him|her|them) back|narcanned|gave (?:him|her) narcan|narcan (?:brought|worked))\b.*\b(?:using again|use again|refuses to go|left the (?:er|hospital)|wont go to the hospital|wants to use)\b`),
+		whole: true,
+	},
+	{
+		name: "using alone, tolerance gone, a pressed pill", kind: Overdose, level: Urgent,
+		keys:  []string{"use alone", "using alone", "tolerance", "pressed", "heavier", "cant tell if"},
+		re:    regexp.MustCompile(`\b(?:about to|going to|gonna|getting ready to) use (?:alone|by myself)\b|\btolerance is (?:gone|down|low|zero)\b.*\b(?:use|using|shoot|tonight)\b|\b(?:might be|probably|think it was|could be) pressed\b.*\b(?:heav\w*|sleepy|weird|slow|dizzy)\b|\bfeel (?:so |really )?heavier than (?:normal|usual)\b|\bnodding\b.*\bcant tell if\b`),
+		whole: true,
+	},
+	{
+		name: "means, places and searches", kind: Suicide, level: Emergency,
+		keys: []string{"top of", "googled", "searched", "looked up", "looking up", "research", "drive", "crash", "my will", "wont be around", "wont be here", "wont be alive", "driving"},
+		re:   regexp.MustCompile(`\b(?:im|i am|hes|shes|he is|she is|theyre) (?:at|on) the top of (?:the|a|my|his|her) (?:building|parking garage|garage|bridge|tower|roof|cliff|parking deck)\b|\b(?:googled|searched|looked up|looking up|researched|researching) (?:ways|how) to (?:die|kill (?:myself|yourself)|end it|overdose|not wake up)\b|\b(?:drive|driving|crash|crashing) (?:my|her|his|the) car into (?:a|the) (?:tree|wall|pole|river|lake|truck|bridge|traffic)\b|\b(?:updated|wrote|made|finished) my will\b|\b(?:wont|will not) be (?:around|here|alive) (?:after|by|past|much longer|anymore|next|tomorrow)\b`),
+		past: true,
+	},
+	{
+		name: "nothing to live for, not safe with myself", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"live for", "not safe", "no way out", "still here", "still alive", "last night", "holding", "counting", "looking at"},
+		re:   regexp.MustCompile(`\bnothing (?:left )?to live for\b|\b(?:keep|keeps|been|im) (?:holding|counting|looking at) (?:the |my |all the |all my )?(?:pills|meds)\b|\bnot safe (?:with|by|around) myself\b|\bno way out\b|\b(?:dont know|no idea|not sure) why (?:im|i am) still (?:here|alive|around)\b|\bthis is my last night\b`),
+		past: true,
+	},
+	{
+		name: "wanting to hurt oneself now", kind: SelfHarm, level: Urgent,
+		keys:  []string{"feel pain", "hurt it", "hurt my body", "looking at the", "break my own", "scratching my", "about to", "bleed", "myself"},
+		re:    regexp.MustCompile(`\bwant to (?:feel pain|hurt (?:it|my body|myself)|bleed)\b|\blooking at the (?:knife|blade|razor|lighter)\b|\bbreak my own \w+\b|\bkeep scratching my (?:face|arms?|skin|legs?)\b|\b(?:cutting|cut|burning|burn)\b.*\b(?:im|i am) about to\b`),
+		whole: true, past: true,
+	},
+	{
+		name: "bleeding after self-harm", kind: SelfHarm, level: Emergency,
+		keys:  []string{"soaked", "soaking", "lightheaded"},
+		re:    regexp.MustCompile(`\b(?:sleeve|shirt|towel|bandage|sheets?) (?:is |are )?(?:soaked|soaking)\b|\b(?:cut|cutting)\b.*\b(?:lightheaded|soaked)\b`),
+		whole: true,
+	},
+	{
+		name: "breathless, numb, unable to keep fluids", kind: Medical, level: Emergency,
+		keys:  []string{"lie flat", "lie down", "gasping", "numb", "cant keep"},
+		re:    regexp.MustCompile(`\b(?:cant|cannot) lie (?:down|flat)\b.*\b(?:breath\w*|gasp\w*)\b|\bgasping for (?:air|breath)\b|\b(?:numb in my legs|legs (?:are |went |feel )?numb)\b.*\b(?:after using|cant walk|after i used)\b|\bcant keep (?:nada|nothing|anything|water|food) down\b`),
+		whole: true, past: true, generic: true,
+	},
+	{
+		name: "threats at the door", kind: Abuse, level: Emergency,
+		keys:  []string{"door", "parked outside", "waiting outside", "standing outside", "come back for", "coming by", "coming over", "coming back", "threatening", "pushing", "trafficked", "trafficking", "pension", "to make her", "to make him", "scared to call", "pushed"},
+		re:    regexp.MustCompile(`\bkicked (?:my|the|our) door in\b|\btrying the (?:door|door handle|doorknob)\b|\b(?:parked|waiting|standing) outside (?:our|my) (?:house|apartment|door|place)\b|\b(?:theyll|they will|theyre gonna|they said theyd|they said they will) come back for\b|\bcoming (?:by|over|back) (?:tomorrow|tonight|later) to collect\b|\b(?:keeps|is|been|keep) (?:\w+ ){0,6}threatening (?:me|us|my \w+)\b|\bpushing (?:my|her|him) \w+ around\b|\b(?:trafficked|being trafficked|trafficking (?:her|him|me))\b|\b(?:takes|took|steals|stole) my (?:pension|money|check|social security)\b.*\b(?:pushed|hit|shoved|hurt|grabbed) me\b|\bgives (?:her|him|my \w+) (?:dope|drugs|pills) to make (?:her|him) (?:do|have)\b|\btoo scared to call (?:the )?(?:cops|police)\b`),
+		whole: true, past: true,
 	},
 }

@@ -61,14 +61,14 @@ func (cl classifiers) danger(text, prev string) float64 {
 
 // screen asks the models about a message the cues found nothing in; text
 // and prev are the normalized message and the message before it.
-func (cl classifiers) screen(text, prev string) Risk {
+func (cl classifiers) screen(text, prev string, explained kindBits) Risk {
 	if named(text) == 0 {
-		return cl.screenAt(text, prev, PlainThreshold)
+		return cl.screenAt(text, prev, PlainThreshold, explained)
 	}
-	return cl.screenAt(text, prev, ModelThreshold)
+	return cl.screenAt(text, prev, ModelThreshold, explained)
 }
 
-func (cl classifiers) screenAt(text, prev string, threshold float64) Risk {
+func (cl classifiers) screenAt(text, prev string, threshold float64, explained kindBits) Risk {
 	feats := features(text, prev)
 	p := cl.kind.probs(feats)
 	// A kind of danger the message does not name counts for nothing: the
@@ -76,7 +76,7 @@ func (cl classifiers) screenAt(text, prev string, threshold float64) Risk {
 	kinds := named(text)
 	danger, best := 0.0, 0
 	for c := 1; c < len(p); c++ {
-		if k := Kind(cl.kind.classes[c]); gated[k] && !kinds.names(k) {
+		if k := Kind(cl.kind.classes[c]); (gated[k] && !kinds.names(k)) || explained.names(k) {
 			continue
 		}
 		danger += p[c]

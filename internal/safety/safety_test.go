@@ -366,3 +366,40 @@ func TestKnowledgeQuestionsAreNotCrises(t *testing.T) {
 		t.Fatalf("only %d sample questions screened", n)
 	}
 }
+
+// keyGated are the cues whose keys are a condition, not only a shortcut:
+// "it didnt work" is an overdose only where naloxone is named.
+var keyGated = map[string]bool{"naloxone is not working": true}
+
+// TestCueKeysCoverPatterns: a cue is only tried on a message that has one
+// of its keys, so a pattern that matches a message none of whose keys it
+// has is dead. Every message of the safety sets and the training data is
+// checked.
+func TestCueKeysCoverPatterns(t *testing.T) {
+	files, _ := filepath.Glob("testdata/train/*.jsonl")
+	for _, f := range []string{"safety.jsonl", "safety-real.jsonl", "everyday.jsonl"} {
+		files = append(files, "../../knowledge/eval/"+f)
+	}
+	for _, f := range files {
+		for _, l := range readSet(t, f) {
+			text := normalize(l.Q)
+			var on [maxCues]bool
+			cueKeys.active(text, on[:len(cues)])
+			for i := range cues {
+				c := &cues[i]
+				if on[i] || keyGated[c.name] {
+					continue
+				}
+				scope := []string{strings.ReplaceAll(text, ".", " ")}
+				if !c.whole {
+					scope = splitClauses(text)
+				}
+				for _, cl := range scope {
+					if m := c.re.FindString(cl); m != "" {
+						t.Errorf("cue %q matches %q in %q, but none of its keys is there", c.name, m, l.Q)
+					}
+				}
+			}
+		}
+	}
+}

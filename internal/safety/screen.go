@@ -39,7 +39,7 @@ func Screen(msg string, context []string) Risk {
 		}
 	}
 
-	risk := screenText(text, used)
+	risk, explained := screenCues(text, used)
 	if !risk.Crisis() {
 		prev := ""
 		if len(ctxText) > 0 {
@@ -54,7 +54,7 @@ func Screen(msg string, context []string) Risk {
 			if containsAny(mt, worryKeys) {
 				mt = worryForOthers.ReplaceAllString(mt, "worried about them")
 			}
-			risk = models.screen(mt, prev)
+			risk = models.screen(mt, prev, explained)
 		}
 	}
 	if risk.Crisis() {
@@ -85,6 +85,16 @@ func Screen(msg string, context []string) Risk {
 			}
 		}
 	}
+	// Using again right after an overdose the visitor told of ("ems gave
+	// him narcan", then "hes gonna use again tonight") is the overdose risk
+	// at its highest.
+	if useAgain.MatchString(text) {
+		for _, c := range ctxText {
+			if overdoseTold.MatchString(c) {
+				return Risk{Kind: Overdose, Level: Urgent, Evidence: []string{"using again after an overdose: " + text}}
+			}
+		}
+	}
 	// Blood, after talk of vomiting or diarrhea, is a medical emergency.
 	if bloodNow.MatchString(text) {
 		for _, c := range ctxText {
@@ -109,9 +119,19 @@ func Screen(msg string, context []string) Risk {
 
 // screenText applies every cue to one normalized message.
 func screenText(text string, used bool) Risk {
+	r, _ := screenCues(text, used)
+	return r
+}
+
+// screenCues is screenText that also reports the kinds of danger a cue
+// found in words a suppressor then explained away: a figure of speech
+// ("my car is having a seizure"), a negation, the past. The model must not
+// find those kinds in the same words.
+func screenCues(text string, used bool) (Risk, kindBits) {
 	best := Risk{Kind: None}
+	var explained kindBits
 	if text == "" {
-		return best
+		return best, 0
 	}
 	suicidal := false
 	// "someone just overdosed what do i do" is no general question: "just"
@@ -147,6 +167,7 @@ func screenText(text string, used bool) Risk {
 		for _, cl := range scope {
 			for _, m := range c.re.FindAllStringIndex(cl, -1) {
 				if suppressed(c, cl, m, urgentNow, wholeHypothetical) || (c.unlessAbout != nil && c.unlessAbout.MatchString(text)) {
+					explained |= kindBit[c.kind]
 					continue
 				}
 				r := Risk{Kind: c.kind, Level: c.level, Evidence: []string{evidence(c.name, cl[m[0]:m[1]])}}
@@ -176,7 +197,7 @@ func screenText(text string, used bool) Risk {
 	if suicidal && best.Kind == Overdose {
 		best.Kind = Suicide
 	}
-	return best
+	return best, explained
 }
 
 // remembers reports whether a normalized text holds a memory ("the image
@@ -300,11 +321,11 @@ func negatedBefore(before, match string) bool {
 }
 
 var (
-	pastMarker = regexp.MustCompile(`\b(?:had (?:\w+ ){0,2}(?:thought|tried|attempted|wanted|planned|overdosed|cut|been suicidal)|admitted (?:that )?(?:he|she|they|i) had|(?:the |that )?(?:image|picture|memory|memories|sight) of|i (?:still )?(?:remember|see him|see her)|flashbacks?|nightmares? (?:of|about)|years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|history of|in (?:19|20)\d\d|back in (?:19|20)\d\d|(?:been|got|im|i am|was) (?:out|away|safe) (?:for|of it|now|since)|(?:i was|we were) in an? \w+ (?:relationship|marriage)|(?:im|i am) safe now|turned out to be)\b`)
+	pastMarker = regexp.MustCompile(`\b(?:remember when|had (?:\w+ ){0,2}(?:thought|tried|attempted|wanted|planned|overdosed|cut|been suicidal)|admitted (?:that )?(?:he|she|they|i) had|(?:the |that )?(?:image|picture|memory|memories|sight) of|i (?:still )?(?:remember|see him|see her)|flashbacks?|nightmares? (?:of|about)|years? ago|months? ago|(?:a|one|two|three|few|couple|several|\d+) (?:years?|months?|weeks?) (?:ago|back)|last (?:year|summer|winter|spring|fall|month|christmas|time)|when i was (?:a kid|a teen|a teenager|younger|little|young|in (?:high )?school|in college|\d+)|as a (?:kid|child|teen|teenager)|in (?:high school|middle school|college|my teens|my twenties)|used to|back (?:then|in the day|in \d+)|in the past|once before|(?:years|months) back|back when|since then|(?:im|i am|been|now) (?:in recovery|clean|sober)|(?:passed away|died|lost (?:him|her|them|my \w+)) (?:of|from|to) (?:an )?(?:overdose|od|suicide)|(?:died|passed) (?:of|from) (?:an )?(?:overdose|od)|(?:killed himself|killed herself|took (?:his|her) (?:own )?life)|(?:survived|got through) (?:it|an? \w+)|survivors?|history of|in (?:19|20)\d\d|back in (?:19|20)\d\d|(?:been|got|im|i am|was) (?:out|away|safe) (?:for|of it|now|since)|(?:i was|we were) in an? \w+ (?:relationship|marriage)|(?:im|i am) safe now|turned out to be)\b`)
 	recentPast = regexp.MustCompile(`\b(?:last (?:night|week|weekend)|yesterday|the other day|earlier this week)\b`)
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
-	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
+	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|earlier|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
 	planningKeys  = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
 	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for an? (?:\w+ ){0,2}(?:paper|class|course|project|essay|report|training|assignment|test)|research paper|doing research)\b`)
 
@@ -360,6 +381,9 @@ var (
 	// seen by the cues first, and the rest of the message is read as it
 	// is.
 	worryForOthers   = regexp.MustCompile(`\b(?:scared|afraid|worried|terrified|fear|frightened|worry|worrying)(?: that)? (?:he|she|they|hes|shes|theyre|my \w+|him|her|them)(?: \w+){0,2} (?:will|might|is going to|are going to|gonna|could|would|may) (?:\w+ )?(?:die|od|overdose|end up dead|not make it|lose (?:his|her|their) life)\b`)
+	seriousBut       = regexp.MustCompile(`\bbut (seriously|for real|fr|no joke|not joking|im serious|i mean it|honestly)\b`)
+	useAgain         = regexp.MustCompile(`\b(?:gonna|going to|wants to|want to|about to|is going to|plans to|will) (?:use|shoot up|get high|do it|go cop|score) (?:again|tonight|right away|as soon as)\b|\b(?:using|shooting up) again (?:tonight|already|now)\b`)
+	overdoseTold     = regexp.MustCompile(`\b(?:narcan|naloxone|overdos\w*|od d|oded|odd|revived|found (?:him|her|them) (?:on the floor|unresponsive|blue|not breathing)|ems (?:came|gave|brought)|ambulance)\b`)
 	recollectionKeys = []string{"image", "picture", "memor", "sight", "flashback", "nightmare"}
 	worryKeys        = []string{"scared", "afraid", "worr", "terrified", "fear", "frightened"}
 	justHappened     = regexp.MustCompile(`\bjust (?:overdosed|oded|od d|odd|od|collapsed|passed out|fell out|dropped|stopped breathing|turned blue|went blue|went limp|had a seizure|started seizing)\b`)
@@ -368,15 +392,15 @@ var (
 	urgency          = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
-	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding)\b`)
+	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding|soaked|lightheaded|looked it up|im ready|its time|up here|its quiet|im here now|ahorita|ahora mismo|tengo (?:muchas )?ganas)\b`)
 	bloodNow = regexp.MustCompile(`\b(?:blood|bloody|bleeding|red stuff)\b`)
 	gutTopic = regexp.MustCompile(`\b(?:puk\w*|vomit\w*|throw\w* up|diarrh\w*|the runs|shit\w*|poop\w*|stool|coughing)\b`)
 	// A cut or a goodbye alone is everyday ("we cut the cable cord",
 	// "saying goodbye to my colleagues"): the topic needs the self.
-	selfHarmTopic = regexp.MustCompile(`\b(?:(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming)(?: \w+)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))|i (?:used to |was |have been |been |started |keep |still )?(?:cut|cutting)|(?:urge|urges) to cut|self ?harm\w*|razors?|blades?)\b`)
-	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye (?:letters?|notes?|forever|for good|to everyone|to the world)|(?:say|saying|said) (?:my )?goodbyes? (?:to everyone|to the world|forever|for good))\b`)
+	selfHarmTopic = regexp.MustCompile(`\b(?:me lastimo|me corto|cortarme|lastimarme|me quemo|(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming)(?: \w+)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))|i (?:used to |was |have been |been |started |keep |still )?(?:cut|cutting)|(?:urge|urges) to cut|self ?harm\w*|razors?|blades?)\b`)
+	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye (?:letters?|notes?|forever|for good|to everyone|to the world)|(?:that|the) method|(?:at|on) the top of (?:the|a|my) (?:building|garage|parking garage|bridge|roof)|(?:wrote|writing|written) (?:\w+ )?(?:letters|notes) (?:to|for)|(?:say|saying|said) (?:my )?goodbyes? (?:to everyone|to the world|forever|for good))\b`)
 	escalator     = regexp.MustCompile(`\b(?:tonight|today|right now|rn|this weekend|before (?:morning|tomorrow)|after (?:they|the kids|everyone|my \w+) (?:go|goes|are|is) (?:to sleep|asleep|to bed)|(?:have|got|bought|made) (?:a |the )?(?:plan|gun|rope|noose|pills|razor)|my plan|the plan|goodbye|letters|(?:everything|all of them|all my pills|the whole bottle|a whole bottle)|lethal|enough to)\b`)
-	continuation  = regexp.MustCompile(`^(?:please|pls|plz|help|help me|help us|help pls|help please|what do i do|what should i do|what now|now what|hurry|idk|i dont know what to do|what do we do|\w+ (?:is )?still (?:not|isnt|wont)|hes still|shes still|still not|still nothing|nothing|he wont|she wont|they wont|its not working|not working|call 911)\b.{0,40}$`)
+	continuation  = regexp.MustCompile(`^(?:please|pls|plz|help|help me|help us|help pls|help please|what do i do|what should i do|what now|now what|hurry|idk|i dont know what to do|what do we do|\w+ (?:is )?still (?:not|isnt|wont)|hes still|shes still|still not|still nothing|nothing|he wont|she wont|they wont|its not working|not working|call 911|(?:like |about )?\d+ (?:min|mins|minutes|hours?) ago)\b.{0,40}$`)
 )
 
 // normalize lowercases and folds the message, drops apostrophes so that
@@ -432,6 +456,9 @@ func normalize(msg string) string {
 func splitClauses(text string) []string {
 	var out []string
 	for _, s := range strings.Split(text, ".") {
+		// "i wanna die lol but seriously": the "but" takes the joke back,
+		// so the two halves are one clause.
+		s = seriousBut.ReplaceAllString(s, " $1")
 		for _, c := range strings.Split(s, " but ") {
 			if c = strings.TrimSpace(c); c != "" {
 				out = append(out, c)
