@@ -3,6 +3,7 @@ package safety
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -74,9 +75,13 @@ func (cl classifiers) screenAt(text, prev string, threshold float64, explained k
 	// A kind of danger the message does not name counts for nothing: the
 	// model's certainty must come from words about that danger.
 	kinds := named(text)
+	// A story's despair is nobody's: "is the heroine in the movie going to
+	// die".
+	fictional := containsAny(text, fictionKeys) && fiction.MatchString(text) && !firstPerson.MatchString(text)
 	danger, best := 0.0, 0
 	for c := 1; c < len(p); c++ {
-		if k := Kind(cl.kind.classes[c]); (gated[k] && !kinds.names(k)) || explained.names(k) {
+		k := Kind(cl.kind.classes[c])
+		if (gated[k] && !kinds.names(k)) || explained.names(k) || (k == Suicide && fictional) {
 			continue
 		}
 		danger += p[c]
@@ -97,3 +102,9 @@ func (cl classifiers) screenAt(text, prev string, threshold float64, explained k
 		Evidence: []string{fmt.Sprintf("model %.2f: %s", danger, strings.Join(cl.kind.explain(feats, best, 4), ", "))},
 	}
 }
+
+var (
+	fictionKeys = []string{"movie", "film", "show", "book", "novel", "character", "series", "episode", "game", "song", "lyric", "heroine", "hero", "season"}
+	fiction     = regexp.MustCompile(`\b(?:in the (?:movie|film|show|book|novel|series|episode|game|song)|movies?|films?|tv show|characters?|novels?|heroine|hero|episodes?|season \d+|song lyrics|lyrics)\b`)
+	firstPerson = regexp.MustCompile(`\b(?:i|im|ive|id|ill|me|my|myself|mine)\b`)
+)
