@@ -252,7 +252,7 @@ var cues = []cue{
 	},
 	{
 		name: "saving up pills", kind: Suicide, level: Emergency,
-		keys: []string{"saving", "saved", "stockpil", "hoard", "collecting", "stashing", "counting", "counted", "stash"},
+		keys: []string{"saving", "saved", "stockpil", "hoard", "collecting", "stashing", "counting", "counted", "stash", "lined up", "lining up"},
 		re:   regexp.MustCompile(`\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|stashing|stashed|counting|counted|lined up|lining up)(?: up)? (?:my |all my |the |her |his |all the |all of my |enough )?(?:pills|meds|medication|medicine|methadone|subs|xanax|bars|doses|tabs|tablets|sleeping pills|oxys?|percs|dope|fent)\b|\b(?:pills|meds|medication|medicine|methadone|subs|bars|doses|tabs|tablets)(?: are| all)? (?:counted|lined up|saved up|all saved|stockpiled|ready)\b`),
 		past: true,
 	},
@@ -296,7 +296,7 @@ var cues = []cue{
 	},
 	{
 		name: "self-harm", kind: SelfHarm, level: Urgent,
-		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "blade", "razor", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i", "myself", "want"},
+		keys:      []string{"self harm", "selfharm", "self injur", "cutting", "blade", "razor", "urge to cut", "urges to cut", "sh again", "on purpose", "fresh", "new cuts", "deep cuts", "new burns", "covered in", "full of", "covered with", "till it", "till they", "till i", "until it", "until they", "until i", "til it", "til they", "til i", "myself", "want", "need to cut", "needing to"},
 		re:        regexp.MustCompile(`\b(?:self ?harm(?:ing|ed)?|(?:covered|full) (?:in|of|with) (?:cuts|cut marks|burns|scars|scratches)|self ?injur\w*|(?:till|until|til) (?:it|they|i) (?:bleeds?|bleed|bled)|(?:punched|hit|cut|burned|burnt|hurt|scratched|dug|bit|banged|slammed)\b(?: \w+){0,4} on purpose|(?:fresh|new|deep) (?:cuts|cut marks|burns|scars) (?:on|all over) (?:my|his|her|their) (?:\w+s? )?(?:arms?|wrists?|legs?|thighs?|stomach|body)|(?:urge|urges|want|wanna|need|needing|itching) to (?:cut|hurt myself|harm myself|burn myself|bleed)|(?:started|start|back to|relapsed on|relapsed with|been) cutting|cutting again|sh again|(?:the |my |new )(?:blades?|razors?)(?: \w+){0,2} (?:are|is|look|looks|feel|feels) (?:\w+ )?(?:sharp|pretty|beautiful|good|calling)|(?:relapsed|did it)\b.*\b(?:blades?|razors?)\b)\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
@@ -480,7 +480,7 @@ var cues = []cue{
 	},
 	{
 		name: "held or controlled", kind: Abuse, level: Urgent,
-		keys:      []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things", "took", "wont", "throwing"},
+		keys:      []string{"let me leave", "let me go", "let me out", "took my phone", "takes my phone", "keeps my", "breaking everything", "smashing", "throwing things", "took", "wont", "throwing", "takes my", "take my"},
 		re:        regexp.MustCompile(`\b(?:(?:wont|doesnt|will not|does not|didnt) let (?:me|us) (?:leave|go|out|call|see)|(?:took|takes|taken|keeps|hides|hid) my (?:phone|keys|id|money|meds|car keys)|(?:breaking|smashing|throwing|destroying) (?:everything|things|stuff|furniture|plates|the tv|my stuff))\b`),
 		past:      true,
 		negatable: true,
@@ -692,20 +692,20 @@ var cues = []cue{
 	},
 	{
 		name: "goodbye and a plan", kind: Suicide, level: Emergency,
-		keys:  []string{"goodbye", "bye", "note", "plan", "rope", "noose", "tracks", "edge", "ledge", "bridge", "roof", "walk in", "all my pills", "in order", "set the date", "reading this", "need it", "its time", "im ready", "hear from me", "needing", "standing", "knife", "blade", "razor", "gun"},
+		keys:  []string{"goodbye", "bye", "note", "plan", "rope", "noose", "tracks", "edge", "ledge", "bridge", "roof", "walk in", "all my pills", "in order", "set the date", "reading this", "need it", "its time", "im ready", "hear from me", "needing", "standing", "knife", "blade", "razor", "gun", "need them"},
 		re:    regexp.MustCompile(`\b(?:said|says|saying) (?:goodbye|good bye|bye) and (?:hung up|left|stopped answering|wont answer|is not answering)\b|\b(?:writing|wrote|written|finished|leaving|left) my (?:suicide )?note\b|\bi have a plan\b.*\b(?:what i need|the pills|a gun|the gun|rope|tonight|ready)\b|\bi have what i need\b|\b(?:have|got|bought) (?:a|the) (?:rope|noose)\b|\b(?:im|i am|hes|shes|she is|he is|theyre) (?:standing )?(?:on|at) the (?:tracks|train tracks|edge|ledge|bridge|roof|rooftop|railing|balcony railing)\b|\bstanding (?:at|on) the (?:edge|ledge|railing|balcony railing)\b|\b(?:going to|gonna|about to) walk in(?:to)?(?: the (?:water|lake|river|ocean))?$|\b(?:with|holding|have|got|sat with) all (?:of )?my (?:pills|meds|medication)\b|\b(?:im|i am) done\b.*\b(?:goodbye|good bye|bye)\b|\b(?:goodbye|good bye|bye) (?:mom|dad|mama|everyone|everybody|all|guys|world)\b|\bif (?:you are|youre|ur) reading this\b|\blast time (?:anyone|you|everyone|anybody)(?: will| is going to)? (?:hear|hears|see|sees) from me\b|\b(?:affairs|everything) (?:is |are )?in order\b.*\b(?:date|friday|saturday|sunday|monday|tuesday|wednesday|thursday|tonight|tomorrow|ready|time)\b|\bset the date\b.*\b(?:everything|ready|in order|its)\b|\bwont need (?:it|them|this|that) (?:where (?:im|i am|hes|shes|he is|she is) going|anymore)\b|\bwont be needing (?:it|them)\b|\b(?:gave|giving) (?:away )?my (?:\w+ )?(?:cat|dog|stuff|things|guitar|tools|watch)\b.*\bits time\b|\b(?:i have|i got|im holding|holding) (?:the|a|my) (?:knife|blade|razor|gun|rope)\b.*\b(?:someone to know|goodbye|tonight|dont tell|want someone)\b`),
 		whole: true,
 	},
 	{
 		name: "hurting oneself, plainly", kind: SelfHarm, level: Urgent,
-		keys:  []string{"cutting", "cut", "scar myself", "sh ", "sh urge", "deserve to hurt", "punch", "pulling my hair", "scratches", "blood on", "blades", "banging", "myself"},
-		re:    regexp.MustCompile(`\b(?:im|i am|i m) (?:cutting|burning|hurting) (?:myself|again|right now|rn)\b|\b(?:im|i am|i m) cutting$|\b(?:going to|gonna) cut (?:tonight|again|myself|my)\b|\bsh (?:urges?|again|rn|tonight)\b|\bdeserve to hurt\b|\b(?:scar|scarring|punish|punishing|punch|punching|punched|hit|hitting) (?:myself|my own \w+)\b|\b(?:punching|punched|hitting|smashing) (?:the )?(?:walls?|mirror|windows?)\b.*\b(?:bleed\w*|blood|cut|split|broken)\b|\bpulling (?:my|his|her) hair out\b|\bbanging (?:my|his|her|their) head (?:on|against|into)\b|\bcovered in (?:fresh |new |deep )(?:cuts|scratches|burns)\b|\bblood on (?:his|her|their|my) sheets\b|\bblades? hidden\b`),
+		keys:  []string{"cutting", "cut", "scar myself", "sh ", "sh urge", "deserve to hurt", "punch", "pulling my hair", "scratches", "blood on", "blades", "banging", "myself", "pull", "bang"},
+		re:    regexp.MustCompile(`\b(?:im|i am|i m) (?:cutting|burning|hurting) (?:myself|again|right now|rn)\b|\b(?:im|i am|i m) cutting$|\b(?:going to|gonna) cut (?:tonight|again|myself|my)\b|\bsh (?:urges?|again|rn|tonight)\b|\bdeserve to hurt\b|\b(?:scar|scarring|punish|punishing|punch|punching|punched|hit|hitting) (?:myself|my own \w+)\b|\b(?:punching|punched|hitting|smashing) (?:the )?(?:walls?|mirror|windows?)\b.*\b(?:bleed\w*|blood|cut|split|broken)\b|\bpulling (?:my|his|her) hair out\b|\bbanging (?:my|his|her|their) head (?:on|against|into)\b|\bcovered in (?:fresh |new |deep )(?:cuts|scratches|burns)\b|\bblood on (?:his|her|their|my) sheets\b|\bblades? hidden\b|\b(?:pulls|pulled|pull) (?:my|his|her|their) hair out\b|\b(?:bangs|bang|banged) (?:my|his|her|their) head (?:on|against|into)\b`),
 		whole: true, past: true, negatable: true,
 	},
 	{
 		name: "medical danger, plainly", kind: Medical, level: Emergency,
-		keys: []string{"bone", "throat", "endocarditis", "heart infection", "murmur", "one side", "one eye", "speech", "coffee ground", "catch my breath", "baby is coming", "yellow", "turning black", "shaking all over", "jerking", "shaking"},
-		re:   regexp.MustCompile(`\b(?:down to|see|showing) (?:the )?bone\b|\bthroat (?:is )?(?:closing|swelling|tight)\b|\b(?:endocarditis|heart infection|infection in my heart|heart murmur)\b|\b(?:cant|cannot) feel one side\b|\bone side of (?:my|his|her) (?:face|body)\b|\b(?:speech|words) (?:is |are )?(?:weird|slurred|wrong|garbled)\b|\b(?:cant|cannot) see (?:right )?(?:out of )?one eye\b|\bcoffee ground\w*\b|\bcant catch (?:my|his|her) breath\b|\bbaby is coming\b|\b(?:eyes|skin) (?:look |are |is |turning |turned )?yellow\b|\b(?:toes|fingers|foot|hand|skin) (?:are |is )?turning black\b|\bshaking all over\b.*\beyes\b|\b(?:whole body|body|arms and legs) (?:keeps |is |are |wont stop |started )?(?:jerking|twitching|convulsing)\b|\bseeing things\b.*\b(?:jerking|shaking|twitching|seizing)\b`),
+		keys: []string{"bone", "throat", "endocarditis", "heart infection", "murmur", "one side", "one eye", "speech", "coffee ground", "catch my breath", "baby is coming", "yellow", "turning black", "shaking all over", "jerking", "shaking", "went cold", "is cold", "turned cold", "went pale", "is pale", "turned pale", "white", "zero reaction", "no reaction"},
+		re:   regexp.MustCompile(`\b(?:down to|see|showing) (?:the )?bone\b|\bthroat (?:is )?(?:closing|swelling|tight)\b|\b(?:endocarditis|heart infection|infection in my heart|heart murmur)\b|\b(?:cant|cannot) feel one side\b|\bone side of (?:my|his|her) (?:face|body)\b|\b(?:speech|words) (?:is |are )?(?:weird|slurred|wrong|garbled)\b|\b(?:cant|cannot) see (?:right )?(?:out of )?one eye\b|\bcoffee ground\w*\b|\bcant catch (?:my|his|her) breath\b|\bbaby is coming\b|\b(?:eyes|skin) (?:look |are |is |turning |turned )?yellow\b|\b(?:toes|fingers|foot|hand|skin) (?:are |is )?turning black\b|\bshaking all over\b.*\beyes\b|\b(?:whole body|body|arms and legs) (?:keeps |is |are |wont stop |started )?(?:jerking|twitching|convulsing)\b|\bseeing things\b.*\b(?:jerking|shaking|twitching|seizing)\b|\b(?:leg|arm|foot|hand) (?:went|is|turned|has gone) (?:cold|pale|white|blue)\b|\bzero reaction\b|\bno reaction\b.*\b(?:rubbed|chest|knuckles|shook)\b`),
 		past: true, generic: true,
 	},
 	{
@@ -716,14 +716,14 @@ var cues = []cue{
 	},
 	{
 		name: "pregnant with pain or contractions", kind: Medical, level: Emergency,
-		keys:  []string{"weeks", "semanas", "embarazada"},
-		re:    regexp.MustCompile(`\b(?:im|i am|shes|she is)? ?(?:[2-4]\d) (?:weeks|semanas)\b.*\b(?:cramps|cramping|contractions|contracciones|bleeding|sangr\w*|water broke|pain)\b|\bembarazada\b.*\b(?:colicos|contracciones|sangr\w*|dolor)\b|\b(?:contractions|contracciones|cramps|bleeding)\b.*\b(?:[2-3]\d) (?:weeks|semanas)\b`),
+		keys:  []string{"weeks", "semanas", "embarazada", "labor", "water broke", "water just broke"},
+		re:    regexp.MustCompile(`\b(?:im|i am|shes|she is)? ?(?:[2-4]\d) (?:weeks|semanas)\b.*\b(?:cramps|cramping|contractions|contracciones|bleeding|sangr\w*|water broke|pain)\b|\bembarazada\b.*\b(?:colicos|contracciones|sangr\w*|dolor)\b|\b(?:contractions|contracciones|cramps|bleeding)\b.*\b(?:[2-3]\d) (?:weeks|semanas)\b|\b(?:in labor|going into labor|my water broke|water just broke)\b`),
 		whole: true, generic: true,
 	},
 	{
 		name: "infection getting worse", kind: Medical, level: Urgent,
-		keys:  []string{"oozing", "throbbing", "puffy", "elbow", "spine", "red all", "infectio", "injectio", "started"},
-		re:    regexp.MustCompile(`\b(?:red|redness)(?: all the way)? up to (?:my|his|her) (?:elbow|shoulder|knee|hip|wrist)\b|\b(?:infected|infection|missed shot)\b.*\b(?:throbbing|puffy|oozing|swollen)\b|\bfever\b.*\b(?:spine|back)\b.*\b(?:inject|iv|shoot|shot)\b`),
+		keys:  []string{"oozing", "throbbing", "puffy", "elbow", "spine", "red all", "infectio", "injectio", "started", "wound"},
+		re:    regexp.MustCompile(`\b(?:red|redness)(?: all the way)? up to (?:my|his|her) (?:elbow|shoulder|knee|hip|wrist)\b|\b(?:infected|infection|missed shot)\b.*\b(?:throbbing|puffy|oozing|swollen)\b|\bfever\b.*\b(?:spine|back)\b.*\b(?:inject|iv|shoot|shot)\b|\bwound\b.*\b(?:getting bigger|bigger every day|smells|turning black)\b`),
 		whole: true, past: true, generic: true,
 	},
 	{
@@ -752,14 +752,14 @@ var cues = []cue{
 	},
 	{
 		name: "sobredosis y emergencias (es)", kind: Overdose, level: Emergency,
-		keys:    []string{"despertar", "respira", "tomo", "tome", "inconsciente", "contesta", "jeringa", "pastilla"},
-		re:      regexp.MustCompile(`\bno (?:lo|la|los|las) (?:puedo|podemos) despertar\b|\brespira (?:muy )?(?:lento|despacio|raro|poco)\b|\b(?:tomo|tome|se tomo) (?:muchas|demasiad\w*|todas (?:las|sus))\b.*\b(?:dormid\w*|no contesta|no responde|no despierta)\b|\binconsciente\b|\b(?:tomar|me voy a tomar) todas las pastillas\b`),
+		keys:    []string{"despertar", "respira", "tomo", "tome", "inconsciente", "contesta", "jeringa", "pastilla", "sin mover", "sin respirar", "sin reaccionar"},
+		re:      regexp.MustCompile(`\bno (?:lo|la|los|las) (?:puedo|podemos) despertar\b|\brespira (?:muy )?(?:lento|despacio|raro|poco)\b|\b(?:tomo|tome|se tomo) (?:muchas|demasiad\w*|todas (?:las|sus))\b.*\b(?:dormid\w*|no contesta|no responde|no despierta)\b|\binconsciente\b|\b(?:tomar|me voy a tomar) todas las pastillas\b|\bno respira\w*\b|\bsin (?:moverse|respirar|reaccionar)\b`),
 		generic: true, past: true,
 	},
 	{
 		name: "autolesion y violencia (es)", kind: SelfHarm, level: Urgent,
-		keys: []string{"quemo", "corto", "rasgu", "golpe", "sangrar", "cortando", "quema"},
-		re:   regexp.MustCompile(`\bme (?:quemo|corto|rasguno|rasguño|golpeo)\b|\bse (?:esta )?(?:cortando|corta|quema|rasguna|rasguña)\b|\b(?:golpeando|pegando) (?:la|mi) cabeza\b|\bhasta sangrar\b`),
+		keys: []string{"quemo", "corto", "rasgu", "golpe", "sangrar", "cortando", "quema", "navaja", "cuchilla", "hoja"},
+		re:   regexp.MustCompile(`\bme (?:quemo|corto|rasguno|rasguño|golpeo)\b|\bse (?:esta )?(?:cortando|corta|quema|rasguna|rasguña)\b|\b(?:golpeando|pegando) (?:la|mi) cabeza\b|\bhasta sangrar\b|\b(?:tengo|tiene) la (?:navaja|cuchilla|hoja) en la mano\b`),
 		past: true,
 	},
 	{
@@ -787,8 +787,8 @@ var cues = []cue{
 	},
 	{
 		name: "means, places and searches", kind: Suicide, level: Emergency,
-		keys: []string{"top of", "googled", "searched", "looked up", "looking up", "research", "drive", "crash", "my will", "wont be around", "wont be here", "wont be alive", "driving"},
-		re:   regexp.MustCompile(`\b(?:im|i am|hes|shes|he is|she is|theyre) (?:at|on) the top of (?:the|a|my|his|her) (?:building|parking garage|garage|bridge|tower|roof|cliff|parking deck)\b|\b(?:googled|searched|looked up|looking up|researched|researching) (?:ways|how) to (?:die|kill (?:myself|yourself)|end it|overdose|not wake up)\b|\b(?:drive|driving|crash|crashing) (?:my|her|his|the) car into (?:a|the) (?:tree|wall|pole|river|lake|truck|bridge|traffic)\b|\b(?:updated|wrote|made|finished) my will\b|\b(?:wont|will not) be (?:around|here|alive) (?:after|by|past|much longer|anymore|next|tomorrow)\b`),
+		keys: []string{"top of", "googled", "searched", "looked up", "looking up", "research", "drive", "crash", "my will", "wont be around", "wont be here", "wont be alive", "driving", "off the road", "off a bridge", "off the bridge", "off a cliff"},
+		re:   regexp.MustCompile(`\b(?:im|i am|hes|shes|he is|she is|theyre) (?:at|on) the top of (?:the|a|my|his|her) (?:building|parking garage|garage|bridge|tower|roof|cliff|parking deck)\b|\b(?:googled|searched|looked up|looking up|researched|researching) (?:ways|how) to (?:die|kill (?:myself|yourself)|end it|overdose|not wake up)\b|\b(?:drive|driving|crash|crashing) (?:my|her|his|the) car into (?:a|the) (?:tree|wall|pole|river|lake|truck|bridge|traffic)\b|\b(?:updated|wrote|made|finished) my will\b|\b(?:wont|will not) be (?:around|here|alive) (?:after|by|past|much longer|anymore|next|tomorrow)\b|\b(?:driving|drive|drove) off (?:the road|a bridge|a cliff|the bridge)\b`),
 		past: true,
 	},
 	{
@@ -811,14 +811,14 @@ var cues = []cue{
 	},
 	{
 		name: "breathless, numb, unable to keep fluids", kind: Medical, level: Emergency,
-		keys:  []string{"lie flat", "lie down", "gasping", "numb", "cant keep"},
-		re:    regexp.MustCompile(`\b(?:cant|cannot) lie (?:down|flat)\b.*\b(?:breath\w*|gasp\w*)\b|\bgasping for (?:air|breath)\b|\b(?:numb in my legs|legs (?:are |went |feel )?numb)\b.*\b(?:after using|cant walk|after i used)\b|\bcant keep (?:nada|nothing|anything|water|food) down\b`),
+		keys:  []string{"lie flat", "lie down", "gasping", "numb", "cant keep", "agua", "caminar"},
+		re:    regexp.MustCompile(`\b(?:cant|cannot) lie (?:down|flat)\b.*\b(?:breath\w*|gasp\w*)\b|\bgasping for (?:air|breath)\b|\b(?:numb in my legs|legs (?:are |went |feel )?numb)\b.*\b(?:after using|cant walk|after i used)\b|\bcant keep (?:nada|nothing|anything|water|food) down\b|\bno (?:he podido|puedo|pude) tomar (?:ni )?agua\b|\bno puedo caminar\b`),
 		whole: true, past: true, generic: true,
 	},
 	{
 		name: "threats at the door", kind: Abuse, level: Emergency,
-		keys:  []string{"door", "parked outside", "waiting outside", "standing outside", "come back for", "coming by", "coming over", "coming back", "threatening", "pushing", "trafficked", "trafficking", "pension", "to make her", "to make him", "scared to call", "pushed"},
-		re:    regexp.MustCompile(`\bkicked (?:my|the|our) door in\b|\btrying the (?:door|door handle|doorknob)\b|\b(?:parked|waiting|standing) outside (?:our|my) (?:house|apartment|door|place)\b|\b(?:theyll|they will|theyre gonna|they said theyd|they said they will) come back for\b|\bcoming (?:by|over|back) (?:tomorrow|tonight|later) to collect\b|\b(?:keeps|is|been|keep) (?:\w+ ){0,6}threatening (?:me|us|my \w+)\b|\bpushing (?:my|her|him) \w+ around\b|\b(?:trafficked|being trafficked|trafficking (?:her|him|me))\b|\b(?:takes|took|steals|stole) my (?:pension|money|check|social security)\b.*\b(?:pushed|hit|shoved|hurt|grabbed) me\b|\bgives (?:her|him|my \w+) (?:dope|drugs|pills) to make (?:her|him) (?:do|have)\b|\btoo scared to call (?:the )?(?:cops|police)\b`),
+		keys:  []string{"door", "parked outside", "waiting outside", "standing outside", "come back for", "coming by", "coming over", "coming back", "threatening", "pushing", "trafficked", "trafficking", "pension", "to make her", "to make him", "scared to call", "pushed", "gas", "burn", "bruises"},
+		re:    regexp.MustCompile(`\bkicked (?:my|the|our) door in\b|\btrying the (?:door|door handle|doorknob)\b|\b(?:parked|waiting|standing) outside (?:our|my) (?:house|apartment|door|place)\b|\b(?:theyll|they will|theyre gonna|they said theyd|they said they will) come back for\b|\bcoming (?:by|over|back) (?:tomorrow|tonight|later) to collect\b|\b(?:keeps|is|been|keep) (?:\w+ ){0,6}threatening (?:me|us|my \w+)\b|\bpushing (?:my|her|him) \w+ around\b|\b(?:trafficked|being trafficked|trafficking (?:her|him|me))\b|\b(?:takes|took|steals|stole) my (?:pension|money|check|social security)\b.*\b(?:pushed|hit|shoved|hurt|grabbed) me\b|\bgives (?:her|him|my \w+) (?:dope|drugs|pills) to make (?:her|him) (?:do|have)\b|\btoo scared to call (?:the )?(?:cops|police)\b|\b(?:poured|pouring) (?:gas|gasoline)\b|\bburn (?:it|the house|the place|us) down\b|\bbruises (?:all over|everywhere)\b`),
 		whole: true, past: true,
 	},
 }

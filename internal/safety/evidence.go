@@ -38,22 +38,22 @@ var kindWords = map[Kind]struct {
 			"conscious", "gurgl", "snor", "rattl", "chok", "pupil", "pinpoint", "fading", "slump",
 			"collaps", "narcan", "naloxone", "fentanyl", "heroin", "swallow", "ambulance", "hospital",
 			"emergenc", "purple", "sinking", "wake", "waking", "nodding", "sleepy", "asleep", "tolerance",
-			"despiert", "respir", "sobredosis", "pastill"},
+			"despiert", "respir", "sobredosis", "pastill", "ambulanc", "palid", "ronc", "inyect", "jering", "dormid", "contest", "despert", "inconscient", "narcan", "quiet", "slump", "asleep", "unconscious", "groggy"},
 		words: []string{"od", "oding", "oded", "odd", "blue", "grey", "gray", "pale", "ashy", "lips", "limp",
 			"floppy", "pinned", "nod", "nodded", "fade", "fent", "dope", "pill", "pills", "xanax", "bars",
 			"benzos", "methadone", "subs", "bag", "bags", "911", "passed", "out", "woke", "awake", "too",
 			"much", "many", "took", "taken", "used", "using", "use", "shot", "high", "heavy", "slow",
 			"moving", "move", "cold", "help", "hurry", "alone", "floor", "eyes", "mixed", "stronger",
-			"batch", "hit", "azul", "ate", "films", "strips"},
+			"batch", "hit", "azul", "ate", "films", "strips", "rcp", "cpr", "door", "locked", "nothing", "azul", "gris", "pálido", "blanco", "boca"},
 	},
 	SelfHarm: {
 		prefixes: []string{"blade", "razor", "knife", "knives", "lighter", "carv", "scratch", "bleed", "blood",
 			"wrist", "thigh", "stitch", "punish", "wound", "cigarette", "self harm", "selfharm", "injur",
-			"blister", "sangr", "corta", "corte", "quem"},
+			"blister", "sangr", "corta", "corte", "quem", "cort", "quem", "lastim", "rasgu", "golpe", "herid", "muerd", "bruis", "bite", "biting"},
 		words: []string{"cut", "cuts", "cutting", "burn", "burned", "burning", "burns", "burnt", "scar",
 			"scars", "hurt", "hurts", "hurting", "harm", "pain", "arm", "arms", "leg", "legs", "skin",
 			"hand", "deep", "glass", "purpose", "urge", "urges", "again", "thing", "raw", "stabbing",
-			"slammed", "pick", "picking", "myself", "bleach", "hitting", "hit", "head", "wall", "belt"},
+			"slammed", "pick", "picking", "myself", "bleach", "hitting", "hit", "head", "wall", "belt", "sh", "bit", "bites", "moreton", "moretones"},
 	},
 	Medical: {
 		prefixes: []string{"chest", "heart", "pulse", "seiz", "convuls", "shaking", "fever", "temperature",
@@ -61,12 +61,12 @@ var kindWords = map[Kind]struct {
 			"contraction", "cramp", "swell", "swollen", "infect", "abscess", "streak", "paraly", "stroke",
 			"sweat", "racing", "pounding", "flutter", "slurr", "headache", "palpitat", "bleed", "blood",
 			"breath", "hospital", "ambulance", "emergenc", "lightheaded", "loperamide", "imodium",
-			"throwing", "collaps", "pecho", "dolor", "embaraz"},
+			"throwing", "collaps", "pecho", "dolor", "embaraz", "espum", "fiebr", "hinchad", "temblor", "mare", "desmay", "corazon", "convuls", "embaraz", "vomit", "sangr", "pecho", "infecci", "inyect", "bebe", "rcp"},
 		words: []string{"pain", "hurts", "hurt", "sick", "ill", "weak", "red", "hot", "numb", "tight",
 			"pressure", "vision", "speech", "yellow", "pee", "peed", "pus", "smell", "water", "fluids",
 			"down", "threw", "puke", "fit", "jerking", "foaming", "foam", "passed", "out", "911", "er",
 			"move", "words", "lump", "stuck", "needle", "sugars", "diabetic", "panza", "duele", "twitching",
-			"rolling", "nonsense", "eyes", "stiff"},
+			"rolling", "nonsense", "eyes", "stiff", "rojo", "roja", "dolor", "ojos", "boca", "brazo", "pierna", "duele", "baby", "move", "moving", "kicking", "cpr", "rcp"},
 	},
 	Abuse: {
 		prefixes: []string{"punch", "slap", "shov", "strangl", "throat", "threat", "attack", "abus", "bruis",
@@ -146,6 +146,11 @@ func messageWords(text string) []string {
 // or self-harm, or is near enough to danger by itself (ContextThreshold)
 // that the next message may continue it.
 func speaksOfDanger(text string) bool {
+	// A letter about a death, or a memory, is over: grief, not a danger
+	// for the next message to continue.
+	if (mourning(text) || remembers(text)) && !nowMarker.MatchString(text) {
+		return false
+	}
 	if usedRecently(text) || topic(text) != None || screenText(text, false).Crisis() {
 		return true
 	}

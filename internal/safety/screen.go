@@ -95,6 +95,24 @@ func Screen(msg string, context []string) Risk {
 			}
 		}
 	}
+	// An abuser who threatened, now here ("ya llego y esta gritando
+	// afuera") is violence about to happen.
+	if arrivedNow.MatchString(text) {
+		for _, c := range ctxText {
+			if threatTold.MatchString(c) {
+				return Risk{Kind: Abuse, Level: Emergency, Evidence: []string{"the one who threatened is here: " + text}}
+			}
+		}
+	}
+	// Someone who used, or just left detox, and now does not answer behind
+	// a door is an overdose until shown otherwise.
+	if notAnswering.MatchString(text) {
+		for _, c := range ctxText {
+			if usedRecently(c) || behindDoor.MatchString(c) {
+				return Risk{Kind: Overdose, Level: Emergency, Evidence: []string{"not answering after use: " + text}}
+			}
+		}
+	}
 	// Blood, after talk of vomiting or diarrhea, is a medical emergency.
 	if bloodNow.MatchString(text) {
 		for _, c := range ctxText {
@@ -299,7 +317,8 @@ var (
 	negator = regexp.MustCompile(`\b(?:not|never|no longer|dont|do not|didnt|did not|wouldnt|would not|wont|will not|isnt|arent|aint|no|nor|neither)\b`)
 	// A negator followed by these does not negate what comes after:
 	// "cant stop thinking about killing myself".
-	notNegating = regexp.MustCompile(`\b(?:cant|can not|cannot|couldnt) (?:stop|help|quit|shake)\b|\bno (?:one|body)\b|\bnot sure\b|\bnever (?:felt|been) (?:this|so)\b`)
+	partOfDanger = regexp.MustCompile(`\b(?:arent|isnt|is not|are not|not|wont|will not|doesnt|does not|cant) (?:there|real|stop|stopping|respond|responding|wake|waking|moving|breathing|move|react|reacting|answer)\b`)
+	notNegating  = regexp.MustCompile(`\b(?:cant|can not|cannot|couldnt) (?:stop|help|quit|shake)\b|\bno (?:one|body)\b|\bnot sure\b|\bnever (?:felt|been) (?:this|so)\b`)
 )
 
 // negatedBefore reports whether the match, or the three words before it,
@@ -309,12 +328,15 @@ func negatedBefore(before, match string) bool {
 	if len(words) > 3 {
 		words = words[len(words)-3:]
 	}
-	window := strings.Join(words, " ") + " " + match
+	full := strings.Join(words, " ") + " " + match
 	// Only the part of the match before its last word can negate it.
+	window := full
 	if i := strings.LastIndexByte(window, ' '); i > 0 {
 		window = window[:i]
 	}
-	if notNegating.MatchString(window) {
+	// A negation the danger itself is made of ("seeing things that arent
+	// there", "bleeding that wont stop") negates nothing.
+	if notNegating.MatchString(window) || partOfDanger.MatchString(full) {
 		return false
 	}
 	return negator.MatchString(window)
@@ -325,7 +347,7 @@ var (
 	recentPast = regexp.MustCompile(`\b(?:last (?:night|week|weekend)|yesterday|the other day|earlier this week)\b`)
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
-	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|earlier|currently|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
+	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|earlier|currently|just (?:found|saw|noticed|now|walked in)|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
 	planningKeys  = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
 	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for an? (?:\w+ ){0,2}(?:paper|class|course|project|essay|report|training|assignment|test)|research paper|doing research)\b`)
 
@@ -382,6 +404,10 @@ var (
 	// is.
 	worryForOthers   = regexp.MustCompile(`\b(?:scared|afraid|worried|terrified|fear|frightened|worry|worrying)(?: that)? (?:he|she|they|hes|shes|theyre|my \w+|him|her|them)(?: \w+){0,2} (?:will|might|is going to|are going to|gonna|could|would|may) (?:\w+ )?(?:die|od|overdose|end up dead|not make it|lose (?:his|her|their) life)\b`)
 	seriousBut       = regexp.MustCompile(`\bbut (seriously|for real|fr|no joke|not joking|im serious|i mean it|honestly)\b`)
+	arrivedNow       = regexp.MustCompile(`\b(?:(?:ya )?(?:llego|esta aqui|esta afuera|esta gritando)|(?:hes|shes|theyre|he is|she is) (?:here|outside|at the door|in the house|banging on the door)|just (?:got here|showed up|pulled up))\b`)
+	threatTold       = regexp.MustCompile(`\b(?:matarme|me va a matar|kill me|hurt me|threatened|threatening|amenaz\w*|found out where i live|sabe donde vivo|restraining order|orden de restriccion)\b`)
+	notAnswering     = regexp.MustCompile(`\b(?:(?:still )?(?:not|isnt|wont|hasnt been) (?:answering|responding|opening the door|coming out)|no answer|no contesta)\b`)
+	behindDoor       = regexp.MustCompile(`\b(?:bathroom|locked (?:the )?door|locked in|just got out of (?:detox|rehab|jail|prison))\b`)
 	useAgain         = regexp.MustCompile(`\b(?:gonna|going to|wants to|want to|about to|is going to|plans to|will) (?:use|shoot up|get high|do it|go cop|score) (?:again|tonight|right away|as soon as)\b|\b(?:using|shooting up) again (?:tonight|already|now)\b`)
 	overdoseTold     = regexp.MustCompile(`\b(?:narcan|naloxone|overdos\w*|od d|oded|odd|revived|found (?:him|her|them) (?:on the floor|unresponsive|blue|not breathing)|ems (?:came|gave|brought)|ambulance)\b`)
 	recollectionKeys = []string{"image", "picture", "memor", "sight", "flashback", "nightmare"}
@@ -392,13 +418,13 @@ var (
 	urgency          = regexp.MustCompile(`\b(?:right now|rn|hurry|please help|help me|help us|help him|help her|omg|oh my god|asap|emergency)\b`)
 	// act: the means or the act itself, said after talk of suicide or
 	// self-harm.
-	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding|soaked|lightheaded|looked it up|im ready|its time|up here|its quiet|im here now|ahorita|ahora mismo|tengo (?:muchas )?ganas)\b`)
+	act      = regexp.MustCompile(`\b(?:did it again|doing it again|(?:urges?|urge to|the urge)(?: \w+){0,3} (?:back|again|strong|stronger|bad)|came back|(?:blade|razor|knife)|(?:already|just) (?:took|swallowed|did)|took them|i have (?:some|it|them|my \w+)(?: \w+){0,2} (?:at home|here|ready|counted|saved)|(?:counted|lined up|saved up)|how (?:much|many)(?: \w+){0,5} (?:would it take|does it take|to take|for someone)|(?:tonight|right now|when everyone)|goodbye|(?:on|in) my (?:arm|wrist|leg|thigh)|too deep|not too deep|bleeding|soaked|lightheaded|looked it up|im ready|its time|up here|its quiet|im here now|ahorita|ahora mismo|tengo (?:muchas )?ganas|gonna do it|going to do it|about to do it|still not stopping|wont stop bleeding|tengo todo listo|ya estoy list[oa])\b`)
 	bloodNow = regexp.MustCompile(`\b(?:blood|bloody|bleeding|red stuff)\b`)
 	gutTopic = regexp.MustCompile(`\b(?:puk\w*|vomit\w*|throw\w* up|diarrh\w*|the runs|shit\w*|poop\w*|stool|coughing)\b`)
 	// A cut or a goodbye alone is everyday ("we cut the cable cord",
 	// "saying goodbye to my colleagues"): the topic needs the self.
-	selfHarmTopic = regexp.MustCompile(`\b(?:me lastimo|me corto|cortarme|lastimarme|me quemo|(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming)(?: \w+)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))|i (?:used to |was |have been |been |started |keep |still )?(?:cut|cutting)|(?:urge|urges) to cut|self ?harm\w*|razors?|blades?)\b`)
-	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye (?:letters?|notes?|forever|for good|to everyone|to the world)|(?:that|the) method|(?:at|on) the top of (?:the|a|my) (?:building|garage|parking garage|bridge|roof)|(?:wrote|writing|written) (?:\w+ )?(?:letters|notes) (?:to|for)|(?:say|saying|said) (?:my )?goodbyes? (?:to everyone|to the world|forever|for good))\b`)
+	selfHarmTopic = regexp.MustCompile(`\b(?:me lastimo|feel pain instead|something stupid with a (?:razor|blade|knife)|me corto|cortarme|lastimarme|me quemo|(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming)(?: \w+)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))|i (?:used to |was |have been |been |started |keep |still )?(?:cut|cutting)|(?:urge|urges) to cut|self ?harm\w*|razors?|blades?)\b`)
+	suicideTopic  = regexp.MustCompile(`\b(?:suicid\w*|kill myself|killing myself|want(?:ed)? to die|wanna die|end it|ending it|better off without me|be gone|was gone|not wake up|dont want to be here|cant do this anymore|no point|people who want to die|one of them|goodbye (?:letters?|notes?|forever|for good|to everyone|to the world)|(?:that|the) method|me despedi|ser una carga|(?:at|on) the top of (?:the|a|my) (?:building|garage|parking garage|bridge|roof)|(?:wrote|writing|written) (?:\w+ )?(?:letters|notes) (?:to|for)|(?:say|saying|said) (?:my )?goodbyes? (?:to everyone|to the world|forever|for good))\b`)
 	escalator     = regexp.MustCompile(`\b(?:tonight|today|right now|rn|this weekend|before (?:morning|tomorrow)|after (?:they|the kids|everyone|my \w+) (?:go|goes|are|is) (?:to sleep|asleep|to bed)|(?:have|got|bought|made) (?:a |the )?(?:plan|gun|rope|noose|pills|razor)|my plan|the plan|goodbye|letters|(?:everything|all of them|all my pills|the whole bottle|a whole bottle)|lethal|enough to)\b`)
 	continuation  = regexp.MustCompile(`^(?:please|pls|plz|help|help me|help us|help pls|help please|what do i do|what should i do|what now|now what|hurry|idk|i dont know what to do|what do we do|\w+ (?:is )?still (?:not|isnt|wont)|hes still|shes still|still not|still nothing|nothing|he wont|she wont|they wont|its not working|not working|call 911|(?:like |about )?\d+ (?:min|mins|minutes|hours?) ago)\b.{0,40}$`)
 )
