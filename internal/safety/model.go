@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +67,10 @@ func features(text, before string) []string {
 			out = append(out, "ctx:"+w)
 		}
 	}
-	return out
+	// Each feature counts once: "help help help" is one plea, and a word
+	// pasted two thousand times must not add up to certainty.
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 var functionWords = func() map[string]bool {
