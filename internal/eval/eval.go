@@ -102,6 +102,7 @@ type Report struct {
 	OOSAnswered  int // ... that were answered: never acceptable
 	OOSClarified int // ... that got a clarify
 	Reachable    int // ... with an expected entry one tap away: answered, offered as the alternative, or a choice
+	AltRescued   int // ... answered with a wrong entry, but with the right one offered beside it
 	OOSCrisis    int // out-of-scope cases screened as a crisis: never acceptable
 	Missing      int // cases the knowledge base cannot answer yet
 	MissAnswered int // ... answered confidently anyway (with an entry that does not answer them)
@@ -157,6 +158,9 @@ func Run(e *answer.Engine, cases []Case) Report {
 			res.OK = hit && (d.Kind == answer.KindAnswer || d.Kind == answer.KindClarify)
 			if reachable(d, c.Expect) {
 				r.Reachable++
+				if d.Kind == answer.KindAnswer && !hit {
+					r.AltRescued++
+				}
 			}
 			if len(c.After) == 0 {
 				r.Ranked++

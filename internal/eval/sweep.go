@@ -32,9 +32,12 @@ type Outcome struct {
 // confident wrong answer, which they may believe. An out-of-scope
 // question answered as if it were about opioids is the worst of all.
 const (
-	costExtraTap     = 1
-	costNotSure      = 2
-	costWrongAnswer  = 4
+	costExtraTap    = 1
+	costNotSure     = 2
+	costWrongAnswer = 4
+	// A wrong answer with the right entry offered beside it ("Or were you
+	// asking about...?") costs less: the visitor sees the way out.
+	costRescued      = 2
 	costMissAnswered = 2 // a question the base cannot answer, answered anyway
 	costWrongKind    = 2 // a refusal or hand-off missed
 	costOOSAnswered  = 10
@@ -52,7 +55,8 @@ func Cost(r Report) float64 {
 	extraTaps := r.Reachable - r.AnsweredOK
 	return costExtraTap*float64(extraTaps) +
 		costNotSure*float64(r.FellBack) +
-		costWrongAnswer*float64(r.Answered-r.AnsweredOK) +
+		costWrongAnswer*float64(r.Answered-r.AnsweredOK-r.AltRescued) +
+		costRescued*float64(r.AltRescued) +
 		costMissAnswered*float64(r.MissAnswered) +
 		costWrongKind*float64(wrongKind) +
 		costOOSAnswered*float64(r.OOSAnswered) +
@@ -122,6 +126,7 @@ func (r Report) plus(o Report) Report {
 		s.ClarifiedOK += x.ClarifiedOK
 		s.FellBack += x.FellBack
 		s.Reachable += x.Reachable
+		s.AltRescued += x.AltRescued
 		s.OutOfScope += x.OutOfScope
 		s.OOSAnswered += x.OOSAnswered
 		s.OOSClarified += x.OOSClarified
