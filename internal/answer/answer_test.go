@@ -62,7 +62,7 @@ func TestDecide(t *testing.T) {
 		// for it, not an opioid answer as if it were about meth.
 		{"How long do meth withdrawal symptoms last?", KindAnswer, "other-drugs-help", ""},
 		{"can you die from alcohol withdrawal", KindAnswer, "alcohol-help", ""},
-		{"is it safe to drink on methadone", KindAnswer, "mixing-substances", ""},
+		{"is it safe to drink on methadone", "", "mixing-substances", ""},
 	}
 	for _, tt := range tests {
 		d := e.Decide(tt.q, Context{})

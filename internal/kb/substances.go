@@ -10,8 +10,13 @@ import (
 const SubstancesFile = "substances.yaml"
 
 // OurSubstances is the key, in substances.yaml, of the substances the
-// knowledge base answers about.
-const OurSubstances = "ours"
+// knowledge base answers about, and NotOurs the key of the things people
+// are hooked on that are no substance of ours at all (a phone, gambling):
+// a question about them alone is not our topic.
+const (
+	OurSubstances = "ours"
+	NotOurs       = "not-ours"
+)
 
 // Substances is what substances.yaml says: the substances the knowledge
 // base is about (Ours), and for other substances the entry that answers a
@@ -21,6 +26,8 @@ const OurSubstances = "ours"
 type Substances struct {
 	Ours   []string
 	Others map[string][]string
+	// NotOurs lists what a question may be about that no entry answers.
+	NotOurs []string
 }
 
 // ParseSubstances parses substances.yaml: like the lexicon, a mapping of
@@ -30,8 +37,17 @@ func ParseSubstances(file string, data []byte) (Substances, Problems) {
 	syns, ps := ParseLexicon(file, data)
 	s := Substances{Others: map[string][]string{}}
 	for _, syn := range syns {
-		if syn.Canonical == OurSubstances {
+		for _, v := range syn.Variants {
+			if strings.ContainsAny(v, " \t") {
+				ps = append(ps, Problem{File: file, Line: syn.Line, Msg: fmt.Sprintf("%s: %q: one word each (a phrase would match its words one by one)", syn.Canonical, v)})
+			}
+		}
+		switch syn.Canonical {
+		case OurSubstances:
 			s.Ours = syn.Variants
+			continue
+		case NotOurs:
+			s.NotOurs = syn.Variants
 			continue
 		}
 		s.Others[syn.Canonical] = syn.Variants
@@ -48,7 +64,7 @@ func checkSubstances(b *Base) Problems {
 	var ps Problems
 	for id := range b.Substances.Others {
 		if b.Entry(id) == nil {
-			ps = append(ps, Problem{File: SubstancesFile, Line: 1, Msg: fmt.Sprintf("entry %q does not exist (every key but %q is an entry id)", id, OurSubstances)})
+			ps = append(ps, Problem{File: SubstancesFile, Line: 1, Msg: fmt.Sprintf("entry %q does not exist (every key but %q and %q is an entry id)", id, OurSubstances, NotOurs)})
 		}
 	}
 	return ps
