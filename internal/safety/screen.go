@@ -85,39 +85,14 @@ func Screen(msg string, context []string) Risk {
 			}
 		}
 	}
-	// Using again right after an overdose the visitor told of ("ems gave
-	// him narcan", then "hes gonna use again tonight") is the overdose risk
-	// at its highest.
-	if useAgain.MatchString(text) {
-		for _, c := range ctxText {
-			if overdoseTold.MatchString(c) {
-				return Risk{Kind: Overdose, Level: Urgent, Evidence: []string{"using again after an overdose: " + text}}
-			}
+	// A message that means danger after what the visitor told before.
+	for _, r := range followUps {
+		if !r.now.MatchString(text) {
+			continue
 		}
-	}
-	// An abuser who threatened, now here ("ya llego y esta gritando
-	// afuera") is violence about to happen.
-	if arrivedNow.MatchString(text) {
 		for _, c := range ctxText {
-			if threatTold.MatchString(c) {
-				return Risk{Kind: Abuse, Level: Emergency, Evidence: []string{"the one who threatened is here: " + text}}
-			}
-		}
-	}
-	// Someone who used, or just left detox, and now does not answer behind
-	// a door is an overdose until shown otherwise.
-	if notAnswering.MatchString(text) {
-		for _, c := range ctxText {
-			if usedRecently(c) || behindDoor.MatchString(c) {
-				return Risk{Kind: Overdose, Level: Emergency, Evidence: []string{"not answering after use: " + text}}
-			}
-		}
-	}
-	// Blood, after talk of vomiting or diarrhea, is a medical emergency.
-	if bloodNow.MatchString(text) {
-		for _, c := range ctxText {
-			if gutTopic.MatchString(c) {
-				return Risk{Kind: Medical, Level: Emergency, Evidence: []string{"blood after vomiting or diarrhea: " + text}}
+			if r.before(c) {
+				return Risk{Kind: r.kind, Level: r.level, Evidence: []string{r.why + ": " + text}}
 			}
 		}
 	}
@@ -227,6 +202,27 @@ func remembers(text string) bool {
 // mourning reports whether a message tells of someone who died.
 func mourning(text string) bool {
 	return containsAny(text, deathKeys) && died.MatchString(text) && !nearlyDied.MatchString(text)
+}
+
+// followUps are the messages that are a danger after what the visitor
+// said before: alone, "hes still not answering" could be about a phone.
+var followUps = []struct {
+	now    *regexp.Regexp
+	before func(earlier string) bool
+	kind   Kind
+	level  Level
+	why    string
+}{
+	// "ems gave him narcan", then "hes gonna use again tonight": the
+	// overdose risk at its highest.
+	{useAgain, overdoseTold.MatchString, Overdose, Urgent, "using again after an overdose"},
+	// "he said he would kill me", then "ya llego y esta gritando afuera".
+	{arrivedNow, threatTold.MatchString, Abuse, Emergency, "the one who threatened is here"},
+	// Someone who used, or just left detox, and does not answer behind a
+	// door is an overdose until shown otherwise.
+	{notAnswering, func(c string) bool { return usedRecently(c) || behindDoor.MatchString(c) }, Overdose, Emergency, "not answering after use"},
+	// Blood, after talk of vomiting or diarrhea.
+	{bloodNow, gutTopic.MatchString, Medical, Emergency, "blood after vomiting or diarrhea"},
 }
 
 // preparing reports whether a message plans for a danger that may come,
