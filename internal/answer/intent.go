@@ -111,6 +111,12 @@ var (
 	howTo = regexp.MustCompile(`^\s*(?:how|what|when|should|is it)\b`)
 )
 
+// handoffKeys are the substrings one of which every hand-off pattern needs.
+var handoffKeys = []string{"person", "human", "someone", "somebody", "some one", "rep", "agent", "counsel", "staff",
+	"operator", "people", "team", "volunteer", "specialist", "peer", "nurse", "doctor", "real", "live", "actual",
+	"transfer", "connect", "put me", "bot", "machine", "computer", "ai", "call", "hablar", "habla", "platicar",
+	"chatear", "persona", "alguien", "consejer", "agente", "supervisor", "one of your", "anyone", "anybody", "give me", "get me", "find me", "send me"}
+
 // refusal reports whether the normalized message asks for something the
 // bot must refuse, and why.
 func refusal(norm string) (string, bool) {
@@ -131,7 +137,9 @@ func refusal(norm string) (string, bool) {
 
 // wantsPerson reports whether the normalized message asks for a person.
 func wantsPerson(norm string) bool {
-	if askingWhatThisIs.MatchString(norm) {
+	// Every pattern names a person, a bot or a call: most messages have
+	// none of those words and need no pattern tried.
+	if !containsAny(norm, handoffKeys) || askingWhatThisIs.MatchString(norm) {
 		return false
 	}
 	for i, re := range handoffPatterns {

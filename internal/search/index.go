@@ -98,7 +98,7 @@ type Index struct {
 	post    [][]posting // per term: the entries containing it
 	qpost   [][]int32   // per term: the sample questions containing it
 	qdoc    []int32     // per sample question: its entry
-	qnorm   []float32   // per sample question: the norm of its idf vector
+	qinv    []float32   // per sample question: 1 / the norm of its idf vector
 	flen    [][NumFields]float32
 	avg     [NumFields]float32
 	maxIDF  float32
@@ -218,13 +218,15 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 		ix.qidf[t] = float32(math.Log(1 + (nq-df+0.5)/(df+0.5)))
 	}
 	ix.maxQIDF = float32(math.Log(1 + (nq+0.5)/0.5))
-	ix.qnorm = make([]float32, len(qterms))
+	ix.qinv = make([]float32, len(qterms))
 	for q, ts := range qterms {
 		var sum float32
 		for _, t := range ts {
 			sum += ix.qidf[t] * ix.qidf[t]
 		}
-		ix.qnorm[q] = float32(math.Sqrt(float64(sum)))
+		if sum > 0 {
+			ix.qinv[q] = float32(1 / math.Sqrt(float64(sum)))
+		}
 	}
 
 	ix.spell = newSpeller()
@@ -350,17 +352,20 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			s.qdot[qi] += t.w * qidf * qidf
 		}
 	}
-	qn := float32(math.Sqrt(float64(qnorm2)))
+	// The cosines are kept unscaled by the query's own norm, which is the
+	// same for every sample question, and scaled once per entry below.
+	qinv := float32(1 / math.Sqrt(float64(qnorm2)))
 	nTop := min(max(ix.p.TopQuestions, 1), maxTop)
 	for _, qi := range s.qs {
-		c, top := s.qdot[qi]/(qn*ix.qnorm[qi]), &s.top[ix.qdoc[qi]]
-		for i := 0; i < nTop; i++ {
-			if c > top[i] {
-				copy(top[i+1:nTop], top[i:nTop-1])
-				top[i] = c
-				break
-			}
+		c, top := s.qdot[qi]*ix.qinv[qi], &s.top[ix.qdoc[qi]]
+		if c <= top[nTop-1] {
+			continue
 		}
+		i := nTop - 1
+		for ; i > 0 && c > top[i-1]; i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = c
 	}
 	share := ix.p.QuestionShare
 	hits := make([]Hit, 0, k+1)
@@ -370,14 +375,16 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		for _, c := range s.top[d][:nTop] {
 			sum += c
 		}
-		qs := (1-ix.p.BestQuestion)*float64(sum)/float64(nTop) + ix.p.BestQuestion*float64(s.top[d][0])
+		sum *= qinv
+		best := s.top[d][0] * qinv
+		qs := (1-ix.p.BestQuestion)*float64(sum)/float64(nTop) + ix.p.BestQuestion*float64(best)
 		score := share*qs + (1-share)*bm
 		if len(hits) == k && !ranksBefore(score, ix.ids[d], hits[k-1]) {
 			continue
 		}
 		// Insert in order into the k best so far: k is a handful, so this
 		// is cheaper than sorting every entry the query touched.
-		h := Hit{Doc: int(d), ID: ix.ids[d], Score: score, Question: qs, Best: float64(s.top[d][0]), BM25: bm, Coverage: float64(s.matched[d] / mass)}
+		h := Hit{Doc: int(d), ID: ix.ids[d], Score: score, Question: qs, Best: float64(best), BM25: bm, Coverage: float64(s.matched[d] / mass)}
 		i := sort.Search(len(hits), func(i int) bool { return ranksBefore(h.Score, h.ID, hits[i]) })
 		if len(hits) < k {
 			hits = append(hits, Hit{})
