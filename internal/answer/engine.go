@@ -112,7 +112,7 @@ type Engine struct {
 	texts   map[string]string       // the engine's own texts, rendered
 	topic   [][]string              // the terms of each topic word or phrase
 	ours    map[string]bool         // the terms of the substances the base is about
-	others  map[string]string       // the term of another substance → the entry for it, or "" for no topic of ours
+	others  map[string]string       // the term of another substance → the entry for it, or notOurs
 }
 
 // New returns an engine over base with the default ranking and thresholds.
@@ -235,7 +235,9 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	}
 
 	q := e.idx.Parse(text)
-	hits := e.idx.Search(q, e.th.MaxChoices+2)
+	// One search serves the whole message and, when it has parts, the
+	// entries its thin parts may choose among.
+	hits := e.idx.Search(q, max(e.th.MaxChoices+2, plausibleEntries))
 	d := e.classify(hits, q.Known)
 	// "Hi, I am new here and was wondering...": a greeting ranked first,
 	// even too weakly to be answered, says the rest is the question.
@@ -243,7 +245,7 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	// A message of several questions, or a question inside a story, is
 	// read part by part as well as whole.
 	if ps := parts(text); len(ps) > 0 {
-		d = e.byParts(ps, q, d)
+		d = e.byParts(ps, q, hits, d)
 	}
 	// A question only about another substance ("how long does meth
 	// withdrawal last") gets the entry that says this chat is about
@@ -337,14 +339,14 @@ func first(ids []string) string {
 // byParts reads each part of a message alone and returns the most useful
 // decision: the whole message's, one part's, or, when two parts are two
 // questions confidently answered by different entries, both answers.
-func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
+func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit, d Decision) Decision {
 	var answers []Decision
 	var prev search.Query
 	// A thin part ("what are my options?" at the end of a letter) may only
 	// choose among the entries the whole message points to: read alone it
 	// is about anything.
 	plausible := map[string]bool{}
-	for _, h := range e.idx.Search(whole, plausibleEntries) {
+	for _, h := range wholeHits {
 		plausible[h.ID] = true
 	}
 	for _, p := range ps {
@@ -380,25 +382,25 @@ func (e *Engine) byParts(ps []string, whole search.Query, d Decision) Decision {
 		return d
 	}
 	// The two best answers with different entries, in the order asked.
-	first, second := -1, -1
+	best, next := -1, -1
 	for i, a := range answers {
 		switch {
-		case first < 0 || a.Score > answers[first].Score:
-			if first >= 0 && answers[first].Entries[0] != a.Entries[0] {
-				second = first
+		case best < 0 || a.Score > answers[best].Score:
+			if best >= 0 && answers[best].Entries[0] != a.Entries[0] {
+				next = best
 			}
-			first = i
-		case a.Entries[0] != answers[first].Entries[0] && (second < 0 || a.Score > answers[second].Score):
-			second = i
+			best = i
+		case a.Entries[0] != answers[best].Entries[0] && (next < 0 || a.Score > answers[next].Score):
+			next = i
 		}
 	}
-	if second < 0 {
+	if next < 0 {
 		return d
 	}
-	if second < first {
-		first, second = second, first
+	if next < best {
+		best, next = next, best
 	}
-	return e.twoAnswers(answers[first], answers[second])
+	return e.twoAnswers(answers[best], answers[next])
 }
 
 // plausibleEntries is how many of the whole message's best entries a thin

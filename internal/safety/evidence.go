@@ -14,7 +14,7 @@ import "strings"
 // threatened for abuse. The lists only let the model speak; they flag
 // nothing by themselves, so they are wide.
 
-// evidence lists, per kind, the words that name it: prefixes of words
+// kindWords lists, per kind, the words that name it: prefixes of words
 // ("suicid" covers suicidal), and whole words, for short ones that begin
 // too many others ("od", "cut", "end").
 var kindWords = map[Kind]struct {

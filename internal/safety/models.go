@@ -63,18 +63,20 @@ func (cl classifiers) danger(text, prev string) float64 {
 // screen asks the models about a message the cues found nothing in; text
 // and prev are the normalized message and the message before it.
 func (cl classifiers) screen(text, prev string, explained kindBits) Risk {
-	if named(text) == 0 {
-		return cl.screenAt(text, prev, PlainThreshold, explained)
+	kinds := named(text)
+	if kinds == 0 {
+		return cl.screenAt(text, prev, PlainThreshold, kinds, explained)
 	}
-	return cl.screenAt(text, prev, ModelThreshold, explained)
+	return cl.screenAt(text, prev, ModelThreshold, kinds, explained)
 }
 
-func (cl classifiers) screenAt(text, prev string, threshold float64, explained kindBits) Risk {
+// screenAt flags text when the model's probability of the kinds of danger
+// it may find there reaches threshold. A kind the message does not name
+// (kinds) counts for nothing: the model's certainty must come from words
+// about that danger.
+func (cl classifiers) screenAt(text, prev string, threshold float64, kinds, explained kindBits) Risk {
 	feats := features(text, prev)
 	p := cl.kind.probs(feats)
-	// A kind of danger the message does not name counts for nothing: the
-	// model's certainty must come from words about that danger.
-	kinds := named(text)
 	// A story's despair is nobody's: "is the heroine in the movie going to
 	// die".
 	fictional := containsAny(text, fictionKeys) && fiction.MatchString(text) && !firstPerson.MatchString(text)

@@ -141,10 +141,10 @@ func screenCues(text string, used bool) (Risk, kindBits) {
 	cueKeys.active(text, on[:len(cues)])
 	// A letter about someone who died of an overdose describes how they
 	// were found; the danger it tells of is over.
-	mourning := mourning(text)
+	grieving := mourning(text)
 	for i := range cues {
 		c := &cues[i]
-		if !on[i] || (mourning && c.past && (c.kind == Overdose || c.kind == Medical)) {
+		if !on[i] || (grieving && c.past && (c.kind == Overdose || c.kind == Medical)) {
 			continue
 		}
 		if c.needsUse && !used {
