@@ -46,7 +46,7 @@ func TestAskJSON(t *testing.T) {
 }
 
 func TestAskStdin(t *testing.T) {
-	in := "what does dope sickness feel like\nhow long does it last\nmy friend isnt breathing after he used\n"
+	in := "what does dope sickness feel like\nwhen does it end\nmy friend isnt breathing after he used\n"
 	out, _, err := runCLI(t, in, "ask", "--json")
 	if err != nil {
 		t.Fatal(err)

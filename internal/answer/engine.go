@@ -76,21 +76,29 @@ type Thresholds struct {
 // confident guess. OffTopicScore rose from 0.70 to 0.80 when the knowledge
 // base grew to 167 entries and 3,000 more sample questions: at 0.70, nine
 // real off-topic questions (quitting cigarettes, a custody dispute) found
-// an entry close enough to be answered.
+// an entry close enough to be answered. With the learned ranking (search
+// Params.Learned 0.5) scores are sharper: the sweep chose MinCoverage 0.55,
+// AltScore 0.65, OffTopicScore 0.85 (at 0.80 a custody dispute with an ex
+// is answered with the child-protection entry), and LongMinScore 0.05, so
+// that a letter is nearly always offered its likeliest entries. MinScore
+// applies to the better of the final and the lexical score (see
+// classify), and 0.40 rather than the cheapest 0.44 keeps five more real
+// questions from "I'm not sure" for five more choices offered to
+// off-topic ones.
 func DefaultThresholds() Thresholds {
 	return Thresholds{
-		MinScore:        0.44,
+		MinScore:        0.40,
 		AnswerScore:     0.55,
-		MinCoverage:     0.45,
+		MinCoverage:     0.55,
 		ClarifyCoverage: 0.40,
 		ClarifyRatio:    0.90,
 		MaxChoices:      3,
 		SampleMatch:     0.98,
 		SampleGap:       0.1,
-		OffTopicScore:   0.80,
-		AltScore:        0.85,
+		OffTopicScore:   0.85,
+		AltScore:        0.65,
 		LongTerms:       12,
-		LongMinScore:    0.15,
+		LongMinScore:    0.05,
 		ContextWeight:   0.7,
 		PrevWeight:      1,
 	}
@@ -174,6 +182,14 @@ func NewTuned(base *kb.Base, facts kb.Facts, p search.Params, th Thresholds) *En
 		e.texts[k] = facts.Render(t)
 	}
 	return e
+}
+
+// WithThresholds returns an engine that shares e's index and texts and
+// decides with th: calibration tries hundreds of thresholds on one index.
+func (e *Engine) WithThresholds(th Thresholds) *Engine {
+	c := *e
+	c.th = th
+	return &c
 }
 
 // Base returns the knowledge base the engine answers from.
@@ -340,6 +356,7 @@ func first(ids []string) string {
 // decision: the whole message's, one part's, or, when two parts are two
 // questions confidently answered by different entries, both answers.
 func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit, d Decision) Decision {
+	whole0 := d
 	var answers []Decision
 	var prev search.Query
 	// A thin part ("what are my options?" at the end of a letter) may only
@@ -370,6 +387,12 @@ func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit
 		pd := e.classify(e.idx.Search(pq, e.th.MaxChoices+2), pq.Known)
 		if own.Known < standAlone && !plausible[first(pd.Entries)] {
 			continue
+		}
+		// A part unsure alone, led by the entry the whole message answers
+		// with confidence, is the question that entry answers: "How long
+		// do people stay on it?" after "What is methadone?".
+		if pd.Kind == KindClarify && whole0.Kind == KindAnswer && first(pd.Entries) == first(whole0.Entries) {
+			pd = whole0
 		}
 		if pd.Kind == KindAnswer && !e.isSocial(pd) {
 			answers = append(answers, pd)
@@ -596,7 +619,10 @@ func (e *Engine) classify(hits []search.Hit, known int) Decision {
 		}
 		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: top.Score, Options: e.options(choices), OfferPerson: true, Reason: "long message"}
 	}
-	if top.Score < e.th.MinScore {
+	// The learned ranking is sure of little that a visitor's own words
+	// put unlike any sample question; the lexical score alone still says
+	// whether the best entries are worth offering.
+	if max(top.Score, top.Lexical) < e.th.MinScore {
 		return e.fallback(top.Score, "low score")
 	}
 	if top.Coverage < e.th.ClarifyCoverage {
@@ -605,8 +631,11 @@ func (e *Engine) classify(hits []search.Hit, known int) Decision {
 	// Unsure but not lost: offer the best entries to choose from.
 	unsure := top.Score < e.th.AnswerScore || top.Coverage < e.th.MinCoverage
 	choices := []string{top.ID}
+	oneWord := known <= 1 && !e.base.Entry(top.ID).Social
 	for _, h := range hits[1:] {
-		if len(choices) >= e.th.MaxChoices || (!unsure && h.Score < e.th.ClarifyRatio*top.Score) {
+		// A single word ("methadone?") says too little to pick one of its
+		// entries, however far ahead the first is; "thanks" does.
+		if len(choices) >= e.th.MaxChoices || (!unsure && !oneWord && h.Score < e.th.ClarifyRatio*top.Score) {
 			break
 		}
 		choices = append(choices, h.ID)

@@ -3,7 +3,9 @@ package eval
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
+	"sync"
 
 	"helpline/internal/answer"
 	"helpline/internal/kb"
@@ -65,52 +67,91 @@ func Cost(r Report) float64 {
 
 // Grid is the set of values a sweep tries.
 type Grid struct {
-	MinScore    []float64
-	AnswerScore []float64
-	AltScore    []float64
-	MinCoverage []float64
-	OffTopic    []float64
+	Learned      []float64
+	MinScore     []float64
+	AnswerScore  []float64
+	AltScore     []float64
+	MinCoverage  []float64
+	OffTopic     []float64
+	LongMinScore []float64
 }
 
 // DefaultGrid spans the plausible range around the defaults.
 func DefaultGrid() Grid {
 	return Grid{
-		MinScore:    []float64{0.36, 0.40, 0.44},
-		AnswerScore: []float64{0.45, 0.50, 0.55, 0.60},
-		AltScore:    []float64{0.55, 0.65, 0.75, 0.85},
-		MinCoverage: []float64{0.45, 0.55, 0.65},
-		OffTopic:    []float64{0.70, 0.80},
+		Learned:      []float64{0.5, 0.6},
+		MinScore:     []float64{0.35, 0.40, 0.44},
+		AnswerScore:  []float64{0.45, 0.50, 0.55},
+		AltScore:     []float64{0.65, 0.85},
+		MinCoverage:  []float64{0.45, 0.55},
+		OffTopic:     []float64{0.80, 0.85, 0.90},
+		LongMinScore: []float64{0.05},
 	}
 }
 
 // Sweep evaluates every setting of the grid on every set and returns the
-// outcomes, cheapest first; an outcome's report sums the sets.
+// outcomes, cheapest first; an outcome's report sums the sets. The
+// settings are evaluated on every core: an engine is safe for concurrent
+// use.
 func Sweep(base *kb.Base, facts kb.Facts, sets [][]Case, g Grid) []Outcome {
-	var out []Outcome
-	p := search.DefaultParams()
+	type job struct {
+		e *answer.Engine
+		s Setting
+	}
+	var jobs []job
+	for _, l := range g.Learned {
+		p := search.DefaultParams()
+		p.Learned = l
+		e := answer.NewTuned(base, facts, p, answer.DefaultThresholds())
+		for _, th := range g.thresholds() {
+			jobs = append(jobs, job{e.WithThresholds(th), Setting{p, th}})
+		}
+	}
+	out := make([]Outcome, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				var sum Report
+				for _, cases := range sets {
+					sum = sum.plus(Run(jobs[i].e, cases))
+				}
+				out[i] = Outcome{Setting: jobs[i].s, Report: sum, Cost: Cost(sum)}
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Cost < out[j].Cost })
+	return out
+}
+
+// thresholds returns every combination of the grid's thresholds, each
+// otherwise the defaults.
+func (g Grid) thresholds() []answer.Thresholds {
+	var out []answer.Thresholds
 	for _, ms := range g.MinScore {
 		for _, as := range g.AnswerScore {
 			for _, alt := range g.AltScore {
 				for _, mc := range g.MinCoverage {
 					for _, ot := range g.OffTopic {
-						if as < ms {
-							continue
+						for _, lm := range g.LongMinScore {
+							if as < ms {
+								continue
+							}
+							th := answer.DefaultThresholds()
+							th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore, th.LongMinScore = ms, as, alt, mc, ot, lm
+							out = append(out, th)
 						}
-						th := answer.DefaultThresholds()
-						th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore = ms, as, alt, mc, ot
-						e := answer.NewTuned(base, facts, p, th)
-						var sum Report
-						for _, cases := range sets {
-							r := Run(e, cases)
-							sum = sum.plus(r)
-						}
-						out = append(out, Outcome{Setting: Setting{p, th}, Report: sum, Cost: Cost(sum)})
 					}
 				}
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Cost < out[j].Cost })
 	return out
 }
 
@@ -147,14 +188,14 @@ func (r Report) plus(o Report) Report {
 // WriteSweep prints the n cheapest outcomes as a table, with the three
 // costs a visitor pays: extra taps, "I'm not sure" and wrong answers.
 func WriteSweep(w io.Writer, outs []Outcome, n int) {
-	fmt.Fprintln(w, "cost  right  taps  not-sure  wrong  oos-answered | min-score answer-score alt-score min-coverage off-topic")
+	fmt.Fprintln(w, "cost  right  taps  not-sure  wrong  oos-answered | learned min-score answer-score alt-score min-coverage off-topic long-min")
 	for i, o := range outs {
 		if i == n {
 			break
 		}
 		r, t := o.Report, o.Setting.Thresholds
-		fmt.Fprintf(w, "%4.0f  %5.1f%%  %4d  %8d  %5d  %12d | %9.2f %12.2f %9.2f %12.2f %9.2f\n",
+		fmt.Fprintf(w, "%4.0f  %5.1f%%  %4d  %8d  %5d  %12d | %7.2f %9.2f %12.2f %9.2f %12.2f %9.2f %8.2f\n",
 			o.Cost, 100*r.RightFirst(), r.Reachable-r.AnsweredOK, r.FellBack, r.Answered-r.AnsweredOK, r.OOSAnswered,
-			t.MinScore, t.AnswerScore, t.AltScore, t.MinCoverage, t.OffTopicScore)
+			o.Setting.Params.Learned, t.MinScore, t.AnswerScore, t.AltScore, t.MinCoverage, t.OffTopicScore, t.LongMinScore)
 	}
 }

@@ -69,6 +69,9 @@ type Params struct {
 	// against every entry: a question mostly about something else must
 	// not be answered.
 	Unknown float64
+	// Learned is the share of the learned ranking's probability in the
+	// final score (see learned); 0 ranks by the lexical scores alone.
+	Learned float64
 }
 
 // DefaultParams returns the tuned ranking parameters.
@@ -81,6 +84,7 @@ func DefaultParams() Params {
 		Unknown:       0.7,
 		TopQuestions:  3,
 		BestQuestion:  0.5,
+		Learned:       0.5,
 	}
 }
 
@@ -108,6 +112,7 @@ type Index struct {
 	// such as "smack"); they are neither errors nor unknown words.
 	lexicon map[string]bool
 	spell   *speller
+	model   *learned // nil when Params.Learned is 0 or the base is too large
 	scratch sync.Pool
 }
 
@@ -240,6 +245,9 @@ func New(an *analysis.Analyzer, docs []Doc, p Params) *Index {
 		}
 	}
 	ix.scratch.New = func() any { return ix.newScratch() }
+	if p.Learned > 0 {
+		ix.model = ix.learn(docs)
+	}
 	return ix
 }
 
@@ -288,6 +296,9 @@ type Hit struct {
 	BM25 float64
 	// Coverage is the share of the query's weight that the entry matches.
 	Coverage float64
+	// Learned is the learned ranking's probability of the entry, and
+	// Lexical the score from the cosine and BM25F alone.
+	Learned, Lexical float64
 }
 
 type scratch struct {
@@ -297,6 +308,7 @@ type scratch struct {
 	qdot    []float32
 	docs    []int32
 	qs      []int32
+	z       []float32 // per entry: its learned score
 }
 
 func (ix *Index) newScratch() *scratch {
@@ -305,6 +317,7 @@ func (ix *Index) newScratch() *scratch {
 		matched: make([]float32, len(ix.ids)),
 		top:     make([][maxTop]float32, len(ix.ids)),
 		qdot:    make([]float32, len(ix.qdoc)),
+		z:       make([]float32, len(ix.ids)),
 	}
 }
 
@@ -316,7 +329,7 @@ func (ix *Index) Search(q Query, k int) []Hit {
 	s := ix.scratch.Get().(*scratch)
 	defer func() {
 		for _, d := range s.docs {
-			s.bm[d], s.matched[d], s.top[d] = 0, 0, [maxTop]float32{}
+			s.bm[d], s.matched[d], s.top[d], s.z[d] = 0, 0, [maxTop]float32{}, 0
 		}
 		for _, qi := range s.qs {
 			s.qdot[qi] = 0
@@ -326,7 +339,7 @@ func (ix *Index) Search(q Query, k int) []Hit {
 	}()
 
 	k1 := float32(ix.p.K1)
-	var mass, maxBM, qnorm2 float32
+	var mass, maxBM, qnorm2, knownNorm2 float32
 	for _, t := range q.terms {
 		idf, qidf := ix.maxIDF*float32(ix.p.Unknown), ix.maxQIDF*float32(ix.p.Unknown)
 		if t.id >= 0 {
@@ -338,12 +351,20 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		if t.id < 0 {
 			continue
 		}
-		for _, p := range ix.post[t.id] {
+		knownNorm2 += t.w * qidf * t.w * qidf
+		var lw []float32
+		if ix.model != nil {
+			lw = ix.model.w[t.id]
+		}
+		for j, p := range ix.post[t.id] {
 			if s.matched[p.doc] == 0 {
 				s.docs = append(s.docs, p.doc)
 			}
 			s.bm[p.doc] += t.w * idf * p.sat
 			s.matched[p.doc] += t.w * idf
+			if lw != nil {
+				s.z[p.doc] += t.w * qidf * lw[j]
+			}
 		}
 		for _, qi := range ix.qpost[t.id] {
 			if s.qdot[qi] == 0 {
@@ -367,7 +388,17 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		}
 		top[i] = c
 	}
-	share := ix.p.QuestionShare
+	share, learnShare := ix.p.QuestionShare, 0.0
+	var ztop, zsum float32
+	if ix.model != nil && knownNorm2 > 0 {
+		// The features have unit length, as in training.
+		inv := float32(1 / math.Sqrt(float64(knownNorm2)))
+		for _, d := range s.docs {
+			s.z[d] = ix.model.b[d] + s.z[d]*inv
+		}
+		ztop, zsum = ix.model.normalize(s.z, s.docs)
+		learnShare = ix.p.Learned
+	}
 	hits := make([]Hit, 0, k+1)
 	for _, d := range s.docs {
 		bm := float64(s.bm[d] / maxBM)
@@ -378,13 +409,18 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		sum *= qinv
 		best := s.top[d][0] * qinv
 		qs := (1-ix.p.BestQuestion)*float64(sum)/float64(nTop) + ix.p.BestQuestion*float64(best)
-		score := share*qs + (1-share)*bm
+		lexical := share*qs + (1-share)*bm
+		score, learned := lexical, 0.0
+		if learnShare > 0 {
+			learned = float64(exp(s.z[d]-ztop) / zsum)
+			score = (1-learnShare)*lexical + learnShare*learned
+		}
 		if len(hits) == k && !ranksBefore(score, ix.ids[d], hits[k-1]) {
 			continue
 		}
 		// Insert in order into the k best so far: k is a handful, so this
 		// is cheaper than sorting every entry the query touched.
-		h := Hit{Doc: int(d), ID: ix.ids[d], Score: score, Question: qs, Best: float64(best), BM25: bm, Coverage: float64(s.matched[d] / mass)}
+		h := Hit{Doc: int(d), ID: ix.ids[d], Score: score, Question: qs, Best: float64(best), BM25: bm, Coverage: float64(s.matched[d] / mass), Learned: learned, Lexical: lexical}
 		i := sort.Search(len(hits), func(i int) bool { return ranksBefore(h.Score, h.ID, hits[i]) })
 		if len(hits) < k {
 			hits = append(hits, Hit{})

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"testing"
 
 	"helpline/internal/analysis"
@@ -125,5 +126,75 @@ func BenchmarkSearch10k(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		ix.Search(ix.Parse(queries[i%len(queries)]), 5)
+	}
+}
+
+// TestLearned: the learned ranking is a probability over every entry,
+// trained once for the same texts, and it tells entries apart by the
+// words only one of them uses.
+func TestLearned(t *testing.T) {
+	b, err := kb.Load(knowledge.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := analysis.New(b.Lexicon)
+	ix := New(an, docsOf(b.Entries), DefaultParams())
+	if ix.model == nil {
+		t.Fatal("the shipped base has no learned ranking")
+	}
+	if again := New(an, docsOf(b.Entries), DefaultParams()); again.model != ix.model {
+		t.Error("a second index of the same texts trained its own model")
+	}
+	for _, q := range []string{"will methadone affect my driving", "is vivitrol approved", "how do i store narcan in a hot car", "xyzzy methadone"} {
+		hits := ix.Search(ix.Parse(q), ix.Len())
+		// The touched entries' probabilities and the bias mass of the
+		// others make one.
+		var sum float64
+		for _, h := range hits {
+			sum += h.Learned
+			want := 0.5*h.Lexical + 0.5*h.Learned
+			if math.Abs(h.Score-want) > 1e-6 {
+				t.Errorf("%q: %s score %.4f, want %.4f from its lexical and learned scores", q, h.ID, h.Score, want)
+			}
+		}
+		if sum <= 0 || sum > 1+1e-3 {
+			t.Errorf("%q: learned probabilities sum to %.4f over the entries it touches", q, sum)
+		}
+	}
+	lexical := DefaultParams()
+	lexical.Learned = 0
+	lx := New(an, docsOf(b.Entries), lexical)
+	if lx.model != nil {
+		t.Error("Learned 0 trained a model")
+	}
+	for _, h := range lx.Search(lx.Parse("methadone and driving"), 5) {
+		if h.Learned != 0 || h.Score != h.Lexical {
+			t.Errorf("lexical ranking: %s score %.3f, lexical %.3f, learned %.3f", h.ID, h.Score, h.Lexical, h.Learned)
+		}
+	}
+	// Two entries share every word but one; the learned ranking gives a
+	// question with that word to its entry more surely than the lexical
+	// scores do.
+	docs := []Doc{
+		{ID: "drive", Title: "methadone and driving", Questions: []string{"can i drive on methadone", "is driving safe on methadone", "methadone driving license"}},
+		{ID: "dose", Title: "methadone dose", Questions: []string{"what is my methadone dose", "methadone dose too high", "methadone dose change", "how is methadone dose set", "methadone dose missed"}},
+	}
+	small := New(an, docs, DefaultParams())
+	smallLex := New(an, docs, lexical)
+	h, hl := small.Search(small.Parse("does methadone affect how i drive"), 2), smallLex.Search(smallLex.Parse("does methadone affect how i drive"), 2)
+	if h[0].ID != "drive" || h[0].Score-h[1].Score <= hl[0].Score-hl[1].Score {
+		t.Errorf("learned %v, lexical %v: want drive first, by a wider margin with the learned ranking", h, hl)
+	}
+}
+
+func TestExp(t *testing.T) {
+	for x := float32(-30); x <= 0; x += 0.37 {
+		got, want := float64(exp(x)), math.Exp(float64(x))
+		if math.Abs(got-want) > 1e-3*want {
+			t.Fatalf("exp(%g) = %g, want %g", x, got, want)
+		}
+	}
+	if exp(-31) != 0 {
+		t.Error("exp below -30 is not 0")
 	}
 }
