@@ -63,6 +63,9 @@ func TestDecide(t *testing.T) {
 		{"How long do meth withdrawal symptoms last?", KindAnswer, "other-drugs-help", ""},
 		{"can you die from alcohol withdrawal", KindAnswer, "alcohol-help", ""},
 		{"is it safe to drink on methadone", "", "mixing-substances", ""},
+		// Naming one of ours as well, it is about ours: never the entry
+		// that says this chat is not about alcohol.
+		{"can i have a beer or two while on suboxone", "", "mixing-substances", ""},
 	}
 	for _, tt := range tests {
 		d := e.Decide(tt.q, Context{})

@@ -121,6 +121,7 @@ type Engine struct {
 	topic   [][]string              // the terms of each topic word or phrase
 	ours    map[string]bool         // the terms of the substances the base is about
 	others  map[string]string       // the term of another substance → the entry for it, or notOurs
+	forThem map[string]bool         // the entries for other substances (values of others)
 }
 
 // New returns an engine over base with the default ranking and thresholds.
@@ -154,7 +155,9 @@ func NewTuned(base *kb.Base, facts kb.Facts, p search.Params, th Thresholds) *En
 			e.ours[t] = true
 		}
 	}
+	e.forThem = map[string]bool{}
 	for id, ws := range base.Substances.Others {
+		e.forThem[id] = true
 		for _, w := range ws {
 			for _, t := range an.Terms(w) {
 				e.others[t] = id
@@ -253,7 +256,7 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 	q := e.idx.Parse(text)
 	// One search serves the whole message and, when it has parts, the
 	// entries its thin parts may choose among.
-	hits := e.idx.Search(q, max(e.th.MaxChoices+2, plausibleEntries))
+	hits := e.search(q, max(e.th.MaxChoices+2, plausibleEntries))
 	d := e.classify(hits, q.Known)
 	// "Hi, I am new here and was wondering...": a greeting ranked first,
 	// even too weakly to be answered, says the rest is the question.
@@ -305,7 +308,7 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 				aug = aug.Plus(pq, w)
 			}
 		}
-		hits := e.idx.Search(aug, e.th.MaxChoices+4)
+		hits := e.search(aug, e.th.MaxChoices+4)
 		a := e.classify(e.followUp(hits, ctx.Entries), aug.Known)
 		// A question sure of its subject ("what is suboxone", after an
 		// answer on withdrawal) stands on its own: the context may choose
@@ -316,6 +319,33 @@ func (e *Engine) decide(text string, ctx Context) Decision {
 		}
 	}
 	return d
+}
+
+// search returns the k best entries for q. A question that names one of
+// the knowledge base's own substances is about it, also when it names
+// another: "can you drink alcohol on methadone" is about mixing, never the
+// entry that says this chat is not about alcohol.
+func (e *Engine) search(q search.Query, k int) []search.Hit {
+	if len(e.forThem) == 0 || !e.namesOurs(q) {
+		return e.idx.Search(q, k)
+	}
+	hits := e.idx.Search(q, k+len(e.forThem))
+	kept := hits[:0]
+	for _, h := range hits {
+		if !e.forThem[h.ID] {
+			kept = append(kept, h)
+		}
+	}
+	return kept[:min(k, len(kept))]
+}
+
+func (e *Engine) namesOurs(q search.Query) bool {
+	for _, t := range e.idx.Terms(q) {
+		if e.ours[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // elsewhere returns the entry for the other substance q names, when it
@@ -384,7 +414,7 @@ func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit
 		if pq.Known < 2 {
 			continue
 		}
-		pd := e.classify(e.idx.Search(pq, e.th.MaxChoices+2), pq.Known)
+		pd := e.classify(e.search(pq, e.th.MaxChoices+2), pq.Known)
 		if own.Known < standAlone && !plausible[first(pd.Entries)] {
 			continue
 		}
