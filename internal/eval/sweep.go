@@ -74,18 +74,22 @@ type Grid struct {
 	MinCoverage  []float64
 	OffTopic     []float64
 	LongMinScore []float64
+	// ClarifyCoverage: below it, a question is mostly about something
+	// the base does not cover and gets "I'm not sure".
+	ClarifyCoverage []float64
 }
 
 // DefaultGrid spans the plausible range around the defaults.
 func DefaultGrid() Grid {
 	return Grid{
-		Learned:      []float64{0.5, 0.6},
-		MinScore:     []float64{0.35, 0.40, 0.44},
-		AnswerScore:  []float64{0.45, 0.50, 0.55},
-		AltScore:     []float64{0.65, 0.85},
-		MinCoverage:  []float64{0.45, 0.55},
-		OffTopic:     []float64{0.80, 0.85, 0.90},
-		LongMinScore: []float64{0.05},
+		Learned:         []float64{0.5},
+		MinScore:        []float64{0.35, 0.40, 0.44},
+		AnswerScore:     []float64{0.50, 0.55},
+		AltScore:        []float64{0.65, 0.85},
+		MinCoverage:     []float64{0.45, 0.55},
+		OffTopic:        []float64{0.80, 0.85, 0.90},
+		LongMinScore:    []float64{0.05},
+		ClarifyCoverage: []float64{0.30, 0.40},
 	}
 }
 
@@ -140,12 +144,14 @@ func (g Grid) thresholds() []answer.Thresholds {
 				for _, mc := range g.MinCoverage {
 					for _, ot := range g.OffTopic {
 						for _, lm := range g.LongMinScore {
-							if as < ms {
-								continue
+							for _, cc := range g.ClarifyCoverage {
+								if as < ms {
+									continue
+								}
+								th := answer.DefaultThresholds()
+								th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore, th.LongMinScore, th.ClarifyCoverage = ms, as, alt, mc, ot, lm, cc
+								out = append(out, th)
 							}
-							th := answer.DefaultThresholds()
-							th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore, th.LongMinScore = ms, as, alt, mc, ot, lm
-							out = append(out, th)
 						}
 					}
 				}
@@ -188,14 +194,14 @@ func (r Report) plus(o Report) Report {
 // WriteSweep prints the n cheapest outcomes as a table, with the three
 // costs a visitor pays: extra taps, "I'm not sure" and wrong answers.
 func WriteSweep(w io.Writer, outs []Outcome, n int) {
-	fmt.Fprintln(w, "cost  right  taps  not-sure  wrong  oos-answered | learned min-score answer-score alt-score min-coverage off-topic long-min")
+	fmt.Fprintln(w, "cost  right  taps  not-sure  wrong  oos-answered | learned min-score answer-score alt-score min-coverage off-topic long-min clarify-cov")
 	for i, o := range outs {
 		if i == n {
 			break
 		}
 		r, t := o.Report, o.Setting.Thresholds
-		fmt.Fprintf(w, "%4.0f  %5.1f%%  %4d  %8d  %5d  %12d | %7.2f %9.2f %12.2f %9.2f %12.2f %9.2f %8.2f\n",
+		fmt.Fprintf(w, "%4.0f  %5.1f%%  %4d  %8d  %5d  %12d | %7.2f %9.2f %12.2f %9.2f %12.2f %9.2f %8.2f %11.2f\n",
 			o.Cost, 100*r.RightFirst(), r.Reachable-r.AnsweredOK, r.FellBack, r.Answered-r.AnsweredOK, r.OOSAnswered,
-			o.Setting.Params.Learned, t.MinScore, t.AnswerScore, t.AltScore, t.MinCoverage, t.OffTopicScore, t.LongMinScore)
+			o.Setting.Params.Learned, t.MinScore, t.AnswerScore, t.AltScore, t.MinCoverage, t.OffTopicScore, t.LongMinScore, t.ClarifyCoverage)
 	}
 }
