@@ -88,6 +88,6 @@ func printExplanation(w io.Writer, x answer.Explanation) {
 		fmt.Fprintf(w, "corrected: %s -> %s\n", c.From, c.To)
 	}
 	for _, h := range x.Hits {
-		fmt.Fprintf(w, "  %-32s score %.2f  question %.2f  bm25 %.2f  coverage %.2f\n", h.ID, h.Score, h.Question, h.BM25, h.Coverage)
+		fmt.Fprintf(w, "  %-32s score %.2f  learned %.2f  question %.2f  bm25 %.2f  coverage %.2f\n", h.ID, h.Score, h.Learned, h.Question, h.BM25, h.Coverage)
 	}
 }
