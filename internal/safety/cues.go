@@ -224,7 +224,7 @@ var cues = []cue{
 	},
 	{
 		name: "goodbye", kind: Suicide, level: Emergency,
-		keys: []string{"goodbye", "good bye", "last message", "farewell", "letters", "bye forever", "bye to", "final message", "last", "this is the end", "this is my"},
+		keys: []string{"goodbye", "good bye", "last message", "farewell", "letters", "bye forever", "bye to", "final message", "last", "this is the end", "this is my", "note", "texts", "words"},
 		re:   regexp.MustCompile(`\b(?:(?:goodbye|good bye|farewell|suicide|last) (?:letters?|notes?|messages?|texts?|words)|this is (?:my )?(?:goodbye|good bye|the end|my last)|(?:goodbye|good bye|bye) (?:forever|for good|for the last time|everyone|world|cruel world)|(?:say|saying|said|to say) (?:my )?(?:goodbyes|goodbye|good bye|bye) (?:to (?:everyone|my (?:kids|children|family|mom|dad|son|daughter|wife|husband))|forever|for good|for the last time)|(?:wrote|writing|written|write|left|leaving) (?:some )?(?:letters|notes) (?:to|for) (?:my (?:kids|children|family|parents|wife|husband|mom|dad)|everyone|everybody)|my last (?:message|words|night|day)|final message|(?:texted|messaged|called|told|sent) (?:me|us|everyone|his \w+|her \w+)(?: \w+)? (?:goodbye|good bye|bye forever|a goodbye))\b`),
 		past: true,
 		// "my last day at work" is a job ending.

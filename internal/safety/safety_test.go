@@ -377,7 +377,7 @@ var keyGated = map[string]bool{"naloxone is not working": true}
 // checked.
 func TestCueKeysCoverPatterns(t *testing.T) {
 	files, _ := filepath.Glob("testdata/train/*.jsonl")
-	for _, f := range []string{"safety.jsonl", "safety-real.jsonl", "everyday.jsonl"} {
+	for _, f := range []string{"safety.jsonl", "safety-real.jsonl", "everyday.jsonl", "crisis-real.jsonl"} {
 		files = append(files, "../../knowledge/eval/"+f)
 	}
 	for _, f := range files {
