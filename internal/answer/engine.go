@@ -388,7 +388,7 @@ func first(ids []string) string {
 // decision: the whole message's, one part's, or, when two parts are two
 // questions confidently answered by different entries, both answers.
 func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit, d Decision) Decision {
-	whole0 := d
+	wholeDecision := d
 	var answers []Decision
 	var prev search.Query
 	// A thin part ("what are my options?" at the end of a letter) may only
@@ -423,8 +423,8 @@ func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit
 		// A part unsure alone, led by the entry the whole message answers
 		// with confidence, is the question that entry answers: "How long
 		// do people stay on it?" after "What is methadone?".
-		if pd.Kind == KindClarify && whole0.Kind == KindAnswer && first(pd.Entries) == first(whole0.Entries) {
-			pd = whole0
+		if pd.Kind == KindClarify && wholeDecision.Kind == KindAnswer && first(pd.Entries) == first(wholeDecision.Entries) {
+			pd = wholeDecision
 		}
 		if pd.Kind == KindAnswer && !e.isSocial(pd) {
 			answers = append(answers, pd)

@@ -110,3 +110,31 @@ func TestReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestGridThresholds: a sweep tries every combination of the grid once,
+// and none that would answer outright below the score it needs to be
+// answered at all.
+func TestGridThresholds(t *testing.T) {
+	g := DefaultGrid()
+	want := 0
+	for _, ms := range g.MinScore {
+		for _, as := range g.AnswerScore {
+			if as >= ms {
+				want++
+			}
+		}
+	}
+	want *= len(g.AltScore) * len(g.MinCoverage) * len(g.OffTopic) * len(g.LongMinScore) * len(g.ClarifyCoverage)
+	ths := g.thresholds()
+	if len(ths) != want {
+		t.Fatalf("%d settings, want %d", len(ths), want)
+	}
+	seen := map[[7]float64]bool{}
+	for _, th := range ths {
+		k := [7]float64{th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore, th.LongMinScore, th.ClarifyCoverage}
+		if seen[k] || th.AnswerScore < th.MinScore {
+			t.Errorf("setting %v tried twice, or answers below its MinScore", k)
+		}
+		seen[k] = true
+	}
+}

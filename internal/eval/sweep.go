@@ -135,30 +135,42 @@ func Sweep(base *kb.Base, facts kb.Facts, sets [][]Case, g Grid) []Outcome {
 }
 
 // thresholds returns every combination of the grid's thresholds, each
-// otherwise the defaults.
+// otherwise the defaults, leaving out those that would answer outright
+// below the score they need to be answered at all.
 func (g Grid) thresholds() []answer.Thresholds {
-	var out []answer.Thresholds
-	for _, ms := range g.MinScore {
-		for _, as := range g.AnswerScore {
-			for _, alt := range g.AltScore {
-				for _, mc := range g.MinCoverage {
-					for _, ot := range g.OffTopic {
-						for _, lm := range g.LongMinScore {
-							for _, cc := range g.ClarifyCoverage {
-								if as < ms {
-									continue
-								}
-								th := answer.DefaultThresholds()
-								th.MinScore, th.AnswerScore, th.AltScore, th.MinCoverage, th.OffTopicScore, th.LongMinScore, th.ClarifyCoverage = ms, as, alt, mc, ot, lm, cc
-								out = append(out, th)
-							}
-						}
-					}
-				}
+	axes := []struct {
+		values []float64
+		set    func(*answer.Thresholds, float64)
+	}{
+		{g.MinScore, func(t *answer.Thresholds, v float64) { t.MinScore = v }},
+		{g.AnswerScore, func(t *answer.Thresholds, v float64) { t.AnswerScore = v }},
+		{g.AltScore, func(t *answer.Thresholds, v float64) { t.AltScore = v }},
+		{g.MinCoverage, func(t *answer.Thresholds, v float64) { t.MinCoverage = v }},
+		{g.OffTopic, func(t *answer.Thresholds, v float64) { t.OffTopicScore = v }},
+		{g.LongMinScore, func(t *answer.Thresholds, v float64) { t.LongMinScore = v }},
+		{g.ClarifyCoverage, func(t *answer.Thresholds, v float64) { t.ClarifyCoverage = v }},
+	}
+	out := []answer.Thresholds{answer.DefaultThresholds()}
+	for _, axis := range axes {
+		if len(axis.values) == 0 {
+			continue // the default stands
+		}
+		var next []answer.Thresholds
+		for _, th := range out {
+			for _, v := range axis.values {
+				axis.set(&th, v)
+				next = append(next, th)
 			}
 		}
+		out = next
 	}
-	return out
+	kept := out[:0]
+	for _, th := range out {
+		if th.AnswerScore >= th.MinScore {
+			kept = append(kept, th)
+		}
+	}
+	return kept
 }
 
 // plus adds the counts of o to r, for a sweep over several sets.

@@ -389,14 +389,15 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		top[i] = c
 	}
 	share, learnShare := ix.p.QuestionShare, 0.0
-	var ztop, zsum float32
 	if ix.model != nil && knownNorm2 > 0 {
-		// The features have unit length, as in training.
+		// The features have unit length, as in training (features); they
+		// are summed in the loop over postings above rather than built,
+		// since a search walks those postings anyway.
 		inv := float32(1 / math.Sqrt(float64(knownNorm2)))
 		for _, d := range s.docs {
 			s.z[d] = ix.model.b[d] + s.z[d]*inv
 		}
-		ztop, zsum = ix.model.normalize(s.z, s.docs)
+		ix.model.softmax(s.z, s.docs)
 		learnShare = ix.p.Learned
 	}
 	hits := make([]Hit, 0, k+1)
@@ -412,7 +413,7 @@ func (ix *Index) Search(q Query, k int) []Hit {
 		lexical := share*qs + (1-share)*bm
 		score, learned := lexical, 0.0
 		if learnShare > 0 {
-			learned = float64(exp(s.z[d]-ztop) / zsum)
+			learned = float64(s.z[d])
 			score = (1-learnShare)*lexical + learnShare*learned
 		}
 		if len(hits) == k && !ranksBefore(score, ix.ids[d], hits[k-1]) {
