@@ -20,6 +20,7 @@
   const TOAST_MS = 8000;
   const TAKE_FOCUS_MS = 15000; // a conversation we asked to take, arriving within this, gets the focus
   const ALERT_GRACE_MS = 5000; // an alert stays at least this long even if the queue doesn't show it yet
+  const HELD_ALERT_MS = 60000; // an alert about a chat someone else holds stays this long
   const CONFIRM_MS = 5000; // a button asking "click again to confirm" waits this long
   const MAX_CHARS = 2000;
 
@@ -78,7 +79,8 @@
     mineSeen: null, // conversations in the previous mine frame (null before the first one)
     convs: new Map(), // conversation id → Conv (one tab each), in tab order
     active: null, // id of the conversation in view
-    alerts: new Map(), // conversation id → { el, at }
+    alerts: new Map(), // conversation id → { el, at, waiting }
+    alerted: { queue: new Set(), live: new Set() }, // crises in each list already alerted (or seen) here
     take: { at: 0, target: null }, // our last take: when, and of which conversation (null: next)
     lastSent: null, // the last frame an error could answer
   };
@@ -239,8 +241,11 @@
     $("mine-count").textContent = S.maxChats ? `${n} of ${S.maxChats}` : String(n);
   }
 
+  // Crises nobody is answering come first in the live list, then the rest as the server orders them.
+  const unanswered = (l) => (l.state === "bot" || l.state === "waiting") && (l.risk_level === "emergency" || l.risk_level === "urgent");
   function renderLive() {
-    renderList("live", S.live, (l) => {
+    const live = [...S.live.filter(unanswered), ...S.live.filter((l) => !unanswered(l))];
+    renderList("live", live, (l) => {
       const id = str(l.conversation);
       const held = l.state === "rep" && l.holder === S.me;
       const canTake = !held && (l.state === "bot" || l.state === "waiting");
@@ -337,19 +342,48 @@
 
   // ---- crisis alerts ----
 
+  // An alert is worded for where the conversation is; the server sends none for a crisis the viewer
+  // holds. Only crises nobody is answering (the queue, or live with the assistant) count as "waiting".
   function onAlert(f) {
     const id = str(f.conversation);
     S.alerts.get(id)?.el.remove();
     const level = [f.risk_level, f.priority].find((l) => PRIORITY[l]) || "emergency";
     const kind = str(f.risk_kind).replace(/_/g, " ") || "crisis";
-    const el = h("div", { class: `alert alert-${level}` },
-      h("p", null, h("strong", null, "New crisis in the queue: "), `${kind} (${level}), ${short(id)}`),
-      h("div", { class: "alert-actions" },
-        button("Take it", (e) => take(id, e.currentTarget), { class: "alert-take" }),
+    const state = str(f.state) || "waiting";
+    const holder = str(f.holder);
+    if (state === "rep" && holder === S.me) return dismissAlert(id);
+    const where = {
+      waiting: "New crisis in the queue: ",
+      bot: "Crisis in a chat with the assistant: ",
+      rep: `Crisis in a chat ${holder || "another representative"} holds: `,
+    }[state] || "Crisis: ";
+    const actions = state === "rep"
+      ? [button("Watch", () => { showConv(id, true); dismissAlert(id); }, { "aria-label": `Watch ${short(id)}` })]
+      : [button(state === "bot" ? "Take over" : "Take it", (e) => take(id, e.currentTarget), { class: "alert-take" })];
+    const el = h("div", { class: `alert alert-${level}`, "data-state": state },
+      h("p", null, h("strong", null, where), `${kind} (${level}), ${short(id)}`),
+      h("div", { class: "alert-actions" }, ...actions,
         button("Dismiss", () => dismissAlert(id), { "aria-label": `Dismiss the alert for ${short(id)}` })));
-    S.alerts.set(id, { el, at: Date.now() });
+    S.alerts.set(id, { el, at: Date.now(), waiting: state !== "rep" });
     $("alerts").append(el);
     updateTitle();
+  }
+
+  // A crisis nobody answers when this console connects alerts at once, as if it had just come in:
+  // one in the queue, or one that came while nobody was online and so stayed with the assistant.
+  function alertWaiting(what, items) {
+    const seen = S.alerted[what];
+    S.alerted[what] = new Set();
+    for (const it of items) {
+      const id = str(it.conversation);
+      const level = what === "queue" ? it.priority : it.risk_level;
+      const open = what === "queue" || it.state === "bot";
+      if (!open || !PRIORITY[level] || level === "normal") continue;
+      S.alerted[what].add(id);
+      if (!seen.has(id) && !S.alerts.has(id)) {
+        onAlert({ conversation: id, priority: level, risk_kind: it.risk_kind || "", state: what === "queue" ? "waiting" : "bot" });
+      }
+    }
   }
 
   function dismissAlert(id) {
@@ -362,10 +396,15 @@
     if (hadFocus) focusHeading("queue-title");
   }
 
-  // Once a crisis has left the queue (someone took it), its alert goes.
+  // Once a crisis has left the queue (someone took it), its alert goes; one about a chat held by
+  // someone else is news, not a task, and goes after a while.
   function syncAlerts() {
     const waiting = new Set(S.queue.map((q) => str(q.conversation)));
-    for (const [id, a] of S.alerts) if (!waiting.has(id) && Date.now() - a.at > ALERT_GRACE_MS) dismissAlert(id);
+    for (const l of S.live) if (l.state === "bot") waiting.add(str(l.conversation));
+    for (const [id, a] of S.alerts) {
+      const age = Date.now() - a.at;
+      if (a.waiting ? !waiting.has(id) && age > ALERT_GRACE_MS : age > HELD_ALERT_MS) dismissAlert(id);
+    }
   }
 
   // ---- tabs and conversation panels ----
@@ -868,7 +907,7 @@
   function updateTitle() {
     let unread = 0;
     for (const c of S.convs.values()) unread += c.unread;
-    const crisis = S.alerts.size ? "⚠ Crisis waiting — " : "";
+    const crisis = [...S.alerts.values()].some((a) => a.waiting) ? "⚠ Crisis waiting — " : "";
     document.title = `${crisis}${unread ? `(${unread}) ` : ""}Helpline console`;
   }
 
@@ -970,8 +1009,8 @@
   function handle(f) {
     switch (f.type) {
       case "welcome": return onWelcome(f);
-      case "queue": S.queue = list(f.items); return renderQueue();
-      case "live": S.live = list(f.items); return renderLive();
+      case "queue": S.queue = list(f.items); alertWaiting("queue", S.queue); return renderQueue();
+      case "live": S.live = list(f.items); alertWaiting("live", S.live); return renderLive();
       case "mine": return onMine(list(f.items));
       case "requests": S.requests = list(f.items); return renderRequests();
       case "transcript": return onTranscript(f);

@@ -262,8 +262,8 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 		case broker.Resync:
 			stale["queue"], stale["live"], stale["mine"], stale["requests"] = true, true, true, true
 		case "alert":
-			stale["queue"] = true
-			return c.write(encode(map[string]any{"type": "alert", "conversation": ev.Conv, "priority": ev.Priority, "risk_kind": ev.Kind, "risk_level": ev.Priority}))
+			stale["queue"], stale["live"], stale["mine"] = true, true, true
+			return c.alert(ev)
 		}
 		return true
 	}
@@ -294,6 +294,32 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// alert tells the representative of a crisis, with where its conversation
+// is now, so the console can word it for them: waiting in the queue, live
+// with the assistant, or held by someone else. A crisis in a conversation
+// this representative holds is no alert for them (they are reading it);
+// the lists, refreshed after it, show its new risk.
+func (c *conn) alert(ev *store.Event) bool {
+	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+	defer cancel()
+	f := map[string]any{"type": "alert", "conversation": ev.Conv, "priority": ev.Priority, "risk_kind": ev.Kind, "risk_level": ev.Priority}
+	conv, err := c.h.store.Get(ctx, ev.Conv)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return true // deleted or expired since: nothing to act on
+	case err != nil:
+		// Better an alert without its place than none.
+		c.h.log.Warn("console alert: conversation", "conversation", ev.Conv, "err", err)
+	case conv.State == store.StateClosed:
+		return true
+	case conv.State == store.StateRep && conv.Holder == c.rep:
+		return true
+	default:
+		f["state"], f["holder"] = conv.State, conv.Holder
+	}
+	return c.write(encode(f))
 }
 
 func (c *conn) write(b []byte) bool {

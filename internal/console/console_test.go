@@ -464,6 +464,52 @@ func TestCrisisJumpsTheQueue(t *testing.T) {
 	}
 }
 
+// TestCrisisAlertSaysWhereItIs: a crisis in a conversation a
+// representative already holds ("he stopped breathing" after they took
+// it) alerts the others, saying who holds it, and never the holder, who
+// is reading it; a crisis waiting in the queue says so.
+func TestCrisisAlertSaysWhereItIs(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{})
+	in.addRep("ana", reps.RoleRep)
+	in.addRep("ben", reps.RoleRep)
+	ana, ben := in.console("ana"), in.console("ben")
+
+	v := in.visitor()
+	v.say("hello")
+	v.until(fromBot)
+	ana.send(map[string]any{"type": "take", "conversation": v.conv})
+	ana.until(func(f cframe) bool { return f.Type == "transcript" })
+	v.until(func(f vframe) bool { return f.Type == "state" && f.State == "rep" })
+
+	v.say("he took a lot of pills and now he is not breathing")
+	alert := ben.until(func(f cframe) bool { return f.Type == "alert" })
+	if alert.Conversation != v.conv || alert.State != "rep" || alert.Holder != "ana" || alert.RiskKind != "overdose" {
+		t.Errorf("Ben's alert %+v, want the overdose in the conversation Ana holds", alert)
+	}
+	// Ana sees the message; an alert to her would follow within moments.
+	ana.until(func(f cframe) bool {
+		return f.Type == "message" && f.msg().From == "visitor" && strings.Contains(f.msg().Text, "breathing")
+	})
+	ana.ws.SetReadDeadline(time.Now().Add(time.Second))
+	for {
+		var f cframe
+		if err := ana.ws.ReadJSON(&f); err != nil {
+			break // the deadline: no alert came
+		}
+		if f.Type == "alert" {
+			t.Fatalf("Ana, who holds the conversation, was alerted: %+v", f)
+		}
+	}
+
+	w := in.visitor()
+	w.say("i want to kill myself tonight")
+	w.until(fromBot)
+	if a := ben.until(func(f cframe) bool { return f.Type == "alert" && f.Conversation == w.conv }); a.State != "waiting" || a.Holder != "" {
+		t.Errorf("alert for a crisis in the queue %+v, want state waiting", a)
+	}
+}
+
 // TestOnlyTheHolderAnswers: a second representative can watch but not
 // write, hand back, close or take; a supervisor can close and transfer.
 func TestOnlyTheHolderAnswers(t *testing.T) {
