@@ -160,18 +160,18 @@ var cues = []cue{
 	{
 		name: "suicidal", kind: Suicide, level: Urgent, escalate: true,
 		keys:      []string{"suicid"},
-		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|^suicidal\b|suicidal (?:rn|right now|tonight|today|again|af|asf|now)|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think) (?:about|of) suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempt|plan|note|letter|pact))\b`),
+		re:        regexp.MustCompile(`\b(?:(?:im|i m|i am|feeling|feel|felt|been|getting|get|so|very|really|kinda|kind of|pretty|is|hes|shes|theyre|keeps being|became|gone)(?: \w+)? suicidal|^suicidal\b|suicidal (?:rn|right now|tonight|today|again|af|asf|now)|suicidal (?:thoughts|thinking|feelings|ideation|urges)|(?:thinking|thought|thoughts|think|thinks|contemplating|contemplate|considering|consider|considered|fantasizing|fantasize|planning|plan|plans|obsessing|obsessed) (?:(?:about|of|over) )?(?:(?:my|his|her|their) )?(?:own )?suicide|(?:commit|committing|attempt|attempting|try|trying) (?:suicide|to commit suicide)|suicide (?:attempts?|plans?|notes?|letters?|pacts?))\b`),
 		negatable: true, past: true, generic: true,
 		personal: true,
 	},
 	{
 		name: "wants to die", kind: Suicide, level: Urgent, escalate: true,
-		keys:      []string{"die", "dead", "dying", "not be here", "not exist", "not be alive", "disappear", "end it", "end things", "ending", "end everything", "wake up", "sleep forever", "not live", "come back", "stop living", "stop existing"},
-		re:        regexp.MustCompile(`\b(?:want|wants|wanting|wanna|wanted|wish|wishes|wishing|ready|(?:im|i m|i am|i|hes|shes|he s|she s|theyre) (?:going|gonna)|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
+		keys:      []string{"die", "dead", "dying", "not be here", "not exist", "not be alive", "disappear", "end it", "end things", "ending", "end everything", "wake up", "sleep forever", "not live", "come back", "stop living", "stop existing", "death", "funeral", "suicide"},
+		re:        regexp.MustCompile(`\b(?:(?:want|wants|wanting|wish|wishing|hope|hoping|pray|praying|long|longing|ready) (?:for )?(?:death|my death|my own death)|(?:plan|planning|plans|planned) (?:my|his|her|their) (?:own )?(?:death|suicide|funeral)|want|wants|wanting|wanna|wanted|wish|wishes|wishing|hope|hoping|hopes|pray|praying|ready|(?:im|i m|i am|i|hes|shes|he s|she s|theyre) (?:going|gonna)|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
 		negatable: true, past: true,
 		// "i want to die lol" is a figure of speech; "i wanna die lol but
 		// seriously" is not.
-		unless: regexp.MustCompile(`^(?:of (?:embarrassment|shame|boredom|laughter|laughing|cringe|curiosity|exhaustion)|laughing|(?:lol|lmao|haha)$|(?:lol|lmao|haha) (?:jk|just kidding|kidding|not really|(?:this|that|the) \w+)|to know|to see|to find out|from (?:embarrassment|boredom))`),
+		unless: regexp.MustCompile(`^(?:(?:penalty|penalties|certificate|certificates|rates?|toll|row|metal|star|grip|benefits?)\b|of (?:embarrassment|shame|boredom|laughter|laughing|cringe|curiosity|exhaustion)|laughing|(?:lol|lmao|haha)$|(?:lol|lmao|haha) (?:jk|just kidding|kidding|not really|(?:this|that|the) \w+)|to know|to see|to find out|from (?:embarrassment|boredom))`),
 	},
 	{
 		name: "thinks about dying", kind: Suicide, level: Urgent, escalate: true,
@@ -433,7 +433,7 @@ var cues = []cue{
 	{
 		name: "being attacked now", kind: Abuse, level: Emergency,
 		keys:      []string{"hitting", "beating", "choking", "strangl", "attacking", "stabbing", "punching", "kicking", "hurting me", "threatening", "chasing", "coming after"},
-		re:        regexp.MustCompile(`\b` + third + `(?: is| s| keeps| just| has been| started| been| wont stop| is still)? (?:hitting|beating|choking|strangling|attacking|stabbing|punching|kicking|hurting|threatening|chasing|coming after|trying to (?:kill|hurt|choke|stab)) (?:me|us|my (?:kids|children|baby|son|daughter|mom|dad)|the kids|the baby)\b`),
+		re:        regexp.MustCompile(`\b` + third + `(?: (?:is|s|keeps|kept|just|has|have|been|started|starting|wont stop|still|now|again|always)){0,3} (?:hitting|beating|choking|strangling|attacking|stabbing|punching|kicking|hurting|threatening|chasing|coming after|trying to (?:kill|hurt|choke|stab)) (?:me|us|my (?:kids|children|baby|son|daughter|mom|dad)|the kids|the baby)\b`),
 		past:      true,
 		negatable: true,
 	},
@@ -487,9 +487,9 @@ var cues = []cue{
 	},
 	{
 		name: "hurt or abused", kind: Abuse, level: Urgent,
-		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault", "domestic", "violence", "hurt us"},
-		unless: regexp.MustCompile(`^(?:out|off|up|around with)`),
-		re:     regexp.MustCompile(`\b` + third + `(?: \w+)? (?:hits|hit|beats|beat|chokes|choked|slapped|slaps|kicked|kicks|pushed|pushes|punched|punches|shoved|shoves|strangled|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:physically |sexually |violently )?(?:abused|beaten|hit|raped|molested|attacked|assaulted|choked|strangled)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
+		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault", "domestic", "violence", "hurt us", "stab", "fist"},
+		unless: regexp.MustCompile(`^(?:out|off|up|around with|on)\b`),
+		re:     regexp.MustCompile(`\b` + third + `(?: \w+){0,3} (?:hits|hit|hitting|beats|beat|beating|chokes|choked|choking|slapped|slaps|slapping|kicked|kicks|kicking|pushed|pushes|punched|punches|punching|shoved|shoves|strangled|strangles|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched|stabbed|stabs|bit|bites|burned|burns) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:his|her|their) fists? (?:come|comes|came|start|starts) (?:out|flying)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:physically |sexually |violently )?(?:abused|beaten|hit|raped|molested|attacked|assaulted|choked|strangled)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
 		past:   true, generic: true,
 		negatable: true,
 	},
@@ -554,8 +554,17 @@ var cues = []cue{
 	{
 		name: "someone else hurting themselves", kind: SelfHarm, level: Urgent,
 		keys: []string{"himself", "herself", "themselves", "themself"},
-		re:   regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|my \w+)(?: \w+)? (?:has been|is|keeps|been|started|is still)? ?(?:hurting|cutting|burning|harming) (?:himself|herself|themselves|themself)\b`),
+		re:   regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|my \w+)(?: \w+)? (?:has been|is|keeps|been|started|is still)? ?(?:hurting|cutting|burning|harming) (?:himself|herself|themselves|themself)\b|\b(?:wants?|wanted|wanting|desire|urges?|considered|considering|thinking (?:about|of)|thought (?:about|of)|talks? (?:of|about)|talked (?:of|about)|talking (?:of|about)|threatens?|threatened|threatening|might|may|will|going to|gonna|tried to|trying to|afraid (?:he|she|they)(?: will| might| ll)?|worried (?:he|she|they)(?: will| might| ll)?) (?:to )?(?:hurt|harm|hurting|harming|cut|cutting|burn|burning) (?:himself|herself|themselves|themself)\b`),
 		past: true, negatable: true, generic: true,
+	},
+	{
+		// "my daughter cuts. badly": said of a child, cutting with no object
+		// is self-harm; with one ("cuts grass", "cutting back") it is not.
+		name: "a child cutting", kind: SelfHarm, level: Urgent,
+		keys:   []string{"cutting", "cuts"},
+		re:     regexp.MustCompile(`\b(?:my|our) (?:\w+ )?(?:daughter|son|kid|child|teen|teenager|girl|boy|stepdaughter|stepson)s? (?:is |has been |started |keeps |is still |been |was )?(?:cutting|cuts)(?: (?:again|badly|herself|himself|(?:her|his) (?:arms?|wrists?|legs?|thighs?|stomach)))?\b`),
+		unless: regexp.MustCompile(`^ ?(?:back|down|out|off|in|into|up|through|class|classes|school|corners|ties|hair|grass|lawns?|wood|the|a|an|some|his|her|their|my|our|your|paper|costs?|weight|carbs|sugar|gluten|it|them|teeth|ahead|across|me|people|friends|and|or|with|for|from|to)\b`),
+		past:   true, negatable: true, generic: true,
 	},
 	{
 		name: "hitting a wall or oneself", kind: SelfHarm, level: Urgent,

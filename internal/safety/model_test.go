@@ -42,7 +42,8 @@ func writeKBSnapshot(t *testing.T) {
 	}
 }
 
-// trainingExamples reads testdata/train/*.jsonl.
+// trainingExamples reads testdata/train/*.jsonl: one labeled message per
+// line; lines starting with # say where a file's lines come from.
 func trainingExamples(t *testing.T) (kinds, levels []example) {
 	t.Helper()
 	files, err := filepath.Glob("testdata/train/*.jsonl")
@@ -56,6 +57,9 @@ func trainingExamples(t *testing.T) (kinds, levels []example) {
 		}
 		sc := bufio.NewScanner(bytes.NewReader(data))
 		for n := 1; sc.Scan(); n++ {
+			if b := bytes.TrimSpace(sc.Bytes()); len(b) == 0 || b[0] == '#' {
+				continue // a blank line, or a note on where the lines come from
+			}
 			var line struct {
 				Q       string   `json:"q"`
 				Context []string `json:"context"`

@@ -176,6 +176,41 @@ func testSafetySet(t *testing.T, file string, minCrisis, minNeg int, maxFalseAla
 	t.Logf("recall %d/%d, false alarms %d/%d", caught, crisis, flagged, neg)
 }
 
+// TestGatheredRealCrisis holds a floor on text real people wrote about
+// danger (testdata/real: forum posts, letters, emergency calls, gathered
+// verbatim with their sources), which a session may study and tune to,
+// unlike knowledge/eval/crisis-real.jsonl, which stays a measurement. The
+// floors are today's figures: the screen catches about half of these, and
+// flags about a fifth of the hard negatives (past attempts told as stories);
+// a change may raise them, never lower them.
+func TestGatheredRealCrisis(t *testing.T) {
+	var crisis, caught, neg, flagged int
+	for _, file := range []string{"testdata/real/suicide-selfharm.jsonl", "testdata/real/overdose-medical-abuse.jsonl"} {
+		for _, l := range readSet(t, file) {
+			got := Screen(l.Q, l.Context).Crisis()
+			if l.Risk == None {
+				neg++
+				if got {
+					flagged++
+				}
+			} else if crisis++; got {
+				caught++
+			}
+		}
+	}
+	recall, alarms := float64(caught)/float64(crisis), float64(flagged)/float64(neg)
+	t.Logf("recall %d/%d (%.1f%%), hard negatives flagged %d/%d (%.1f%%)", caught, crisis, 100*recall, flagged, neg, 100*alarms)
+	if crisis < 190 || neg < 170 {
+		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
+	}
+	if recall < 0.52 {
+		t.Errorf("recall %.1f%%, below the floor of 52%%", 100*recall)
+	}
+	if alarms > 0.23 {
+		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)
+	}
+}
+
 func TestScreen(t *testing.T) {
 	tests := []struct {
 		msg     string
@@ -192,6 +227,16 @@ func TestScreen(t *testing.T) {
 		{"i cut myself again", nil, SelfHarm, Urgent},
 		{"bad chest pain on day 2 of withdrawal", nil, Medical, Emergency},
 		{"my husband is hitting me right now", nil, Abuse, Emergency},
+		{"i think about my own suicide every day", nil, Suicide, Urgent},
+		{"i just want death, i am so tired", nil, Suicide, Urgent},
+		{"my boyfriend has started hitting me", nil, Abuse, Emergency},
+		{"when he drinks his fists come out", nil, Abuse, Urgent},
+		{"our daughter is cutting again", nil, SelfHarm, Urgent},
+		{"he talked about wanting to hurt himself", nil, SelfHarm, Urgent},
+		{"my son cuts the grass for the neighbors", nil, None, NoLevel},
+		{"my daughter is cutting back on sugar", nil, None, NoLevel},
+		{"a guy hit on me at the meeting", nil, None, NoLevel},
+		{"what is the death rate from fentanyl", nil, None, NoLevel},
 		{"this withdrawal is killing me", nil, None, NoLevel},
 		{"what are the signs of an overdose", nil, None, NoLevel},
 		{"my dad died of an overdose years ago", nil, None, NoLevel},
