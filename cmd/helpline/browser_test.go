@@ -298,6 +298,9 @@ const widgetJS = `const w = ` + root + `;
 	const seen = (el) => { const r = box(el), l = box($(".hl-log")); return r.height > 0 && r.top >= l.top - 1 && r.bottom <= l.bottom + 1; };
 	const shown = (el) => el.getClientRects().length > 0;
 	const lastMsg = (cls) => $$(".hl-msg.hl-" + cls).pop();
+	const offer = (label) => $$("button").filter(b => b.textContent === label);
+	const choices = (m) => [...m.querySelectorAll(".hl-actions button")];
+	const click = (q) => { const b = $(q); if (!b) return false; b.click(); return true; };
 	`
 
 // inWidget is a JavaScript expression evaluated with widgetJS's helpers.
@@ -366,7 +369,7 @@ func TestBrowserCrisisPhone(t *testing.T) {
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(svc.URL), chromedp.WaitVisible(launcher), chromedp.Click(launcher), chromedp.WaitVisible(input),
 		chromedp.SendKeys(input, "can I talk to a real person please"+kb.Enter),
-		poll(`$$('.hl-bot [data-form="insurance"]').some(shown)`),
+		poll(`offer("Check my insurance").some(shown)`),
 	); err != nil {
 		t.Fatalf("asking for a person with nobody online: %v", err)
 	}
@@ -382,17 +385,12 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	widgetCheck(t, visitor, "the crisis bar fits in a quarter of the panel", `box($(".hl-crisis")).height <= box($(".hl-panel")).height / 4`)
 	widgetCheck(t, visitor, "the bar calls 911 and Poison Control", `!!$('.hl-crisis a[href="tel:911"]') && !!$('.hl-crisis a[href="tel:+18002221222"]')`)
 	widgetCheck(t, visitor, "the bar does not repeat the reply", `!$(".hl-crisis").innerText.includes("naloxone")`)
-	widgetCheck(t, visitor, "no insurance check during the crisis", `$$('[data-form="insurance"]').length > 0 && !$$('[data-form="insurance"]').some(shown)`)
-	widgetCheck(t, visitor, "the call-back request is still offered", `$$('[data-form="callback"]').some(shown)`)
+	widgetCheck(t, visitor, "no insurance check during the crisis", `offer("Check my insurance").length > 0 && !offer("Check my insurance").some(shown)`)
+	widgetCheck(t, visitor, "the call-back request is still offered", `offer("Request a call back").some(shown)`)
 	widgetCheck(t, visitor, "the visitor's words and the reply's start are in view", `seen(lastMsg("visitor")) && box(lastMsg("bot")).top >= box($(".hl-log")).top`)
 	widgetCheck(t, visitor, "every message has a time", `$$(".hl-msg").every(m => m.querySelector("time[datetime]"))`)
-	if err := chromedp.Do(visitor, chromedp.Click(chromedp.JSPath(root+`.querySelector(".hl-steps-toggle")`))); err != nil {
-		t.Fatal(err)
-	}
-	widgetCheck(t, visitor, `"What to do" opens the steps`, `$(".hl-steps-toggle").getAttribute("aria-expanded") === "true" && $(".hl-crisis").innerText.includes("naloxone")`)
-	if err := chromedp.Do(visitor, chromedp.Click(chromedp.JSPath(root+`.querySelector(".hl-steps-toggle")`))); err != nil {
-		t.Fatal(err)
-	}
+	widgetCheck(t, visitor, `"What to do" opens the steps`, `click(".hl-steps-toggle") && $(".hl-steps-toggle").getAttribute("aria-expanded") === "true" && $(".hl-crisis").innerText.includes("naloxone")`)
+	widgetCheck(t, visitor, `"What to do" closes them again`, `click(".hl-steps-toggle") && !$(".hl-crisis").innerText.includes("naloxone")`)
 
 	// A representative signs in, finds the crisis among the live
 	// conversations, takes it over and replies.
@@ -419,7 +417,7 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	widgetCheck(t, visitor, "the representative's reply is in view without scrolling", `seen(lastMsg("rep"))`)
 	widgetCheck(t, visitor, "the crisis bar still fits in a quarter of the panel", `shown($(".hl-crisis")) && box($(".hl-crisis")).height <= box($(".hl-panel")).height / 4`)
 	widgetCheck(t, visitor, "1-800-662-HELP is a link that dials its digits", `!!lastMsg("rep").querySelector('a[href="tel:+18006624357"]')`)
-	widgetCheck(t, visitor, "no insurance check with the representative either", `!$$('[data-form="insurance"]').some(shown)`)
+	widgetCheck(t, visitor, "no insurance check with the representative either", `!offer("Check my insurance").some(shown)`)
 
 	// The visitor scrolls back; the next message does not move the log but
 	// is announced, and the button brings it into view.
@@ -432,11 +430,12 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(visitor, poll(`lastMsg("rep").textContent.includes("ambulance") && shown($(".hl-newmsg"))`)); err != nil {
-		t.Fatalf(`no "New message" button: %v`, err)
+	if err := chromedp.Do(visitor, poll(`lastMsg("rep").textContent.includes("ambulance")`), chromedp.Sleep(200*time.Millisecond)); err != nil {
+		t.Fatalf("the second reply: %v", err)
 	}
 	widgetCheck(t, visitor, "the log stayed where the visitor scrolled", `$(".hl-log").scrollTop === 0 && !seen(lastMsg("rep"))`)
-	if err := chromedp.Do(visitor, chromedp.Click(chromedp.JSPath(root+`.querySelector(".hl-newmsg")`)), chromedp.Sleep(200*time.Millisecond)); err != nil {
+	widgetCheck(t, visitor, `a "New message" button says a message came`, `!!$(".hl-newmsg") && shown($(".hl-newmsg"))`)
+	if err := chromedp.Do(visitor, chromedp.Evaluate[chromedp.Void](inWidget(`click(".hl-newmsg")`)), chromedp.Sleep(200*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	widgetCheck(t, visitor, `"New message" shows the message`, `seen(lastMsg("rep")) && !shown($(".hl-newmsg"))`)
@@ -475,15 +474,15 @@ func TestBrowserAnswers(t *testing.T) {
 		chromedp.EmulateViewport(1280, 720),
 		chromedp.Navigate(url), chromedp.WaitVisible(launcher), chromedp.Click(launcher), chromedp.WaitVisible(input),
 		chromedp.SendKeys(input, "methadone?"+kb.Enter),
-		poll(`$$(".hl-bot .hl-choice").length >= 2`),
-		chromedp.Evaluate[chromedp.Void](inWidget(`$$(".hl-bot .hl-choice")[1].click()`)),
+		poll(`lastMsg("bot") && choices(lastMsg("bot")).length >= 2`),
+		chromedp.Evaluate[chromedp.Void](inWidget(`choices(lastMsg("bot"))[1].click()`)),
 		poll(`$$(".hl-bot").length === 2 && !lastMsg("visitor").classList.contains("hl-pending")`),
 	); err != nil {
 		t.Fatalf("choosing from a menu: %v", err)
 	}
-	widgetCheck(t, ctx, "the menu's buttons are spent", `[...$$(".hl-bot")[0].querySelectorAll(".hl-choice")].every(b => b.disabled)`)
+	widgetCheck(t, ctx, "the menu's buttons are spent", `choices($$(".hl-bot")[0]).every(b => b.disabled)`)
 	widgetCheck(t, ctx, "the choice made stays marked", `$$(".hl-bot")[0].querySelectorAll(".hl-chosen").length === 1`)
-	widgetCheck(t, ctx, "the new answer's buttons are live", `[...lastMsg("bot").querySelectorAll(".hl-choice")].some(b => !b.disabled)`)
+	widgetCheck(t, ctx, "the new answer's buttons are live", `choices(lastMsg("bot")).some(b => !b.disabled)`)
 
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(input, "how do i talk to my son about his drug use"+kb.Enter),
@@ -494,7 +493,7 @@ func TestBrowserAnswers(t *testing.T) {
 	screenshot(t, ctx, "long-answer")
 	widgetCheck(t, ctx, "the answer is longer than the log (or this test proves nothing)", `box(lastMsg("bot")).height > $(".hl-log").clientHeight`)
 	widgetCheck(t, ctx, "the long answer opens at its start, below the question", `seen(lastMsg("visitor")) && box(lastMsg("bot")).top >= box($(".hl-log")).top`)
-	widgetCheck(t, ctx, "the earlier answer's buttons are spent once the visitor writes", `[...$$(".hl-bot")[1].querySelectorAll(".hl-choice")].every(b => b.disabled)`)
+	widgetCheck(t, ctx, "the earlier answer's buttons are spent once the visitor writes", `choices($$(".hl-bot")[1]).every(b => b.disabled)`)
 	widgetCheck(t, ctx, "every message has a time", `$$(".hl-msg").every(m => m.querySelector("time[datetime]"))`)
 	widgetCheck(t, ctx, "no banner or main landmark of the widget's own", `!$("header, main, [role=banner], [role=main]") && $(".hl-panel").getAttribute("role") === "dialog" && !!$(".hl-panel").getAttribute("aria-labelledby")`)
 
