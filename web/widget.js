@@ -365,8 +365,10 @@
   // ---- phone numbers ----
 
   // Phone numbers as the helpline writes them: 1-800-662-4357, (202) 555-0142, 1-800-662-HELP (its
-  // letters dial as on a keypad), and the short lines 911, 988 and 741741.
-  const PHONE = /(?<![\w-])(?:(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ](?:\d{4}|[A-Z\d]{4})|911|988|741741)(?![\w-])/g;
+  // letters dial as on a keypad), and the short lines 911, 988 and 741741. The first group is the
+  // character before the number (no lookbehind: Safari before 16.4 cannot parse one, and a syntax
+  // error would take the whole widget down).
+  const PHONE = /(^|[^\w-])((?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ](?:\d{4}|[A-Z\d]{4})|911|988|741741)(?![\w-])/g;
   const KEYPAD = { ABC: 2, DEF: 3, GHI: 4, JKL: 5, MNO: 6, PQRS: 7, TUV: 8, WXYZ: 9 };
   const dialDigits = (s) => s.replace(/[A-Z]/g, (c) => Object.entries(KEYPAD).find(([k]) => k.includes(c))[1])
     .replace(/\D/g, "");
@@ -400,10 +402,10 @@
       let at = 0;
       if (!skip) {
         for (const match of text.matchAll(PHONE)) {
-          const before = tail + text.slice(0, match.index);
-          parts.push(text.slice(at, match.index),
-            h("a", { class: "hl-tel", href: phoneHref(match[0], before.slice(-40)) }, match[0]));
-          at = match.index + match[0].length;
+          const [from, number] = [match.index + match[1].length, match[2]];
+          const before = tail + text.slice(0, from);
+          parts.push(text.slice(at, from), h("a", { class: "hl-tel", href: phoneHref(number, before.slice(-40)) }, number));
+          at = from + number.length;
         }
       }
       tail = (tail + text).slice(-40);
@@ -607,6 +609,7 @@
   function follow() {
     const log = ui.log;
     if (!log.clientHeight) return; // closed: nothing to measure
+    ui.newMsg.hidden = true;
     const view = log.clientHeight - 24; // less the log's padding
     let top = log.scrollHeight;
     const first = st.readFrom && st.readFrom.isConnected ? st.readFrom : null;
