@@ -53,13 +53,24 @@
     "RI Rhode Island|SC South Carolina|SD South Dakota|TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|" +
     "WA Washington|WV West Virginia|WI Wisconsin|WY Wyoming").split("|").map((s) => [s.slice(0, 2), s.slice(3)]);
 
-  // Numbers a crisis message may name, and the tap-to-call (or text) links each one gets.
-  const CALLS = [
-    { re: /\b911\b/, links: [["tel:911", "Call 911"]] },
-    { re: /\b988\b/, links: [["tel:988", "Call 988"], ["sms:988", "Text 988"]] },
-    { re: /(?:\b1[-. ]?)?\(?\b800\)?[-. ]?222[-. ]?1222\b/, links: [["tel:18002221222", "Call Poison Control"]] },
-    { re: /\b741741\b/, links: [["sms:741741?&body=HOME", "Text HOME to 741741"]] },
-  ];
+  // The crisis bar's buttons: the national lines a crisis reply names (internal/safety/responses.go
+  // writes them; none is a setting), in the order that fits each kind of risk, three at most.
+  const LINES = {
+    call911: { re: /\b911\b/, href: "tel:911", label: "Call 911" },
+    call988: { re: /\b988\b/, href: "tel:988", label: "Call 988" },
+    text988: { re: /\btext\s+(?:\*\*)?988\b/i, href: "sms:988", label: "Text 988" },
+    // Poison Control also advises on an overdose, so an overdose gets it even when its reply names only 911.
+    poison: { re: /\b800[-. ]?222[-. ]?1222\b/, href: "tel:+18002221222", label: "Poison Control" },
+    textLine: { re: /\b741741\b/, href: "sms:741741?&body=HOME", label: "Text 741741" },
+  };
+  const LINE_ORDER = {
+    overdose: ["call911", "poison"],
+    medical: ["call911", "poison"],
+    abuse: ["call911", "textLine"],
+    suicide: ["call988", "text988", "call911"],
+    self_harm: ["call988", "text988", "call911", "textLine"],
+  };
+  const MAX_LINES = 3;
 
   const cfg = readConfig(script.dataset, script.src);
   const ui = {};
@@ -85,6 +96,10 @@
     form: null, // { frame, ctl }: a callback or insurance form sent and not yet answered
     formSeq: 0, // makes form field ids unique in the shadow root
     retryUntil: 0, // rate limited until this time (ms)
+    crisis: false, // a crisis reply was shown in this conversation: nothing unrelated is offered
+    follow: true, // the log follows new messages (see follow)
+    readFrom: null, // the first message that came since the visitor last wrote or read to the end
+    autoTop: -1, // where follow last put the log
     open: false,
     loadedAt: Date.now(),
   };
@@ -131,13 +146,14 @@
     ui.root = root;
     const css = h("link", { rel: "stylesheet", href: cfg.css });
     const wrap = h("div", { class: cfg.left ? "hl hl-left" : "hl", hidden: true });
+    ui.wrap = wrap;
     // Hidden until the stylesheet is in, so the page never flashes unstyled widget parts.
     const show = () => (wrap.hidden = false);
     css.addEventListener("load", show);
     css.addEventListener("error", show);
     for (const type of ["keydown", "keyup", "keypress"]) {
       // The page's keyboard shortcuts must not fire while someone types in the chat.
-      wrap.addEventListener(type, (e) => (type === "keydown" && onEscape(e), e.stopPropagation()));
+      wrap.addEventListener(type, (e) => (type === "keydown" && onKey(e), e.stopPropagation()));
     }
     wrap.append(buildPanel(), buildLauncher());
     root.append(css, wrap);
@@ -161,7 +177,8 @@
     ui.menuBtn = button("⋯", () => setMenu(ui.menu.hidden), {
       class: "hl-icon", "aria-label": "More options", "aria-expanded": "false", "aria-controls": "hl-menu",
     });
-    const header = h("header", { class: "hl-header" },
+    // A div, not <header>: the host page has its own banner landmark, and the widget must not add a second.
+    const header = h("div", { class: "hl-header" },
       h("div", { class: "hl-heading" }, h("h2", { id: "hl-title" }, cfg.title), ui.status),
       ui.menuBtn,
       button("×", () => setOpen(false, true), { class: "hl-icon", "aria-label": "Close chat" }));
@@ -172,23 +189,34 @@
     ui.confirm = h("div", { class: "hl-confirm", role: "group", "aria-labelledby": "hl-confirm-q", hidden: true },
       h("p", { id: "hl-confirm-q" }, "Delete this conversation now? It is removed at once and can't be undone."),
       h("div", { class: "hl-row" }, button("Yes, delete it", confirmDelete, { class: "hl-danger" }), ui.cancelDelete));
-    // Always present (empty when unused): screen readers announce what is added to a live alert.
-    ui.crisis = h("div", { class: "hl-crisis", role: "alert" });
+    // The crisis bar (see showCrisis), and a live alert kept in the page even when empty, since
+    // screen readers announce only what is added to one that exists.
+    ui.crisis = h("div", { class: "hl-crisis", role: "region", "aria-label": "Emergency help", hidden: true });
+    ui.crisisAlert = h("p", { class: "hl-sr", role: "alert" });
     ui.offline = h("p", { class: "hl-offline", role: "status", hidden: true },
       "You're offline — we'll reconnect and nothing you wrote will be lost.");
     ui.msgs = h("div", { class: "hl-msgs" });
     ui.log = h("div", {
       class: "hl-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
     }, privacyNotice(), ui.msgs);
+    ui.log.addEventListener("scroll", onScroll);
+    // The bar, the composer or "Start a new chat" change the log's height: keep following.
+    if (window.ResizeObserver) new ResizeObserver(() => st.follow && follow()).observe(ui.log);
+    ui.newMsg = button(null, () => ((st.follow = true), follow(), ui.log.focus()), { class: "hl-newmsg", hidden: true });
+    ui.newMsg.append("New message ", h("span", { "aria-hidden": "true" }, "↓"));
+    const logWrap = h("div", { class: "hl-logwrap" }, ui.log, ui.newMsg);
     ui.typingLabel = h("span", { class: "hl-sr" });
     ui.typingDots = h("span", { "aria-hidden": "true" }, "…");
     ui.typing = h("p", { class: "hl-typing", hidden: true }, ui.typingLabel, ui.typingDots);
     ui.error = h("p", { class: "hl-error", role: "status" });
     const newChat = () => (forgetConversation(), ui.input.focus());
     ui.newChat = button("Start a new chat", newChat, { class: "hl-new", hidden: true });
-    ui.panel = h("section", {
-      class: "hl-panel", id: "hl-panel", role: "dialog", "aria-labelledby": "hl-title", hidden: true,
-    }, header, ui.menu, ui.confirm, ui.crisis, ui.offline, ui.log, ui.typing, ui.error, ui.newChat, buildComposer());
+    // A labelled dialog, not a landmark: the host page's landmarks stay the only ones. Focus stays
+    // inside it while it is open (onKey), so it is modal to keyboard and screen-reader users.
+    ui.panel = h("div", {
+      class: "hl-panel", id: "hl-panel", role: "dialog", "aria-modal": "true", "aria-labelledby": "hl-title", hidden: true,
+    }, header, ui.menu, ui.confirm, ui.crisis, ui.crisisAlert, ui.offline, logWrap, ui.typing, ui.error, ui.newChat,
+    buildComposer());
     ui.panel.addEventListener("click", (e) => {
       if (!ui.menu.hidden && !ui.menu.contains(e.target) && e.target !== ui.menuBtn) setMenu(false);
     });
@@ -232,17 +260,32 @@
     ui.launcher.classList.remove("hl-unread");
     ui.launcher.setAttribute("aria-label", "Chat with us");
     if (st.token && !st.ws) connect();
-    scrollToEnd();
+    if (st.follow) follow();
+    else if (st.readFrom) ui.newMsg.hidden = false; // news came while it was closed
     if (moveFocus) (ui.input.disabled ? ui.newChat : ui.input).focus();
   }
 
-  function onEscape(e) {
+  function onKey(e) {
+    if (e.key === "Tab") return trapFocus(e);
     if (e.key !== "Escape") return;
     if (!ui.menu.hidden) setMenu(false), ui.menuBtn.focus();
     else if (!ui.confirm.hidden) showConfirm(false);
     else if (st.open) setOpen(false, true);
     else return;
     e.preventDefault();
+  }
+
+  // trapFocus keeps Tab and Shift+Tab inside the open panel: the last control leads to the first.
+  function trapFocus(e) {
+    if (!st.open) return;
+    const all = [...ui.panel.querySelectorAll("a[href], button, textarea, input, select, [tabindex]")].filter((el) =>
+      !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+    if (!all.length) return;
+    const [first, last] = [all[0], all[all.length - 1]];
+    const active = ui.root.activeElement;
+    if (!ui.panel.contains(active)) (e.preventDefault(), (e.shiftKey ? last : first).focus());
+    else if (e.shiftKey && active === first) (e.preventDefault(), last.focus());
+    else if (!e.shiftKey && active === last) (e.preventDefault(), first.focus());
   }
 
   function setMenu(open) {
@@ -285,6 +328,8 @@
     if (name && name !== st.repName) (st.repName = name), renderStatus();
     const mine = from === "visitor" && st.pending.get(m.client_id);
     if (mine) return markSent(m.client_id, mine, m);
+    // The visitor wrote (in another tab, or before a reload): the choices above are spent.
+    if (from === "visitor") disableChoices(typeof m.text === "string" ? m.text : "");
 
     const body = h("div", { class: "hl-body" });
     fillBody(body, m);
@@ -292,18 +337,82 @@
     const who = name
       ? h("span", { class: "hl-name" }, name, h("span", { class: "hl-sr" }, ": "))
       : h("span", { class: "hl-sr" }, `${WHO[from]}: `);
-    const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body);
+    const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body, meta(m.time));
     if (from === "bot") appendActions(el, m), appendForms(el, m);
+    if (from === "bot" && m.kind === "crisis") showCrisis(m); // before the message, so the log knows its height
     appendToLog(el);
-    if (from === "bot" && m.kind === "crisis") showCrisis(m);
     markUnread(m);
   }
 
   function fillBody(body, m) {
     // Only the bot's curated answers may carry HTML; whatever people write is shown as text.
-    if (m.from === "bot" && typeof m.html === "string" && m.html) return body.append(safeHTML(m.html));
-    body.classList.add("hl-plain");
-    body.textContent = typeof m.text === "string" ? m.text : "";
+    if (m.from === "bot" && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
+    else {
+      body.classList.add("hl-plain");
+      body.textContent = typeof m.text === "string" ? m.text : "";
+    }
+    if (m.from !== "visitor") linkPhones(body); // the helpline's numbers, never the visitor's
+  }
+
+  // meta is the small line under a message: its local time, with the exact moment in datetime.
+  function meta(time) {
+    const d = new Date(time);
+    if (!time || Number.isNaN(d.getTime())) return h("span", { class: "hl-meta" });
+    const shown = d.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    return h("span", { class: "hl-meta" }, h("time", { datetime: d.toISOString(), title: d.toLocaleString() }, shown));
+  }
+
+  // ---- phone numbers ----
+
+  // Phone numbers as the helpline writes them: 1-800-662-4357, (202) 555-0142, 1-800-662-HELP (its
+  // letters dial as on a keypad), and the short lines 911, 988 and 741741. The first group is the
+  // character before the number (no lookbehind: Safari before 16.4 cannot parse one, and a syntax
+  // error would take the whole widget down).
+  const PHONE = /(^|[^\w-])((?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ](?:\d{4}|[A-Z\d]{4})|911|988|741741)(?![\w-])/g;
+  const KEYPAD = { ABC: 2, DEF: 3, GHI: 4, JKL: 5, MNO: 6, PQRS: 7, TUV: 8, WXYZ: 9 };
+  const dialDigits = (s) => s.replace(/[A-Z]/g, (c) => Object.entries(KEYPAD).find(([k]) => k.includes(c))[1])
+    .replace(/\D/g, "");
+
+  // phoneHref is the link for a number found after the text `before`: tel: to call, sms: where the
+  // words ask to text it ("text 988", "text HOME to 741741").
+  function phoneHref(number, before) {
+    const digits = dialDigits(number);
+    if (digits === "741741") {
+      const word = /\btext\s+([A-Za-z]+)\s+to\s*$/i.exec(before);
+      return `sms:741741${word ? `?&body=${encodeURIComponent(word[1].toUpperCase())}` : ""}`;
+    }
+    if (digits === "988" && /\btext\s*$/i.test(before) && !/\bcall or text\s*$/i.test(before)) return "sms:988";
+    if (digits.length === 10) return `tel:+1${digits}`;
+    if (digits.length === 11) return `tel:+${digits}`;
+    return `tel:${digits}`;
+  }
+
+  // linkPhones turns the numbers in a message into links, built node by node (never from the
+  // message as HTML). Text already in a link is left alone. The text before a number may sit in
+  // another node ("call or text <strong>988</strong>"), so the words before are carried along.
+  function linkPhones(body) {
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    let tail = "";
+    for (const node of nodes) {
+      const text = node.nodeValue;
+      const skip = node.parentElement && node.parentElement.closest("a, code");
+      const parts = [];
+      let at = 0;
+      if (!skip) {
+        for (const match of text.matchAll(PHONE)) {
+          const [from, number] = [match.index + match[1].length, match[2]];
+          const before = tail + text.slice(0, from);
+          parts.push(text.slice(at, from), h("a", { class: "hl-tel", href: phoneHref(number, before.slice(-40)) }, number));
+          at = from + number.length;
+        }
+      }
+      tail = (tail + text).slice(-40);
+      if (!parts.length) continue;
+      parts.push(text.slice(at));
+      node.replaceWith(...parts.filter((x) => x !== ""));
+    }
   }
 
   // The server already sanitizes bot HTML; this second pass is cheap insurance, since the page we
@@ -341,7 +450,7 @@
       const row = h("div", { class: "hl-actions hl-alts", role: "group", "aria-label": label }, h("p", { class: "hl-alts-label" }, label));
       for (const o of alts) {
         const title = o.title || o.id;
-        row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option" }));
+        row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option hl-choice" }));
       }
       el.append(row);
     }
@@ -351,12 +460,24 @@
     const row = h("div", { class: "hl-actions", role: "group", "aria-label": label });
     for (const o of options) {
       const title = o.title || o.id;
-      row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option" }));
+      row.append(button(title, () => sendUser("choose", { entry: o.id }, title), { class: "hl-option hl-choice" }));
     }
     const person = "Talk to a person";
     const ask = () => sendUser("person", {}, person);
-    if (m.offer_person) row.append(button(person, ask, { class: "hl-option hl-person" }));
+    if (m.offer_person) row.append(button(person, ask, { class: "hl-option hl-person hl-choice" }));
     el.append(row);
+  }
+
+  // disableChoices spends the choice buttons on screen once the visitor writes or chooses, so old
+  // menus do not pile up clickable; the one chosen (its title is what was sent) stays marked. It
+  // returns the buttons it disabled, to give them back if the message is refused.
+  function disableChoices(sent) {
+    const spent = [...ui.msgs.querySelectorAll(".hl-choice:not(:disabled)")];
+    for (const b of spent) {
+      b.disabled = true;
+      if (b.textContent === sent) b.classList.add("hl-chosen");
+    }
+    return spent;
   }
 
   // ---- callback and insurance forms ----
@@ -369,7 +490,7 @@
     for (const kind of new Set(kinds)) {
       const ctl = buildForm(kind);
       ctl.toggle = button(FORMS[kind].open, () => showForm(ctl, ctl.form.hidden), {
-        class: "hl-option hl-small", "aria-expanded": "false", "aria-controls": ctl.form.id,
+        class: "hl-option hl-small", "aria-expanded": "false", "aria-controls": ctl.form.id, "data-form": kind,
       });
       row.append(ctl.toggle);
       forms.push(ctl.form);
@@ -405,7 +526,7 @@
     ctl.error = h("p", { class: "hl-form-error", id: id("error"), role: "status" });
     ctl.submit = h("button", { type: "submit", class: "hl-send" }, FORMS[kind].send);
     ctl.form = h("form", {
-      class: "hl-form", id: id("form"), hidden: true, novalidate: true, "aria-label": FORMS[kind].open,
+      class: "hl-form", id: id("form"), hidden: true, novalidate: true, "aria-label": FORMS[kind].open, "data-form": kind,
       onsubmit: (e) => (e.preventDefault(), submitForm(ctl)),
     }, ...fields, ctl.error, h("div", { class: "hl-row" }, ctl.submit, button("Cancel", () => showForm(ctl, false))));
     return ctl;
@@ -461,22 +582,64 @@
   }
   const formAnswered = () => formDone(true);
 
+  // ---- scrolling ----
+  //
+  // The log follows the conversation while the visitor is at its end, or has not scrolled since
+  // the widget last did: each new message comes into view, a long one at its start, with the
+  // question before it, so nobody lands at the end of an answer. Scrolled up, the visitor is left
+  // where they are and gets a "New message" button instead.
+
   function appendToLog(el) {
-    const log = ui.log;
-    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
     // Unconfirmed messages stay last: whatever the server confirms or replays goes above them.
     const before = el.classList.contains("hl-pending") ? null : ui.msgs.querySelector(".hl-pending");
     ui.msgs.insertBefore(el, before);
-    if (atEnd || el.classList.contains("hl-visitor")) scrollToEnd();
+    if (el.classList.contains("hl-visitor")) {
+      // The visitor wrote: they look at the end, and what comes next is read from here.
+      Object.assign(st, { follow: true, readFrom: null });
+      ui.newMsg.hidden = true;
+    } else if (!st.readFrom) st.readFrom = el;
+    if (st.follow) follow();
+    else if (st.open) ui.newMsg.hidden = false;
   }
-  const scrollToEnd = () => (ui.log.scrollTop = ui.log.scrollHeight);
   const note = (text) => appendToLog(h("p", { class: "hl-note" }, text));
+
+  // follow scrolls to show the first message not yet read (from its start, with the visitor's
+  // question just before it, when that fits) and always the newest one: whole if it fits in the
+  // log, else from its start.
+  function follow() {
+    const log = ui.log;
+    if (!log.clientHeight) return; // closed: nothing to measure
+    ui.newMsg.hidden = true;
+    const view = log.clientHeight - 24; // less the log's padding
+    let top = log.scrollHeight;
+    const first = st.readFrom && st.readFrom.isConnected ? st.readFrom : null;
+    const last = first && ui.msgs.lastElementChild;
+    if (first && last) {
+      const prev = first.previousElementSibling;
+      const ask = prev && prev.classList.contains("hl-visitor") && first.offsetTop - prev.offsetTop < view / 3;
+      const start = (ask ? prev : first).offsetTop - 8;
+      const lastStart = last === first ? start : last.offsetTop - 8;
+      const lastEnd = last.offsetTop + last.offsetHeight + 16 - log.clientHeight;
+      top = Math.max(start, last.offsetHeight > view ? lastStart : lastEnd);
+    }
+    log.scrollTop = top;
+    st.autoTop = log.scrollTop; // as the browser clamped it
+  }
+
+  function onScroll() {
+    const log = ui.log;
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    const ours = Math.abs(log.scrollTop - st.autoTop) < 2;
+    st.follow = atEnd || ours;
+    if (atEnd) ui.newMsg.hidden = true;
+    if (atEnd && !ours) st.readFrom = null; // the visitor scrolled to the end: all read
+  }
 
   function clearMessages() {
     st.seen.clear();
     st.last = null;
     ui.msgs.replaceChildren(...[...st.pending.values()].map((p) => p.el));
-    hideCrisis();
+    endCrisis();
   }
 
   function markUnread(m) {
@@ -486,23 +649,43 @@
     ui.launcher.setAttribute("aria-label", "Chat with us (new message)");
   }
 
-  // ---- crisis banner ----
+  // ---- crisis bar ----
+  //
+  // A crisis reply stays where it is, in the transcript. Above it, a compact bar keeps the ways to
+  // call that fit the risk one tap away for the rest of the chat; "What to do" opens the reply's
+  // steps in the bar. The bar leaves when the chat closes or a new one starts, and while it is a
+  // crisis nothing unrelated (the insurance check) is offered.
 
   function showCrisis(m) {
+    st.crisis = true;
+    ui.wrap.classList.add("hl-in-crisis");
+    if (st.convState === "closed") return; // a closed chat's history replays without the bar
     const dismissed = load("localStorage", KEY.dismissed);
     if (dismissed && compareIds(m.id, dismissed) <= 0) return;
-    const body = h("div", { class: "hl-crisis-text" });
-    fillBody(body, m);
-    const calls = h("div", { class: "hl-calls" });
-    for (const c of CALLS) {
-      if (!c.re.test(body.textContent)) continue;
-      for (const [href, label] of c.links) calls.append(h("a", { class: "hl-call", href }, label));
-    }
-    const dismiss = button("×", () => dismissCrisis(m.id), {
-      class: "hl-icon hl-dismiss", "aria-label": "Dismiss this notice",
+    const steps = h("div", { class: "hl-crisis-steps", id: "hl-crisis-steps", hidden: true });
+    fillBody(steps, m);
+    const text = typeof m.text === "string" ? m.text : steps.textContent;
+    const kind = m.risk && typeof m.risk.kind === "string" ? m.risk.kind : "";
+    const order = LINE_ORDER[kind] || [];
+    const wanted = [...order, ...Object.keys(LINES).filter((k) => !order.includes(k))];
+    const lines = wanted.filter((k) => LINES[k].re.test(text) || (k === "poison" && kind === "overdose")).slice(0, MAX_LINES);
+    const calls = lines.map((k) => h("a", { class: "hl-call", href: LINES[k].href }, LINES[k].label));
+    const toggle = button("What to do", () => toggleSteps(toggle, steps), {
+      class: "hl-steps-toggle", "aria-expanded": "false", "aria-controls": steps.id,
     });
+    // Hiding the bar is one tap further, under the steps, so the row stays one line on a phone.
+    steps.append(button("Hide this bar", () => dismissCrisis(m.id), { class: "hl-dismiss" }));
     // The ways to call come first: at 3 a.m. with someone not breathing, the button matters most.
-    ui.crisis.replaceChildren(dismiss, calls.childElementCount ? calls : "", body);
+    ui.crisis.replaceChildren(h("div", { class: "hl-crisis-row" }, ...calls, toggle), steps);
+    ui.crisis.hidden = false;
+    const said = lines.map((k) => LINES[k].label).join(", ");
+    ui.crisisAlert.textContent = said ? `Emergency numbers are at the top of the chat: ${said}.` : "";
+  }
+
+  function toggleSteps(toggle, steps) {
+    steps.hidden = !steps.hidden;
+    toggle.setAttribute("aria-expanded", String(!steps.hidden));
+    toggle.textContent = steps.hidden ? "What to do" : "Hide steps";
   }
 
   function dismissCrisis(id) {
@@ -511,7 +694,18 @@
     ui.input.focus();
   }
 
-  const hideCrisis = () => ui.crisis.replaceChildren();
+  function hideCrisis() {
+    ui.crisis.hidden = true;
+    ui.crisis.replaceChildren();
+    ui.crisisAlert.textContent = "";
+  }
+
+  // endCrisis ends the conversation's crisis on this page: the chat closed or a new one starts.
+  function endCrisis() {
+    st.crisis = false;
+    ui.wrap.classList.remove("hl-in-crisis");
+    hideCrisis();
+  }
 
   // ---- status lines ----
 
@@ -520,6 +714,7 @@
     if (st.convState !== "waiting") st.queue = null;
     renderStatus();
     const closed = st.convState === "closed";
+    if (closed) hideCrisis(); // the closing notice, whole, and no bar above a chat that has ended
     ui.input.disabled = ui.send.disabled = closed;
     ui.input.placeholder = closed ? "This chat has ended" : "Type your message";
     ui.newChat.hidden = !closed;
@@ -613,16 +808,17 @@
       return false;
     }
     const frame = { v: 1, type, id: newId(), ...fields };
-    addPending(frame, shown);
+    const spent = disableChoices(shown);
+    addPending(frame, shown, spent);
     savePending();
     transmit(frame);
     return true;
   }
 
-  function addPending(frame, shown) {
+  function addPending(frame, shown, spent = []) {
     const el = h("div", { class: "hl-msg hl-visitor hl-pending" }, h("span", { class: "hl-sr" }, "You: "),
       h("div", { class: "hl-body hl-plain" }, shown), h("span", { class: "hl-meta" }, "Sending…"));
-    st.pending.set(frame.id, { frame, shown, el });
+    st.pending.set(frame.id, { frame, shown, el, spent });
     appendToLog(el);
   }
 
@@ -631,7 +827,7 @@
     savePending();
     p.el.classList.remove("hl-pending");
     p.el.dataset.id = m.id;
-    p.el.querySelector(".hl-meta").remove();
+    p.el.querySelector(".hl-meta").replaceWith(meta(m.time));
     if (typeof m.text === "string") p.el.querySelector(".hl-body").textContent = m.text;
   }
 
@@ -643,6 +839,7 @@
     st.pending.delete(clientId);
     savePending();
     p.el.remove();
+    for (const b of p.spent || []) (b.disabled = false), b.classList.remove("hl-chosen"); // the choices are still open
     if (p.frame.text && !ui.input.value) (ui.input.value = p.frame.text), onInput();
   }
 
@@ -776,7 +973,7 @@
     st.pending.clear();
     for (const area of ["localStorage", "sessionStorage"]) for (const k of Object.values(KEY)) save(area, k, null);
     ui.msgs.replaceChildren();
-    hideCrisis();
+    endCrisis();
     clearTyping();
     setState(null);
     showError("");
