@@ -62,7 +62,7 @@ var cues = []cue{
 		keys:    []string{"wake", "waking", "wakin", "woke", "respon", "breath", "breat", "moving", "moved", "doesnt"},
 		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
 		generic: true, past: true, needsThird: true,
-		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for|before|at)|in the morning|me back|my (?:calls|texts))`),
+		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for (?:work|school|class|the day|his shift|her shift|their shift|church|it|that|this)\b|before|at)|in the morning|me back|my (?:calls|texts))`),
 		unlessBefore: regexp.MustCompile(`(?:\b(?:take|took|use|do|shoot|swallow|sleep|go to sleep)\b(?: \w+){0,4} (?:and|to|then)|\b(?:to|would|could|might|will|ll|never|hope|hoping|want|wanna|rather|may|just)) (?:just )?$`),
 	},
 	{
@@ -88,9 +88,18 @@ var cues = []cue{
 		generic: true, past: true,
 	},
 	{
+		// "i think my dad is dead": whoever finds someone who looks dead
+		// calls 911 and starts rescue breathing; nobody can tell by looking.
+		name: "seems dead", kind: Overdose, level: Emergency,
+		keys:      []string{"dead"},
+		re:        regexp.MustCompile(`\b(?:i think|i thought|pretty sure|im afraid|i fear|im scared|scared|worried)(?: that)? ` + third + `(?: is| s)? (?:dead|not alive)\b|\b` + third + `(?: is)? (?:looks|seems|is looking) (?:\w+ )?dead\b`),
+		unless:    regexp.MustCompile(`^(?:to (?:me|us|him|her|them)|inside|tired|serious|set|wrong|right|broke|on (?:his|her|their) feet|asleep)\b`),
+		negatable: true, generic: true,
+	},
+	{
 		name: "unresponsive", kind: Overdose, level: Emergency,
-		keys:    []string{"unrespons", "unconscious", "lifeless", "limp", "not responding"},
-		re:      regexp.MustCompile(`\b(?:unresponsive|unconscious|lifeless|gone limp|went limp|is limp|body is limp|not responding)\b`),
+		keys:    []string{"unrespons", "unconscious", "lifeless", "limp", "not responding", "being responsive"},
+		re:      regexp.MustCompile(`\b(?:unresponsive|unconscious|lifeless|gone limp|went limp|is limp|body is limp|not responding|(?:not|isnt|is not) being responsive)\b`),
 		generic: true, past: true,
 		// "we had to take him to detox as he was unconscious" explains
 		// what happened then.
@@ -195,7 +204,7 @@ var cues = []cue{
 	{
 		name: "wishes to be dead", kind: Suicide, level: Urgent, escalate: true,
 		keys:      []string{"wish i", "wish id", "wish i d"},
-		re:        regexp.MustCompile(`\bwish (?:i|id|i d) (?:was|were|had|could|would)? ?(?:dead|never been born|not alive|gone|die|disappear|not wake up|never wake up|never woke up|just die)\b`),
+		re:        regexp.MustCompile(`\bwish (?:i|id|i d) (?:was|were|had|could|would)? ?(?:dead|never been born|never born|had never been born|not alive|gone|die|disappear|not wake up|never wake up|never woke up|just die)\b`),
 		negatable: true, past: true,
 	},
 	{
@@ -278,8 +287,8 @@ var cues = []cue{
 	},
 	{
 		name: "wants to overdose", kind: Suicide, level: Emergency,
-		keys:      []string{"od", "overdose"},
-		re:        regexp.MustCompile(`\b(?:i|im|i m|i am|ill|i ll|i will)(?: (?:just|really|kinda|honestly|seriously|literally|actually|think|wanna|want to|am|m))* (?:want|wanna|going|gonna|planning|plan|trying|try|about|ready|hope|hoping)(?: to)? (?:just )?(?:od|overdose|o d)\b`),
+		keys:      []string{"od", "overdose", "over dose"},
+		re:        regexp.MustCompile(`\b(?:i|im|i m|i am|ill|i ll|i will)(?: (?:just|really|kinda|honestly|seriously|literally|actually|think|wanna|want to|am|m))* (?:want|wanna|going|gonna|planning|plan|trying|try|about|ready|hope|hoping)(?: to)? (?:just )?(?:od|overdose|over dose|o d)\b`),
 		negatable: true, past: true,
 		unless: regexp.MustCompile(`^(?:on (?:accident|purpose by accident))`),
 	},
@@ -455,15 +464,17 @@ var cues = []cue{
 	},
 	{
 		name: "weapon", kind: Abuse, level: Emergency,
-		keys:      []string{"gun", "knife", "weapon", "bat", "pistol"},
-		re:        regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded) (?:a |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete)\b`),
+		keys: []string{"gun", "knife", "weapon", "bat", "pistol", "axe", "hammer", "machete", "stabbed"},
+		re:   regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded|went to get|is getting|getting|went for|reaching for|reached for) (?:a |an |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete|axe|hammer)\b|\b` + third + `(?: \w+){0,2} (?:stabbed|has stabbed|just stabbed) (?:me|us|him|her)\b`),
+		// "stabbed me in the back" is a betrayal.
+		unless:    regexp.MustCompile(`^in the back(?:$| (?:by|and|when|again|like|told|telling|with|she|he|they|i|my|then|so|but|because|cause|bc|lol|smh)\b)`),
 		past:      true,
 		negatable: true,
 	},
 	{
 		name: "hiding or trapped", kind: Abuse, level: Emergency,
-		keys: []string{"hiding", "locked", "trapped", "scared for my life", "afraid for my life", "fear for my life", "door", "breaking in", "break in", "broke"},
-		re:   regexp.MustCompile(`\b(?:hiding (?:from (?:him|her|them|my)|in (?:the|my|a|our) (?:bathroom|closet|room|bedroom|car|basement|attic))|(?:locked|trapped) (?:me|us|my kids) in|(?:scared|afraid|fear|fearing) for my life|(?:outside|banging on|kicking) (?:my|the) door|(?:breaking|trying to break|broke) in)\b`),
+		keys: []string{"hiding", "locked", "trapped", "barricaded", "scared for my life", "afraid for my life", "fear for my life", "door", "breaking in", "break in", "broke"},
+		re:   regexp.MustCompile(`\b(?:hiding (?:from (?:him|her|them|my)|in (?:the|my|a|our) (?:bathroom|closet|room|bedroom|car|basement|attic))|(?:im|i m|i am|were|we are|we re|i|we) (?:locked|trapped|barricaded) (?:myself |ourselves )?in (?:the|my|a|our) (?:bathroom|closet|room|bedroom|car|basement|attic)|(?:locked|trapped) (?:me|us|my kids) in|(?:scared|afraid|fear|fearing) for my life|(?:outside|banging on|kicking) (?:my|the) door|(?:breaking|trying to break|broke) in)\b`),
 		past: true,
 	},
 	{
@@ -488,7 +499,7 @@ var cues = []cue{
 	{
 		name: "hurt or abused", kind: Abuse, level: Urgent,
 		keys:   []string{"hit", "beat", "chok", "slap", "kick", "push", "punch", "shov", "strangl", "rape", "molest", "abus", "threat", "hurts me", "hurt me", "touch", "attack", "assault", "domestic", "violence", "hurt us", "stab", "fist"},
-		unless: regexp.MustCompile(`^(?:out|off|up|around with|on)\b`),
+		unless: regexp.MustCompile(`^(?:out|off|up|around with|on|in the back)\b`),
 		re:     regexp.MustCompile(`\b` + third + `(?: \w+){0,3} (?:hits|hit|hitting|beats|beat|beating|chokes|choked|choking|slapped|slaps|slapping|kicked|kicks|kicking|pushed|pushes|punched|punches|punching|shoved|shoves|strangled|strangles|raped|rapes|molested|molests|abuses|abused|threatens|threatened|hurts|hurt|touches|touched|stabbed|stabs|bit|bites|burned|burns) (?:me|my (?:kids|children|son|daughter|baby)|us|the kids)\b|\b(?:his|her|their) fists? (?:come|comes|came|start|starts) (?:out|flying)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|husband|boyfriend|partner|wife|girlfriend|home|parent|dad|mom|father|mother)|(?:being|getting|been) (?:physically |sexually |violently )?(?:abused|beaten|hit|raped|molested|attacked|assaulted|choked|strangled)|sexually (?:abused|assaulted)|(?:raped|molested|assaulted) me)\b`),
 		past:   true, generic: true,
 		negatable: true,

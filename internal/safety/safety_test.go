@@ -180,7 +180,7 @@ func testSafetySet(t *testing.T, file string, minCrisis, minNeg int, maxFalseAla
 // danger (testdata/real: forum posts, letters, emergency calls, gathered
 // verbatim with their sources), which a session may study and tune to,
 // unlike knowledge/eval/crisis-real.jsonl, which stays a measurement. The
-// floors are today's figures: the screen catches about half of these, and
+// floors are today's figures: the screen catches 55% of these, and
 // flags about a fifth of the hard negatives (past attempts told as stories);
 // a change may raise them, never lower them.
 func TestGatheredRealCrisis(t *testing.T) {
@@ -203,8 +203,8 @@ func TestGatheredRealCrisis(t *testing.T) {
 	if crisis < 190 || neg < 170 {
 		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
 	}
-	if recall < 0.52 {
-		t.Errorf("recall %.1f%%, below the floor of 52%%", 100*recall)
+	if recall < 0.55 {
+		t.Errorf("recall %.1f%%, below the floor of 55%%", 100*recall)
 	}
 	if alarms > 0.23 {
 		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)
@@ -233,6 +233,16 @@ func TestScreen(t *testing.T) {
 		{"when he drinks his fists come out", nil, Abuse, Urgent},
 		{"our daughter is cutting again", nil, SelfHarm, Urgent},
 		{"he talked about wanting to hurt himself", nil, SelfHarm, Urgent},
+		{"i think my dad is dead", nil, Overdose, Emergency},
+		{"hes not waking up for anything", nil, Overdose, Emergency},
+		{"my baby is not being responsive", nil, Overdose, Emergency},
+		{"i wish i was never born", nil, Suicide, Urgent},
+		{"im locked in the bathroom please hurry", nil, Abuse, Emergency},
+		{"he went to get an axe", nil, Abuse, Emergency},
+		{"my husband stabbed me", nil, Abuse, Emergency},
+		{"hes dead to me after what he did", nil, None, NoLevel},
+		{"my sister stabbed me in the back, she told everyone im on methadone", nil, None, NoLevel},
+		{"hes up for anything this weekend", nil, None, NoLevel},
 		{"my son cuts the grass for the neighbors", nil, None, NoLevel},
 		{"my daughter is cutting back on sugar", nil, None, NoLevel},
 		{"a guy hit on me at the meeting", nil, None, NoLevel},

@@ -313,7 +313,7 @@ var (
 	negator = regexp.MustCompile(`\b(?:not|never|no longer|dont|do not|didnt|did not|wouldnt|would not|wont|will not|isnt|arent|aint|no|nor|neither)\b`)
 	// A negator followed by these does not negate what comes after:
 	// "cant stop thinking about killing myself".
-	partOfDanger = regexp.MustCompile(`\b(?:arent|isnt|is not|are not|not|wont|will not|doesnt|does not|cant) (?:there|real|stop|stopping|respond|responding|wake|waking|moving|breathing|move|react|reacting|answer)\b`)
+	partOfDanger = regexp.MustCompile(`\b(?:arent|isnt|is not|are not|not|wont|will not|doesnt|does not|cant) (?:there|real|stop|stopping|respond|responding|wake|waking|moving|breathing|move|react|reacting|answer)\b|\bwish (?:i|id|i d) (?:was |were |had )?never (?:been )?born\b`)
 	notNegating  = regexp.MustCompile(`\b(?:cant|can not|cannot|couldnt) (?:stop|help|quit|shake)\b|\bno (?:one|body)\b|\bnot sure\b|\bnever (?:felt|been) (?:this|so)\b`)
 )
 
