@@ -34,6 +34,15 @@ type Broker struct {
 	channels map[string]*channel
 	closed   bool
 	done     chan struct{}
+
+	// redisMu orders the SUBSCRIBE and UNSUBSCRIBE commands the broker
+	// sends. Without it, the last subscriber of a conversation leaving
+	// while a new one arrives could send UNSUBSCRIBE after the newcomer's
+	// SUBSCRIBE, and the newcomer would never hear a thing.
+	redisMu sync.Mutex
+	// leaving, in tests, runs after the last subscriber of a channel left
+	// and before the broker decides to unsubscribe.
+	leaving func(name string)
 }
 
 type channel struct {
@@ -89,7 +98,10 @@ func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscrip
 	b.mu.Unlock()
 
 	if !ok {
-		if err := b.ps.Subscribe(ctx, name); err != nil {
+		b.redisMu.Lock()
+		err := b.ps.Subscribe(ctx, name)
+		b.redisMu.Unlock()
+		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("subscribe: %w", err)
 		}
@@ -109,12 +121,15 @@ func (s *Subscription) Close() {
 }
 
 // remove takes s out of its channel, unsubscribing from Redis when it was
-// the last one; overflow also closes s's channel.
+// the last one; overflow also closes s's channel. As mature brokers do, it
+// decides "last" twice: once to know whether to try, and again with the
+// Redis commands ordered, since a subscriber may have joined in between
+// (it then keeps the channel, and nothing is sent).
 func (b *Broker) remove(s *Subscription, overflow bool) {
 	name := s.name
 	b.mu.Lock()
 	ch := b.channels[name]
-	last := false
+	empty := false
 	if ch != nil {
 		if i := slices.Index(ch.subs, s); i >= 0 {
 			ch.subs = slices.Delete(ch.subs, i, i+1)
@@ -122,10 +137,21 @@ func (b *Broker) remove(s *Subscription, overflow bool) {
 				close(s.c)
 			}
 		}
-		if len(ch.subs) == 0 {
-			delete(b.channels, name)
-			last = true
-		}
+		empty = len(ch.subs) == 0
+	}
+	b.mu.Unlock()
+	if !empty {
+		return
+	}
+	if b.leaving != nil {
+		b.leaving(name)
+	}
+	b.redisMu.Lock()
+	defer b.redisMu.Unlock()
+	b.mu.Lock()
+	last := b.channels[name] == ch && len(ch.subs) == 0
+	if last {
+		delete(b.channels, name)
 	}
 	closed := b.closed
 	b.mu.Unlock()

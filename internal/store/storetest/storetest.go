@@ -29,6 +29,7 @@ const (
 	DBHandoff = 4
 	DBReps    = 5
 	DBCommand = 6
+	DBBroker  = 7
 )
 
 // Backend is one Redis to run a test against.
