@@ -68,10 +68,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats}, log)
 	engine, renderer := answer.New(base, cfg.Facts), render.New()
 	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
-		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustProxy: cfg.TrustProxy,
+		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustedProxies: cfg.TrustedProxies,
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
-		Metrics: m, Log: log, Web: web.FS(), TrustProxy: cfg.TrustProxy})
+		Metrics: m, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
 	demo := ""
 	if n, err := accounts.Count(ctx); err == nil && n == 0 {
 		if embedded {

@@ -37,9 +37,9 @@ type Options struct {
 	MaxFrame int64
 	// RatePerAddress bounds messages per minute from one client address (60).
 	RatePerAddress int
-	// TrustProxy takes the client address from X-Forwarded-For, for a
-	// service behind a load balancer.
-	TrustProxy bool
+	// TrustedProxies is how many proxies in front append to
+	// X-Forwarded-For (see sockets.ClientAddr).
+	TrustedProxies int
 	// SendQueue is the per-connection buffer of the reader's outgoing
 	// frames (8): welcome, errors, pongs; stored messages go straight from
 	// the store or the subscription to the writer. A client that lets it
@@ -150,7 +150,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := h.newConn(ws, sockets.ClientAddr(r, h.opts.TrustProxy))
+	c := h.newConn(ws, sockets.ClientAddr(r, h.opts.TrustedProxies))
 	started := h.conns.Go(func() { c.cancel(errShutdown) }, func() {
 		h.metrics.Connections.Inc()
 		defer h.metrics.Connections.Dec()

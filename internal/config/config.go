@@ -60,9 +60,12 @@ type Config struct {
 	// RepGrace is how long a representative's console may be gone before
 	// their conversations go back to the queue.
 	RepGrace time.Duration
-	// TrustProxy takes client addresses from X-Forwarded-For: set it only
-	// behind a load balancer that sets that header.
-	TrustProxy bool
+	// TrustedProxies is how many proxies (load balancers, CDNs) stand in
+	// front of the service and append to X-Forwarded-For; the client's
+	// address is the one the outermost of them saw. 0 (the default) uses
+	// the peer's address and ignores the header, which any client can
+	// write.
+	TrustedProxies int
 	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) there;
 	// keep it on loopback.
 	DebugAddr string
@@ -125,7 +128,14 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.ChatHours, "chat-hours", env("HELPLINE_CHAT_HOURS", c.ChatHours), "when representatives answer the chat, e.g. \"mon-fri 08:00-20:00, sat 10:00-16:00\" or always (env HELPLINE_CHAT_HOURS)")
 	fs.StringVar(&maxChats, "max-chats", env("HELPLINE_MAX_CHATS", strconv.Itoa(c.MaxChats)), "conversations one representative may hold at once (env HELPLINE_MAX_CHATS)")
 	fs.StringVar(&repGrace, "rep-grace", env("HELPLINE_REP_GRACE", c.RepGrace.String()), "how long a representative's console may be gone before their conversations go back to the queue (env HELPLINE_REP_GRACE)")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", getenv("HELPLINE_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (env HELPLINE_TRUST_PROXY=true)")
+	proxies := env("HELPLINE_TRUSTED_PROXIES", "")
+	if proxies == "" && getenv("HELPLINE_TRUST_PROXY") == "true" {
+		proxies = "1" // the older setting: one load balancer
+	}
+	if proxies == "" {
+		proxies = "0"
+	}
+	fs.StringVar(&proxies, "trusted-proxies", proxies, "how many proxies in front of the service append to X-Forwarded-For (env HELPLINE_TRUSTED_PROXIES; HELPLINE_TRUST_PROXY=true means 1)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("HELPLINE_DEBUG_ADDR", ""), "serve the Go profiler on this `address` (e.g. 127.0.0.1:6060; env HELPLINE_DEBUG_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("HELPLINE_LOG_FORMAT", c.LogFormat), "json or text (env HELPLINE_LOG_FORMAT)")
 	fs.StringVar(&grace, "shutdown-grace", env("HELPLINE_SHUTDOWN_GRACE", c.ShutdownGrace.String()), "how long shutdown waits for connections (env HELPLINE_SHUTDOWN_GRACE)")
@@ -153,6 +163,9 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	}
 	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace < 0 {
 		bad("shutdown-grace (HELPLINE_SHUTDOWN_GRACE)", errOr(err, "must not be negative"))
+	}
+	if c.TrustedProxies, err = strconv.Atoi(proxies); err != nil || c.TrustedProxies < 0 || c.TrustedProxies > 10 {
+		bad("trusted-proxies (HELPLINE_TRUSTED_PROXIES)", fmt.Errorf("%q is not a number of proxies from 0 to 10", proxies))
 	}
 	if c.MaxChats, err = positive(maxChats); err != nil {
 		bad("max-chats (HELPLINE_MAX_CHATS)", err)

@@ -26,11 +26,16 @@ func TestFlagsOverEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Retention != 72*time.Hour || c.RedisURL != "rediss://redis.example:6380/1" || c.Facts.Phone != "555-0100" || !c.TrustProxy {
+	if c.Retention != 72*time.Hour || c.RedisURL != "rediss://redis.example:6380/1" || c.Facts.Phone != "555-0100" || c.TrustedProxies != 1 {
 		t.Errorf("got %+v", c)
 	}
 	if len(c.Origins) != 2 || c.Origins[0] != "https://a.example" {
 		t.Errorf("origins %q", c.Origins)
+	}
+	// The number of proxies wins over the older yes/no setting.
+	c, err = Load("serve", nil, env(map[string]string{"HELPLINE_TRUSTED_PROXIES": "2", "HELPLINE_TRUST_PROXY": "true"}), io.Discard)
+	if err != nil || c.TrustedProxies != 2 {
+		t.Errorf("HELPLINE_TRUSTED_PROXIES=2: %d, %v", c.TrustedProxies, err)
 	}
 }
 
@@ -51,6 +56,8 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"HELPLINE_CHAT_HOURS": "mon-fri 09:00-17:60"}, "HELPLINE_CHAT_HOURS"},
 		{map[string]string{"HELPLINE_MAX_CHATS": "0"}, "HELPLINE_MAX_CHATS"},
 		{map[string]string{"HELPLINE_REP_GRACE": "1s"}, "HELPLINE_REP_GRACE"},
+		{map[string]string{"HELPLINE_TRUSTED_PROXIES": "yes"}, "HELPLINE_TRUSTED_PROXIES"},
+		{map[string]string{"HELPLINE_TRUSTED_PROXIES": "-1"}, "HELPLINE_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		_, err := Load("serve", nil, env(tt.env), io.Discard)

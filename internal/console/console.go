@@ -43,7 +43,7 @@ type Handler struct {
 	metrics *metrics.Metrics
 	log     *slog.Logger
 	web     fs.FS
-	trust   bool // trust X-Forwarded-For and -Proto
+	proxies int // proxies in front, trusted for X-Forwarded-For and -Proto
 
 	upgrader websocket.Upgrader
 	conns    sockets.Set
@@ -51,23 +51,25 @@ type Handler struct {
 
 // Deps are what the console needs.
 type Deps struct {
-	Store      *store.Store
-	Reps       *reps.Store
-	Handoff    *handoff.Service
-	Broker     *broker.Broker
-	Engine     *answer.Engine
-	Render     *render.Renderer
-	Metrics    *metrics.Metrics
-	Log        *slog.Logger
-	Web        fs.FS
-	TrustProxy bool
+	Store   *store.Store
+	Reps    *reps.Store
+	Handoff *handoff.Service
+	Broker  *broker.Broker
+	Engine  *answer.Engine
+	Render  *render.Renderer
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
+	Web     fs.FS
+	// TrustedProxies is how many proxies in front append to
+	// X-Forwarded-For and set X-Forwarded-Proto (see sockets.ClientAddr).
+	TrustedProxies int
 }
 
 // New returns the console handler.
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, log: d.Log, web: d.Web, trust: d.TrustProxy,
+		metrics: d.Metrics, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h
@@ -125,7 +127,7 @@ func (h *Handler) Login() http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		name, password := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password")
-		rep, err := h.reps.Authenticate(r.Context(), name, password, sockets.ClientAddr(r, h.trust))
+		rep, err := h.reps.Authenticate(r.Context(), name, password, sockets.ClientAddr(r, h.proxies))
 		var locked *reps.LockedError
 		switch {
 		case errors.As(err, &locked):
@@ -187,7 +189,7 @@ func (h *Handler) session(r *http.Request) (reps.Session, string, error) {
 }
 
 func (h *Handler) secure(r *http.Request) bool {
-	return r.TLS != nil || (h.trust && r.Header.Get("X-Forwarded-Proto") == "https")
+	return r.TLS != nil || (h.proxies > 0 && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
 // Socket serves GET /console/ws for a signed-in representative.

@@ -75,14 +75,25 @@ func (s *Set) Shutdown(ctx context.Context) error {
 	}
 }
 
-// ClientAddr is the address of the client: the first of X-Forwarded-For
-// when the service runs behind a load balancer that sets it (trustProxy),
-// else the peer's.
-func ClientAddr(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			first, _, _ := strings.Cut(fwd, ",")
-			return strings.TrimSpace(first)
+// ClientAddr is the address of the client. Behind proxies proxies that
+// each append the address they were reached from to X-Forwarded-For, it is
+// the entry the outermost proxy wrote: counted from the right, since
+// everything to its left came from the client and may be made up (a client
+// sending "X-Forwarded-For: 1.2.3.4" must not pass for 1.2.3.4). With no
+// proxies, or a header shorter than the proxies would write, it is the
+// peer's address.
+func ClientAddr(r *http.Request, proxies int) string {
+	if proxies > 0 {
+		var hops []string
+		for _, h := range r.Header.Values("X-Forwarded-For") {
+			for _, a := range strings.Split(h, ",") {
+				hops = append(hops, strings.TrimSpace(a))
+			}
+		}
+		if len(hops) >= proxies {
+			if a := hops[len(hops)-proxies]; a != "" {
+				return a
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -43,27 +43,40 @@ func TestShutdown(t *testing.T) {
 	}
 }
 
+// TestClientAddr: behind N proxies the client is the entry the outermost
+// one wrote, counted from the right; what a client writes into the header
+// itself never passes for its address.
 func TestClientAddr(t *testing.T) {
 	tests := []struct {
-		remote, fwd string
-		trust       bool
-		want        string
+		remote  string
+		fwd     []string // one entry per header line
+		proxies int
+		want    string
 	}{
-		{"192.0.2.1:5000", "", false, "192.0.2.1"},
-		{"192.0.2.1:5000", "203.0.113.9", false, "192.0.2.1"}, // not behind a trusted proxy: ignored
-		{"192.0.2.1:5000", "203.0.113.9, 10.0.0.1", true, "203.0.113.9"},
-		{"192.0.2.1:5000", "", true, "192.0.2.1"},
-		{"[2001:db8::1]:443", "", false, "2001:db8::1"},
-		{"not-an-address", "", false, "not-an-address"},
+		{"192.0.2.1:5000", nil, 0, "192.0.2.1"},
+		{"192.0.2.1:5000", []string{"203.0.113.9"}, 0, "192.0.2.1"}, // no proxy in front: the header is ignored
+		{"10.0.0.2:5000", []string{"203.0.113.9"}, 1, "203.0.113.9"},
+		// The client sent "1.2.3.4"; the load balancer appended what it saw.
+		{"10.0.0.2:5000", []string{"1.2.3.4, 203.0.113.9"}, 1, "203.0.113.9"},
+		// A CDN, then a load balancer: the CDN's entry is the client.
+		{"10.0.0.2:5000", []string{"1.2.3.4, 203.0.113.9, 198.51.100.7"}, 2, "203.0.113.9"},
+		// The same across two header lines.
+		{"10.0.0.2:5000", []string{"1.2.3.4", "203.0.113.9"}, 1, "203.0.113.9"},
+		// Shorter than the proxies would write: misconfigured, so the peer.
+		{"10.0.0.2:5000", []string{"203.0.113.9"}, 2, "10.0.0.2"},
+		{"10.0.0.2:5000", nil, 1, "10.0.0.2"},
+		{"10.0.0.2:5000", []string{"1.2.3.4, "}, 1, "10.0.0.2"},
+		{"[2001:db8::1]:443", nil, 0, "2001:db8::1"},
+		{"not-an-address", nil, 0, "not-an-address"},
 	}
 	for _, tt := range tests {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = tt.remote
-		if tt.fwd != "" {
-			r.Header.Set("X-Forwarded-For", tt.fwd)
+		for _, f := range tt.fwd {
+			r.Header.Add("X-Forwarded-For", f)
 		}
-		if got := ClientAddr(r, tt.trust); got != tt.want {
-			t.Errorf("ClientAddr(%q, fwd %q, trust %v) = %q, want %q", tt.remote, tt.fwd, tt.trust, got, tt.want)
+		if got := ClientAddr(r, tt.proxies); got != tt.want {
+			t.Errorf("ClientAddr(%q, fwd %q, %d proxies) = %q, want %q", tt.remote, tt.fwd, tt.proxies, got, tt.want)
 		}
 	}
 }
