@@ -44,6 +44,7 @@ type instance struct {
 	URL     string
 	Handler *chat.Handler
 	Store   *store.Store
+	Broker  *broker.Broker
 	srv     *httptest.Server
 }
 
@@ -67,7 +68,7 @@ func start(t *testing.T, rdb redis.UniversalClient, opts chat.Options, sopts sto
 		srv.Close()
 		b.Close()
 	})
-	return &instance{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws", Handler: h, Store: st, srv: srv}
+	return &instance{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws", Handler: h, Store: st, Broker: b, srv: srv}
 }
 
 // client is a websocket client that speaks the protocol.
@@ -581,4 +582,40 @@ func negatives(t *testing.T, file string) []string {
 		}
 	}
 	return out
+}
+
+// TestHelloWithoutEvents: when the conversation's events cannot be
+// subscribed to (here the instance's broker is gone, as when Redis is
+// unreachable), the connection must not go on half-open, storing replies
+// it never delivers: the visitor is told, with the emergency numbers, and
+// the close (1013) makes the widget reconnect; once the instance can
+// subscribe again, the next hello is welcomed.
+func TestHelloWithoutEvents(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBChat)[0]
+	s := start(t, b.Client, chat.Options{}, store.Options{})
+	s.Broker.Close()
+	c := dial(t, s.URL)
+	c.send(map[string]any{"type": "hello"})
+	c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var f struct{ Type, Code, Message string }
+	if err := c.ws.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Type != "error" || f.Code != "unavailable" || !strings.Contains(f.Message, "911") {
+		t.Fatalf("first frame %+v, want an unavailable error with the emergency number", f)
+	}
+	_, data, err := c.ws.ReadMessage()
+	if err == nil {
+		t.Fatalf("after the error the connection stayed open (%s)", data)
+	}
+	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Fatalf("closed with %v, want 1013 (try again later)", err)
+	}
+
+	// Another instance on the same Redis, whose broker works, welcomes the
+	// reconnecting widget.
+	other := start(t, b.Client, chat.Options{}, store.Options{})
+	if w := dial(t, other.URL).hello("", ""); w.Conversation == "" || w.Token == "" {
+		t.Errorf("welcome %+v", w)
+	}
 }

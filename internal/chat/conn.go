@@ -48,6 +48,9 @@ type activation struct {
 // resumes and gets what it missed from the store.
 var errSlowClient = errors.New("client cannot keep up")
 
+// errUnavailable closes a connection whose hello could not be served.
+var errUnavailable = errors.New("store unavailable")
+
 // errDeleted closes a connection whose conversation was deleted.
 var errDeleted = errors.New("conversation deleted")
 
@@ -139,6 +142,18 @@ func (c *conn) writer() {
 			c.closeWith(websocket.CloseGoingAway, "server restarting; reconnect")
 		case errors.Is(cause, errSlowClient):
 			c.closeWith(websocket.CloseInternalServerErr, "cannot keep up; reconnect to resume")
+		case errors.Is(cause, errUnavailable):
+			// The error frame saying so first, then the close.
+			for drained := false; !drained; {
+				select {
+				case f := <-c.send:
+					c.ws.SetWriteDeadline(time.Now().Add(c.h.opts.WriteWait))
+					c.ws.WriteMessage(websocket.TextMessage, f)
+				default:
+					drained = true
+				}
+			}
+			c.closeWith(websocket.CloseTryAgainLater, "unavailable; reconnect")
 		}
 		c.ws.Close()
 	}()

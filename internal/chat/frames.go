@@ -54,6 +54,9 @@ const (
 	codeClosed      = "closed"
 	codeInvalidForm = "invalid_form"
 	codeInternal    = "internal"
+	// codeUnavailable: the service cannot reach its store; the connection
+	// closes (1013) and the client reconnects.
+	codeUnavailable = "unavailable"
 )
 
 // frameError is a problem with a client frame, answered with an error

@@ -102,20 +102,19 @@ func (c *conn) hello(f clientFrame) {
 		// nothing about any other.
 		conv, token, err = c.h.store.Create(c.ctx)
 		if err != nil {
-			c.storeFailed("create", err)
+			c.helloFailed("create", err)
 			return
 		}
 	case err != nil:
-		c.storeFailed("open", err)
+		c.helloFailed("open", err)
 		return
 	}
-	c.conv = conv.ID
 	sub, err := c.h.broker.Subscribe(c.ctx, store.EventsChannel(conv.ID), subscribeBuffer)
 	if err != nil {
-		c.storeFailed("subscribe", err)
+		c.helloFailed("subscribe", err)
 		return
 	}
-	c.sub = sub
+	c.conv, c.sub = conv.ID, sub
 	after := ""
 	if resumed && f.Last != "" {
 		if _, _, ok := store.ParseID(f.Last); ok {
@@ -297,6 +296,24 @@ func (c *conn) storeFailed(op string, err error) {
 	c.h.log.Error(op, "conv", c.conv, "err", err)
 	c.push(errFrame(codeInternal, "Something went wrong on our side. Please try again in a moment.", 0))
 }
+
+// helloFailed ends a connection whose hello could not be served (Redis
+// unreachable, the subscription refused): a connection without its
+// conversation's events would store replies it never delivers. The visitor
+// is told, with the emergency numbers, and the close code (1013, try again
+// later) makes the widget reconnect and say hello again.
+func (c *conn) helloFailed(op string, err error) {
+	if c.ctx.Err() != nil {
+		return
+	}
+	c.h.metrics.RedisErrors.Inc()
+	c.h.log.Error("hello: "+op, "err", err)
+	c.push(errFrame(codeUnavailable, "We can't connect the chat right now and will keep trying. If this is an emergency, call 911, or call or text 988.", retryHello))
+	c.cancel(errUnavailable)
+}
+
+// retryHello is the retry_after of a failed hello, in seconds.
+const retryHello = 3
 
 func seconds(d time.Duration) int {
 	return max(1, int((d+time.Second-1)/time.Second))
