@@ -500,12 +500,38 @@ type Request struct {
 	State    string    `json:"state,omitempty"`
 }
 
-// AddRequest stores a request for the next representative.
+// requestDetails is what a request holds of the person: kept with its
+// conversation, never in the shared stream.
+type requestDetails struct {
+	Name     string `json:"name,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	BestTime string `json:"best_time,omitempty"`
+	Insurer  string `json:"insurer,omitempty"`
+	State    string `json:"state,omitempty"`
+}
+
+// AddRequest stores a request for the next representative. The shared
+// stream says only which conversation asked for what; the name, number
+// and insurer live with the conversation, expire with it and go when it
+// is deleted. A request for a conversation that no longer exists is
+// refused (ErrNotFound): its details would outlive it.
 func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
+	if r.Conv == "" {
+		return "", errors.New("store request: no conversation")
+	}
 	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: requestsKey, MaxLen: 100000, Approx: true, Values: []any{
-		"kind", r.Kind, "conv", r.Conv, "name", r.Name, "phone", r.Phone, "best_time", r.BestTime, "insurer", r.Insurer, "state", r.State,
+		"kind", r.Kind, "conv", r.Conv,
 	}}).Result()
 	if err != nil {
+		return "", fmt.Errorf("store request: %w", err)
+	}
+	details, _ := json.Marshal(requestDetails{Name: r.Name, Phone: r.Phone, BestTime: r.BestTime, Insurer: r.Insurer, State: r.State})
+	kept, err := requestScript.Run(ctx, s.rdb, keysFor(r.Conv).list(), id, string(details)).Int()
+	if err != nil || kept == 0 {
+		s.rdb.XDel(ctx, requestsKey, id)
+		if err == nil {
+			err = ErrNotFound
+		}
 		return "", fmt.Errorf("store request: %w", err)
 	}
 	s.consoleEvent(ctx, consoleEvent{T: "requests"})
@@ -522,14 +548,42 @@ func (s *Store) OpenRequests(ctx context.Context) ([]Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Request
+	var open []redis.XMessage
 	for _, x := range xs {
-		if done[x.ID] != "" {
+		if done[x.ID] == "" {
+			open = append(open, x)
+		}
+	}
+	// The details, each from its conversation; a request whose
+	// conversation was deleted or expired has none, and is not shown.
+	pipe := s.rdb.Pipeline()
+	gets := make([]*redis.StringCmd, len(open))
+	for i, x := range open {
+		conv, _ := x.Values["conv"].(string)
+		gets[i] = pipe.HGet(ctx, keysFor(conv).reqs, x.ID)
+	}
+	if len(open) > 0 {
+		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, err
+		}
+	}
+	var out []Request
+	for i, x := range open {
+		str := func(k string) string { s, _ := x.Values[k].(string); return s }
+		var d requestDetails
+		raw, err := gets[i].Result()
+		switch {
+		case err == nil:
+			json.Unmarshal([]byte(raw), &d)
+		case str("phone") != "" || str("insurer") != "":
+			// Written by an earlier version, with the details in the
+			// stream; they go with TrimRequests.
+			d = requestDetails{Name: str("name"), Phone: str("phone"), BestTime: str("best_time"), Insurer: str("insurer"), State: str("state")}
+		default:
 			continue
 		}
-		str := func(k string) string { s, _ := x.Values[k].(string); return s }
-		out = append(out, Request{ID: x.ID, Kind: str("kind"), Conv: str("conv"), Time: TimeOf(x.ID), Name: str("name"),
-			Phone: str("phone"), BestTime: str("best_time"), Insurer: str("insurer"), State: str("state")})
+		out = append(out, Request{ID: x.ID, Kind: str("kind"), Conv: str("conv"), Time: TimeOf(x.ID), Name: d.Name,
+			Phone: d.Phone, BestTime: d.BestTime, Insurer: d.Insurer, State: d.State})
 	}
 	return out, nil
 }

@@ -6,7 +6,7 @@ import "github.com/redis/go-redis/v9"
 // conversation's own keys (one cluster slot), so exactly one of many
 // representatives taking the same conversation at once succeeds, and no
 // representative can write into a conversation held by another. KEYS are
-// keys.list(): conv, msgs, cids, events, notes, rep. Every script that changes the
+// keys.list(): conv, msgs, cids, events, notes, rep, reqs. Every script that changes the
 // state stores a system message the visitor sees and publishes both.
 
 // luaSystem stores and publishes a system message and refreshes retention.
@@ -15,7 +15,7 @@ import "github.com/redis/go-redis/v9"
 const luaSystem = `
 local function touch()
   redis.call('HSET', KEYS[1], 'last', ARGV[1])
-  for _, i in ipairs({1, 2, 3, 5}) do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+  for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
 local function say(text)
   if text == '' then return end
@@ -122,6 +122,17 @@ say(ARGV[7])
 state('rep', ARGV[5])
 touch()
 return {'ok', holder}
+`)
+
+// requestScript keeps a request's details with its conversation, to
+// expire with it, if it still exists.
+// ARGV: request id, details (JSON).
+var requestScript = redis.NewScript(`
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return 0 end
+redis.call('HSET', KEYS[7], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[7], ttl)
+return 1
 `)
 
 // noteScript stores a private note and tells consoles; it is published on

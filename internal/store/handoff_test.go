@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -381,6 +382,99 @@ func TestEnsureQueued(t *testing.T) {
 			}
 			if got, _ := st.Waiting(ctx); len(got) != 2 {
 				t.Errorf("queue %v, want the two waiting", got)
+			}
+		})
+	}
+}
+
+// TestDeleteLeavesNoTrace: the protocol promises a deleted conversation is
+// removed from the server at once. Nothing may be left: not its keys, not
+// its place in the queue, the live list or a representative's held set,
+// and not the name and number of a callback it asked for. A request that
+// arrives for it afterwards is refused and leaves nothing either, and the
+// details of a live conversation's request expire with it.
+func TestDeleteLeavesNoTrace(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour})
+			conv, other := newConv(t, st), newConv(t, st)
+			phone := fmt.Sprintf("555-%04d", time.Now().UnixNano()%10000)
+			if err := st.MarkActive(ctx, conv); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Enqueue(ctx, conv, store.PriorityNormal, "asked", "", "", nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Claim(ctx, conv, "ana", "", false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone, BestTime: "evenings"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.AddRequest(ctx, store.Request{Kind: "insurance", Conv: other, Insurer: "Aetna"}); err != nil {
+				t.Fatal(err)
+			}
+			// Every key of the conversation, the request's details included,
+			// expires with it.
+			traces := func() []string {
+				var found []string
+				iter := b.Client.Scan(ctx, 0, "*", 1000).Iterator()
+				for iter.Next(ctx) {
+					key := iter.Val()
+					if strings.Contains(key, conv) {
+						if ttl, _ := b.Client.PTTL(ctx, key).Result(); ttl <= 0 {
+							t.Errorf("key %s has no expiry (%v)", key, ttl)
+						}
+						found = append(found, key)
+						continue
+					}
+					var content []string
+					switch typ, _ := b.Client.Type(ctx, key).Result(); typ {
+					case "zset":
+						content, _ = b.Client.ZRange(ctx, key, 0, -1).Result()
+					case "set":
+						content, _ = b.Client.SMembers(ctx, key).Result()
+					case "hash":
+						m, _ := b.Client.HGetAll(ctx, key).Result()
+						for k, v := range m {
+							content = append(content, k, v)
+						}
+					case "stream":
+						xs, _ := b.Client.XRange(ctx, key, "-", "+").Result()
+						for _, x := range xs {
+							content = append(content, fmt.Sprint(x.Values))
+						}
+					case "list":
+						content, _ = b.Client.LRange(ctx, key, 0, -1).Result()
+					}
+					for _, c := range content {
+						if strings.Contains(c, conv) || strings.Contains(c, phone) {
+							found = append(found, key+" holds "+c)
+						}
+					}
+				}
+				return found
+			}
+			if len(traces()) == 0 {
+				t.Fatal("the conversation left no keys before it was deleted: the check sees nothing")
+			}
+			if err := st.Delete(ctx, conv); err != nil {
+				t.Fatal(err)
+			}
+			if left := traces(); len(left) > 0 {
+				t.Errorf("after delete: %q", left)
+			}
+			rs, err := st.OpenRequests(ctx)
+			if err != nil || len(rs) != 1 || rs[0].Conv != other || rs[0].Insurer != "Aetna" {
+				t.Errorf("open requests %+v (%v), want only the other conversation's", rs, err)
+			}
+			// Written after the delete: refused, nothing kept.
+			if _, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone}); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("request for a deleted conversation: %v, want ErrNotFound", err)
+			}
+			if left := traces(); len(left) > 0 {
+				t.Errorf("after a late request: %q", left)
 			}
 		})
 	}

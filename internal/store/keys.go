@@ -17,17 +17,20 @@ type keys struct {
 	events string // pub/sub channel: every change the visitor may see, as JSON
 	notes  string // STREAM: representatives' private notes
 	rep    string // pub/sub channel: what only representatives see (notes, the visitor typing)
+	reqs   string // HASH: request id -> the details of a callback or insurance request (name, phone...)
 }
 
 const prefix = "hl:"
 
 func keysFor(conv string) keys {
 	tag := prefix + "{" + conv + "}"
-	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep"}
+	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep", reqs: tag + ":reqs"}
 }
 
 // list gives the keys in the order every script takes them.
-func (k keys) list() []string { return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep} }
+func (k keys) list() []string {
+	return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep, k.reqs}
+}
 
 // RepChannel is the channel of what only representatives see of a
 // conversation.
@@ -39,7 +42,7 @@ const (
 	activeKey    = prefix + "active"        // ZSET: conversations by last activity, for the console
 	waitsKey     = prefix + "waits"         // LIST: recent waits for a person (ms)
 	auditKey     = prefix + "audit"         // STREAM: what representatives did
-	requestsKey  = prefix + "requests"      // STREAM: callback and insurance-check requests
+	requestsKey  = prefix + "requests"      // STREAM: callback and insurance-check requests: kind and conversation only; the details live with the conversation
 	requestsDone = prefix + "requests:done" // HASH: handled request id -> representative
 	janitorLock  = prefix + "janitor"       // one instance at a time tidies up
 	// ConsoleChannel carries changes every console follows: the queue,

@@ -5,7 +5,7 @@ import "github.com/redis/go-redis/v9"
 // The Lua scripts. Each runs atomically in Redis: what a script checks
 // cannot change before it writes, and its writes are seen all at once. All
 // take the conversation's keys in the order of keys.list(): conv, msgs,
-// cids, events. Every write refreshes the retention of the conversation's
+// cids, events, notes, rep, reqs. Every write refreshes the retention of the conversation's
 // keys, so an active conversation never expires, and publishes the change.
 
 // createScript makes a new conversation.
@@ -21,7 +21,7 @@ return 1
 // ARGV: retention (ms).
 var openScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-for _, i in ipairs({1, 2, 3, 5}) do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return redis.call('HGETALL', KEYS[1])
 `)
 
@@ -50,7 +50,7 @@ end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'from', 'visitor', 'text', ARGV[2], 'cid', ARGV[1])
 redis.call('HSET', KEYS[1], 'rl_w', w, 'rl_n', n + 1, 'last', ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], id)
-for _, i in ipairs({1, 2, 3, 5}) do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = 'visitor', text = ARGV[2], cid = ARGV[1]}))
 return {'ok', id, ctx, state}
 `)
@@ -73,7 +73,7 @@ if ARGV[5] ~= '' then
     redis.call('HSET', KEYS[1], 'risk_kind', ARGV[5], 'risk_level', ARGV[6])
   end
 end
-for _, i in ipairs({1, 2, 3, 5}) do redis.call('PEXPIRE', KEYS[i], ARGV[9]) end
+for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[9]) end
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = ARGV[1], text = ARGV[2], meta = ARGV[3]}))
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'state') ~= ARGV[7] then
   redis.call('HSET', KEYS[1], 'state', ARGV[7])
@@ -87,7 +87,7 @@ return {'ok', id}
 var stateScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'last', ARGV[2])
-for _, i in ipairs({1, 2, 3, 5}) do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'state', state = ARGV[1]}))
 return 1
 `)
@@ -103,7 +103,7 @@ return 1
 
 // deleteScript removes a conversation at once and tells every tab.
 var deleteScript = redis.NewScript(`
-local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
+local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7])
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'deleted'}))
 return n
 `)

@@ -265,10 +265,36 @@ func (s *Store) SetContext(ctx context.Context, conv string, answerCtx []byte) e
 	return nil
 }
 
-// Delete removes a conversation and its messages at once.
+// Delete removes a conversation at once, with every trace of it: its
+// messages, notes and requests' details, and its place in the queue, the
+// live list, its representative's held set and the request stream.
 func (s *Store) Delete(ctx context.Context, conv string) error {
-	if err := deleteScript.Run(ctx, s.rdb, keysFor(conv).list()).Err(); err != nil {
+	k := keysFor(conv)
+	// What points at it from outside its keys, read first: the script
+	// deletes where it is recorded.
+	holder, _ := s.rdb.HGet(ctx, k.conv, "holder").Result()
+	reqs, _ := s.rdb.HKeys(ctx, k.reqs).Result()
+	if err := deleteScript.Run(ctx, s.rdb, k.list()).Err(); err != nil {
 		return fmt.Errorf("delete conversation: %w", err)
+	}
+	// Each on its own key (its own slot in a cluster).
+	pipe := s.rdb.Pipeline()
+	pipe.ZRem(ctx, queueKey, conv)
+	pipe.ZRem(ctx, activeKey, conv)
+	if holder != "" {
+		pipe.SRem(ctx, heldKey(holder), conv)
+	}
+	if len(reqs) > 0 {
+		pipe.XDel(ctx, requestsKey, reqs...)
+		pipe.HDel(ctx, requestsDone, reqs...)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("delete conversation's traces: %w", err)
+	}
+	s.consoleEvent(ctx, consoleEvent{T: "queue"})
+	s.consoleEvent(ctx, consoleEvent{T: "live"})
+	if len(reqs) > 0 {
+		s.consoleEvent(ctx, consoleEvent{T: "requests"})
 	}
 	return nil
 }
