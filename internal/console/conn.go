@@ -81,6 +81,12 @@ func (c *conn) serve() {
 			v.close()
 		}
 		c.ws.Close()
+		// The grace for this representative's conversations starts now.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := c.h.reps.Left(ctx, c.rep); err != nil {
+			c.h.log.Warn("console left", "rep", reps.LogID(c.rep), "err", err)
+		}
 	}()
 	c.status.Store(string(reps.Online))
 	c.beat()

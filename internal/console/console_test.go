@@ -704,6 +704,36 @@ func TestRequeueWhenTheRepIsGone(t *testing.T) {
 // TestOutOfHours: outside the chat hours nobody is offered, even with a
 // console open; the visitor can leave a callback request, which reaches
 // the console's requests list until someone marks it done.
+// TestGraceCountsFromTheDisconnect: a representative's conversations go
+// back to the queue a grace after their console disconnected, not a grace
+// after its last heartbeat, which may be a whole beat earlier (with a 20s
+// grace, conversations went back 9.5s after the console dropped).
+func TestGraceCountsFromTheDisconnect(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{Grace: 1500 * time.Millisecond, Alive: 6 * time.Second})
+	in.addRep("ana", reps.RoleRep)
+	ana := in.console("ana")
+	v := in.visitor()
+	v.say("hello")
+	v.until(fromBot)
+	ana.send(map[string]any{"type": "take", "conversation": v.conv})
+	ana.until(func(f cframe) bool { return f.Type == "transcript" })
+	// Most of a grace passes with the console connected...
+	time.Sleep(1200 * time.Millisecond)
+	ana.ws.Close()
+	time.Sleep(300 * time.Millisecond) // the server notices the close
+	janitor := in.handoff.NewJanitor(time.Hour)
+	janitor.Tick(context.Background())
+	if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateRep {
+		t.Fatalf("requeued %v after the console left, before the grace of 1.5s: %s", 300*time.Millisecond, c.State)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	janitor.Tick(context.Background())
+	if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateWaiting {
+		t.Errorf("a grace after the console left, the conversation is %s, want waiting", c.State)
+	}
+}
+
 func TestOutOfHours(t *testing.T) {
 	b := storetest.Backends(t, storetest.DBConsole)
 	// Open one minute a week, on a day that is not today.

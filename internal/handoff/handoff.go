@@ -56,8 +56,13 @@ func New(st *store.Store, r *reps.Store, facts kb.Facts, opts Options, log *slog
 }
 
 // BeatEvery is how often a console should say it is alive: often enough
-// that one lost beat does not make its representative look gone.
-func (s *Service) BeatEvery() time.Duration { return min(15*time.Second, s.opts.Alive/3) }
+// that one lost beat makes its representative look neither offline (Alive)
+// nor gone (Grace). A console that disconnects says so at once (reps.Left),
+// so the grace is counted from then; only an instance that dies without
+// a word leaves the last beat, at most a third of the grace earlier.
+func (s *Service) BeatEvery() time.Duration {
+	return min(15*time.Second, s.opts.Alive/3, s.opts.Grace/3)
+}
 
 // MaxChats is the most conversations one representative may hold.
 func (s *Service) MaxChats() int { return s.opts.MaxChats }

@@ -392,6 +392,15 @@ func (s *Store) Heartbeat(ctx context.Context, name string, st Status) error {
 	return err
 }
 
+// Left records that a console of the representative disconnected now.
+// The grace before their conversations go back to the queue is counted
+// from here, not from the last heartbeat, which may be a whole beat
+// earlier. A representative no longer present (requeued, forgotten) is not
+// added back.
+func (s *Store) Left(ctx context.Context, name string) error {
+	return s.rdb.ZAddXX(ctx, presenceKey, redis.Z{Score: float64(s.now().UnixMilli()), Member: strings.ToLower(name)}).Err()
+}
+
 // Presence returns every representative whose console has beaten within
 // alive, with its status.
 func (s *Store) Presence(ctx context.Context, alive time.Duration) (map[string]Status, error) {
