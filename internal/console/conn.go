@@ -52,7 +52,6 @@ const (
 	maxFrame     = 64 << 10
 	refreshEvery = 250 * time.Millisecond // at most this stale after an event
 	liveEvery    = 5 * time.Second        // the live lists without events
-	liveWindow   = 30 * time.Minute
 )
 
 func (h *Handler) newConn(ws *websocket.Conn, s reps.Session, token string) *conn {

@@ -71,7 +71,7 @@ func (c *conn) snapshot(what string) []byte {
 		}
 		items = list
 	case "live":
-		ids, err := c.h.store.Active(ctx, liveWindow, listSize)
+		ids, err := c.h.store.Active(ctx, listSize)
 		if err != nil {
 			return nil
 		}

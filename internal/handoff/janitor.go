@@ -50,6 +50,9 @@ func (j *Janitor) Run(ctx context.Context) {
 func (j *Janitor) Tick(ctx context.Context) {
 	j.requeueGone(ctx)
 	j.tellPlaces(ctx)
+	if err := j.s.store.TrimActive(ctx); err != nil {
+		j.s.log.Warn("trim the live list", "err", err)
+	}
 	if j.ticks++; j.ticks%12 == 0 {
 		if err := j.s.store.TrimRequests(ctx); err != nil {
 			j.s.log.Warn("trim requests", "err", err)

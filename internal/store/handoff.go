@@ -453,12 +453,23 @@ func (s *Store) MarkActive(ctx context.Context, conv string) error {
 	return nil
 }
 
-// Active returns the conversations active within d, most recent first, and
-// forgets older ones.
-func (s *Store) Active(ctx context.Context, d time.Duration, n int64) ([]string, error) {
-	since := s.now().Add(-d).UnixMilli()
-	s.rdb.ZRemRangeByScore(ctx, activeKey, "-inf", "("+strconv.FormatInt(since, 10))
+// ActiveWindow is how recent a conversation's activity must be for the
+// consoles' live list.
+const ActiveWindow = 30 * time.Minute
+
+// Active returns up to n conversations active within ActiveWindow, most
+// recent first.
+func (s *Store) Active(ctx context.Context, n int64) ([]string, error) {
+	since := s.now().Add(-ActiveWindow).UnixMilli()
 	return s.rdb.ZRevRangeByScore(ctx, activeKey, &redis.ZRangeBy{Min: strconv.FormatInt(since, 10), Max: "+inf", Count: n}).Result()
+}
+
+// TrimActive forgets conversations not active within ActiveWindow. The
+// janitor calls it, so the list stays small whether or not a console
+// reads it, and reading it writes nothing.
+func (s *Store) TrimActive(ctx context.Context) error {
+	since := s.now().Add(-ActiveWindow).UnixMilli()
+	return s.rdb.ZRemRangeByScore(ctx, activeKey, "-inf", "("+strconv.FormatInt(since, 10)).Err()
 }
 
 // Audit records what a representative did.

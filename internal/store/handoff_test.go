@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -475,6 +476,40 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 			}
 			if left := traces(); len(left) > 0 {
 				t.Errorf("after a late request: %q", left)
+			}
+		})
+	}
+}
+
+// TestTrimActive: the live list shows the last half hour; older
+// conversations are forgotten by the janitor's trim, whether or not any
+// console reads the list, and reading it changes nothing.
+func TestTrimActive(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st, now := clockedStore(b.Client)
+			old, recent := newConv(t, st), newConv(t, st)
+			st.MarkActive(ctx, old)
+			*now = now.Add(store.ActiveWindow - time.Minute)
+			st.MarkActive(ctx, recent)
+			*now = now.Add(2 * time.Minute)
+			live, err := st.Active(ctx, 10)
+			if err != nil || !slices.Contains(live, recent) || slices.Contains(live, old) {
+				t.Fatalf("live %v (%v), want the recent one only", live, err)
+			}
+			isMember := func(conv string) bool {
+				_, err := b.Client.ZScore(ctx, "hl:active", conv).Result()
+				return err == nil
+			}
+			if !isMember(old) {
+				t.Fatal("reading the list trimmed it")
+			}
+			if err := st.TrimActive(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if isMember(old) || !isMember(recent) {
+				t.Errorf("after the trim: old kept %v, recent kept %v", isMember(old), isMember(recent))
 			}
 		})
 	}
