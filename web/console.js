@@ -87,7 +87,7 @@
     take: { at: 0, target: null }, // our last take: when, and of which conversation (null: next)
     lastSent: null, // the last frame an error could answer
     queueSeen: null, // conversations in the previous queue frame (null before the first one)
-    notified: new Map(), // conversation id → when it last made a sound or notification
+    notified: new Map(), // what happened to which conversation → when it last made a sound or notification
     audio: null, // the AudioContext for the beep, made at the first click or key (autoplay rules)
     sound: loadSound(),
   };
@@ -243,7 +243,8 @@
       return h("li", { class: `item mine-item${current ? " current" : ""}` },
         act(h("span", { class: "mine-label" },
           h("span", { class: "conv-id" }, short(id)), riskBadge(m.risk_kind), unreadBadge(id),
-          h("span", { class: "muted" }, m.last_activity ? agoEl(m.last_activity) : "")),
+          h("span", { class: "muted" }, m.last_activity ? agoEl(m.last_activity) : ""),
+          S.convs.has(id) && topicOf(S.convs.get(id)) ? h("span", { class: "mine-topic" }, topicOf(S.convs.get(id))) : null),
         id, "show", () => showConv(id, true), { class: "item-open", "aria-current": current ? "true" : null }));
     });
     const n = S.mine.length;
@@ -389,7 +390,7 @@
       const id = str(q.conversation);
       if (seen.has(id)) continue;
       const prio = PRIORITY[q.priority] ? q.priority : "normal";
-      announce(id, prio === "normal" ? "New chat waiting" : "Crisis waiting",
+      announce(`chat ${id}`, id, prio === "normal" ? "New chat waiting" : "Crisis waiting",
         `${REASONS[q.reason] || "A visitor is waiting for a person"} · ${PRIORITY[prio]}`, prio !== "normal");
     }
     renderQueue();
@@ -397,11 +398,12 @@
     updateTitle();
   }
 
-  // announce rings and notifies, at most once in a while for one conversation.
-  function announce(id, title, text, urgent) {
+  // announce rings and notifies, at most once in a while for one key (what happened, to which
+  // conversation: a crisis joining the queue also alerts, and rings once).
+  function announce(key, id, title, text, urgent) {
     const now = Date.now();
-    if (now - (S.notified.get(id) || 0) < NOTIFY_AGAIN_MS) return;
-    S.notified.set(id, now);
+    if (now - (S.notified.get(key) || 0) < NOTIFY_AGAIN_MS) return;
+    S.notified.set(key, now);
     if (S.notified.size > 200) for (const [k, t] of S.notified) if (now - t > NOTIFY_AGAIN_MS) S.notified.delete(k);
     beep(urgent);
     notify(id, title, text);
@@ -512,7 +514,7 @@
     S.alerts.set(id, { el, at: Date.now(), waiting: state !== "rep" });
     $("alerts").append(el);
     updateTitle();
-    if (!known && state !== "rep") announce(id, "Crisis waiting", `${kind} (${level}) · ${where.replace(/: $/, "")}`, true);
+    if (!known && state !== "rep") announce(`chat ${id}`, id, "Crisis waiting", `${kind} (${level}) · ${where.replace(/: $/, "")}`, true);
   }
 
   // A crisis nobody answers when this console connects alerts at once, as if it had just come in:
@@ -626,7 +628,6 @@
       h("span", { class: "sr" }, `, ${short(conv.id)}, ${stateText(conv.state, conv.holder)}`),
       h("span", { class: `dot state-${conv.state}`, "aria-hidden": "true" }),
       conv.unread ? h("span", { class: "unread" }, String(conv.unread), h("span", { class: "sr" }, conv.unread === 1 ? " new message" : " new messages")) : null]);
-    e.tabClose.setAttribute("aria-label", `Stop watching ${topic ? `“${full}”` : short(conv.id)}`);
   }
 
   // listed finds a conversation in the lists the server sends, freshest facts first.
@@ -655,13 +656,17 @@
       "aria-selected": "false", tabindex: "-1", class: "tab-btn",
       onclick: () => showConv(conv.id, false), onkeydown: (ev) => tabKeys(ev, conv),
     }, e.tabLabel);
-    e.tabClose = button("×", () => closeConv(conv), { class: "tab-close" });
+    // A tablist holds only tabs: the × is a shortcut for the mouse, outside the accessibility tree
+    // and the tab order; the keyboard has Delete on the tab and "Stop watching" in the panel.
+    e.tabClose = button("×", () => closeConv(conv), { class: "tab-close", tabindex: "-1", "aria-hidden": "true", title: "Stop watching" });
     e.tab = h("div", { class: "tab", role: "presentation" }, e.tabBtn, e.tabClose);
     $("tabs").append(e.tab);
   }
 
-  // Arrow keys, Home and End move between tabs, as in the ARIA tabs pattern.
+  // Arrow keys, Home and End move between tabs, as in the ARIA tabs pattern; Delete stops
+  // watching a conversation one does not hold.
   function tabKeys(ev, conv) {
+    if (ev.key === "Delete" && !mineNow(conv)) return (ev.preventDefault(), closeConv(conv));
     const ids = [...S.convs.keys()];
     const i = ids.indexOf(conv.id);
     const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: ids.length - 1 }[ev.key];
@@ -682,12 +687,13 @@
       if (send({ type: "handback", conversation: conv.id })) conv.leaving = true;
     }));
     e.transfer = button("Transfer…", () => openTransfer(conv), { hidden: true });
+    e.stopBtn = button("Stop watching", () => closeConv(conv));
     e.outcome = h("select", { id: pid("outcome") }, h("option", { value: "" }, "Outcome…"),
       ...OUTCOMES.map(([v, label]) => h("option", { value: v }, label)));
     e.closeBtn = button("Close", () => closeWithOutcome(conv), { class: "danger", "aria-label": "Close the conversation with this outcome" });
     const head = h("header", { class: "panel-head" },
       h("div", { class: "panel-title" }, e.title, e.state),
-      h("div", { class: "panel-actions" }, e.takeBtn, e.handback, e.transfer,
+      h("div", { class: "panel-actions" }, e.takeBtn, e.handback, e.transfer, e.stopBtn,
         e.closeGroup = h("div", { class: "close-group", role: "group", "aria-label": "Close with an outcome" },
           h("label", { for: e.outcome.id, class: "sr" }, "Outcome"), e.outcome, e.closeBtn)));
 
@@ -754,7 +760,7 @@
       : closed ? "This conversation is closed."
         : conv.state === "rep" ? `${stateText(conv.state, conv.holder)}: read only.`
           : "Read only: take this conversation to reply.";
-    e.tabClose.hidden = mine;
+    e.tabClose.hidden = e.stopBtn.hidden = mine;
     renderTab(conv);
     for (const b of e.suggestions.querySelectorAll(".insert")) b.disabled = !mine;
     // Our own hand-back, close or transfer went through: the tab has done its job.
@@ -833,6 +839,7 @@
     conv.els.notes.replaceChildren();
     for (const n of list(f.notes)) renderNote(conv, n);
     updateConv(conv);
+    renderMine(); // its items show the topic too
     scrollToEnd(conv);
   }
 
@@ -844,7 +851,7 @@
     renderTab(conv);
     if (m.from === "visitor") hideVisitorTyping(conv);
     if (m.from === "visitor" && mineNow(conv) && document.visibilityState !== "visible") {
-      announce(conv.id, "New message", `In a conversation you hold (${short(conv.id)})`, false);
+      announce(`message ${conv.id}`, conv.id, "New message", `In a conversation you hold (${short(conv.id)})`, false);
     }
     const ours = m.from === "rep" && m.rep === S.me;
     if (!ours && !inView(conv)) {
@@ -1051,7 +1058,7 @@
     conv.els.suggestions.replaceChildren(...items.map((i) => h("li", null,
       h("h4", null, str(i.title) || str(i.id)),
       // A long text scrolls in its box, so the box takes the focus (arrow keys scroll it).
-      h("div", { class: "plain suggestion-text", tabindex: "0", role: "region", "aria-label": `Text of “${str(i.title) || str(i.id)}”` }, str(i.text)),
+      h("div", { class: "plain suggestion-text", tabindex: "0", role: "region", "aria-label": `Text of “${str(i.title) || str(i.id)}”` }, reflow(i.text)),
       button("Insert", () => insert(conv, str(i.text)), {
         class: "insert", disabled: !mineNow(conv), "aria-label": `Insert “${str(i.title) || str(i.id)}” into the reply`,
       }))));
