@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -224,4 +226,266 @@ func TestBrowserConsoleUITabs(t *testing.T) {
 	consoleCheck(t, rep, "End selects the last tab and scrolls it into view",
 		`(() => { const b = tabs()[8], r = b.getBoundingClientRect(), s = $("#tabs").getBoundingClientRect();
 			return document.activeElement === b && b.getAttribute("aria-selected") === "true" && r.left >= s.left - 1 && r.right <= s.right + 1; })()`)
+}
+
+// TestBrowserConsoleUILimit is a representative at the chat limit (two,
+// here): nothing can be taken, and each take button says why; once one
+// chat is closed they can take again. In the chat still held, a
+// suggestion goes into the reply as paragraphs, and the console with that
+// conversation open is checked for keyboard access and heading order, and
+// by axe-core.
+func TestBrowserConsoleUILimit(t *testing.T) {
+	ctx := browser(t)
+	svc := startService(t, "--max-chats", "2")
+	if err := chromedp.Do(ctx); err != nil { // start the browser
+		t.Fatal(err)
+	}
+	rep := signIn(t, ctx, svc, "")
+	ana := newVisitor(t, svc, "can I talk to a real person please")
+	ben := newVisitor(t, svc, "I want to speak to a human")
+	for n := 1; n <= 2; n++ {
+		if err := chromedp.Do(rep,
+			consolePoll(`$$("#queue > li").length === `+fmt.Sprint(3-n)+` && !$("#take-next").disabled`),
+			chromedp.Click(chromedp.ID("take-next")),
+			consolePoll(`$$("#mine > li").length === `+fmt.Sprint(n)),
+		); err != nil {
+			t.Fatalf("taking chat %d: %v", n, err)
+		}
+	}
+	cat := newVisitor(t, svc, "can I talk to a real person please")
+	dan := newVisitor(t, svc, "wen do withdrawls start")
+	if err := chromedp.Do(rep, consolePoll(`$$("#queue > li").length === 1 && !!$('#live button[data-act=take][data-key="`+dan.ID+`"]')`)); err != nil {
+		t.Fatalf("a third chat waiting and a fourth with the assistant: %v", err)
+	}
+	screenshot(t, rep, "console-limit")
+	const why = `(b) => !!b && b.disabled && b.title.includes("2 of 2") && b.getAttribute("aria-describedby") === "limit-note"`
+	consoleCheck(t, rep, "Take next is disabled and says why", `(`+why+`)($("#take-next"))`)
+	consoleCheck(t, rep, "Take in the queue is disabled and says why", `(`+why+`)($('#queue button[data-act=take][data-key="`+cat.ID+`"]'))`)
+	consoleCheck(t, rep, "Take over in Live is disabled and says why", `(`+why+`)($('#live button[data-act=take][data-key="`+dan.ID+`"]'))`)
+	consoleCheck(t, rep, "the reason is on screen", `shown($("#limit-note")) && $("#limit-note").textContent.includes("2 of 2")`)
+	if err := chromedp.Do(rep,
+		chromedp.Evaluate[chromedp.Void](inConsole(`$('#live button[data-act=watch][data-key="`+dan.ID+`"]').click()`)),
+		consolePoll(`panel() && panel().id === "panel-`+dan.ID+`"`),
+	); err != nil {
+		t.Fatalf("watching the fourth: %v", err)
+	}
+	consoleCheck(t, rep, "Take over in the conversation is disabled and says why", `(`+why+`)([...panel().querySelectorAll(".panel-actions button")].find(b => b.textContent === "Take over"))`)
+
+	// Ben's chat is closed: taking works again, and says nothing about a limit.
+	if err := chromedp.Do(rep,
+		chromedp.Evaluate[chromedp.Void](inConsole(`$("#tab-`+ben.ID+`").click()`)),
+		consolePoll(`panel().id === "panel-`+ben.ID+`"`),
+		chromedp.Evaluate[chromedp.Void](inConsole(`(panel().querySelector(".close-group select").selectedIndex = 1, panel().querySelector(".close-group button").click())`)),
+		consolePoll(`$$("#mine > li").length === 1`),
+	); err != nil {
+		t.Fatalf("closing a chat: %v", err)
+	}
+	consoleCheck(t, rep, "below the limit, Take next works and has no reason", `!$("#take-next").disabled && !$("#take-next").title && !$("#take-next").hasAttribute("aria-describedby") && !shown($("#limit-note"))`)
+	consoleCheck(t, rep, "below the limit, Take over works", `!$('#live button[data-act=take][data-key="`+dan.ID+`"]').disabled`)
+
+	// Ana asks about withdrawal; the entry's file breaks its lines at a
+	// width, the reply must not.
+	ana.Say("when does heroin withdrawal start and when does it peak")
+	const title = "When withdrawal starts, peaks and ends"
+	suggestion := `[...panel().querySelectorAll(".suggestions-list li")].find(li => li.querySelector("h4").textContent === ` + jsString(title) + `)`
+	if err := chromedp.Do(rep,
+		chromedp.Evaluate[chromedp.Void](inConsole(`$("#tab-`+ana.ID+`").click()`)),
+		consolePoll(`panel().id === "panel-`+ana.ID+`" && panel().querySelector(".log").textContent.includes("when does it peak")`),
+		chromedp.Evaluate[chromedp.Void](inConsole(`[...panel().querySelectorAll("button")].find(b => b.textContent === "Suggestions").click()`)),
+		consolePoll(`!!`+suggestion),
+	); err != nil {
+		t.Fatalf("suggestions: %v (%s)", err, consoleValue(rep, `panel().querySelector(".suggest").textContent`))
+	}
+	if src, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "entries", "withdrawal-timeline.md")); err != nil || !strings.Contains(string(src), "at its hardest\nduring") {
+		t.Errorf("the entry's file no longer breaks a line in its paragraph (%v): this test proves nothing", err)
+	}
+	consoleCheck(t, rep, "the suggestion reads as paragraphs", suggestion+`.querySelector(".suggestion-text").textContent.includes("at its hardest during the first")`)
+	if err := chromedp.Do(rep, chromedp.Evaluate[chromedp.Void](inConsole(suggestion+`.querySelector(".insert").click()`))); err != nil {
+		t.Fatal(err)
+	}
+	reply := `panel().querySelector(".reply textarea").value`
+	consoleCheck(t, rep, "the inserted text joins the lines of a paragraph", reply+`.includes("at its hardest during the first") && !/[^\n]\n[^\n]/.test(`+reply+`)`)
+	if err := chromedp.Do(rep, chromedp.Evaluate[chromedp.Void](inConsole(suggestion+`.querySelector(".insert").click()`))); err != nil {
+		t.Fatal(err)
+	}
+	consoleCheck(t, rep, "a second insert comes after a blank line", reply+`.split("\n\n").length === 2 && !/[^\n]\n[^\n]/.test(`+reply+`)`)
+	if err := chromedp.Do(rep, chromedp.Evaluate[chromedp.Void](inConsole(`panel().querySelector(".reply textarea").value = ""`))); err != nil {
+		t.Fatal(err)
+	}
+
+	screenshot(t, rep, "console-suggestions")
+	checkConsoleAccess(t, rep)
+}
+
+// checkConsoleAccess checks the console as it is now: every region that
+// scrolls can be reached by keyboard, headings go down one level at a
+// time, and axe-core (when installed: see axePath) finds no serious or
+// critical violation.
+func checkConsoleAccess(t *testing.T, ctx context.Context) {
+	t.Helper()
+	consoleCheck(t, ctx, "the named scrolling boxes take the focus and have a name",
+		`$$(".log, .suggestion-text, .items.scroll, .questions ol").filter(shown).every(el => el.tabIndex === 0 && !!(el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")))
+			&& $$(".suggestion-text").filter(shown).length > 0 && $$(".questions ol").filter(shown).length > 0`)
+	bad := consoleValue(ctx, `$$("body *").filter(el => { const s = getComputedStyle(el);
+			return shown(el) && (/(auto|scroll)/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1 || /(auto|scroll)/.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1); })
+		.filter(el => el.tabIndex < 0 && !el.querySelector("a[href], button:not([disabled]), input:not([disabled]), select, textarea:not([disabled]), summary, [tabindex='0']"))
+		.map(el => el.tagName + "." + el.className)`)
+	if bad != "[]" {
+		t.Errorf("scrolling regions the keyboard cannot reach: %s", bad)
+	}
+	order := consoleValue(ctx, `$$("h1, h2, h3, h4, h5, h6").filter(shown).map(h => Number(h.tagName[1]))`)
+	var levels []int
+	json.Unmarshal([]byte(order), &levels)
+	for i, l := range levels {
+		if i == 0 && l != 1 || i > 0 && l > levels[i-1]+1 {
+			t.Errorf("heading levels %v skip a level at %d", levels, i)
+			break
+		}
+	}
+
+	src := axePath(t)
+	if src == "" {
+		return
+	}
+	js, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(js)+";undefined")); err != nil {
+		t.Fatalf("injecting axe-core: %v", err)
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations
+		.filter(v => v.impact === "serious" || v.impact === "critical")
+		.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	if found != "[]" {
+		t.Errorf("axe found serious or critical violations: %s", found)
+	}
+}
+
+// axePath is axe.min.js, installed by .ci/run with
+// `npm install --prefix .ci/axe axe-core@4`, or named by $HELPLINE_AXE.
+// Without it the check is skipped, unless browser tests are required.
+func axePath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("HELPLINE_AXE")
+	if p == "" {
+		p = filepath.Join("..", "..", ".ci", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("HELPLINE_BROWSER_TESTS") == "required" {
+			t.Fatalf("axe-core is not installed (npm install --prefix .ci/axe axe-core@4): %v", err)
+		}
+		t.Logf("axe-core is not installed, so it does not check the console: %v", err)
+		return ""
+	}
+	return p
+}
+
+// fakeNotices stands in for the browser's Notification, AudioContext and
+// page visibility, and records what the console does with them:
+// __asked (permission requests), __notes (notifications), __tones
+// (tones started). Set __hidden to hide the page.
+const fakeNotices = `(() => {
+	Object.assign(window, {__hidden: false, __asked: 0, __notes: [], __tones: 0});
+	Object.defineProperty(Document.prototype, "visibilityState", {configurable: true, get: () => window.__hidden ? "hidden" : "visible"});
+	Object.defineProperty(Document.prototype, "hidden", {configurable: true, get: () => window.__hidden});
+	Document.prototype.hasFocus = () => !window.__hidden;
+	class Notice {
+		constructor(title, opts) { window.__notes.push({title, body: (opts || {}).body || ""}); }
+		close() {}
+	}
+	Notice.permission = "default";
+	Notice.requestPermission = () => { window.__asked++; Notice.permission = "granted"; return Promise.resolve("granted"); };
+	window.Notification = Notice;
+	const param = {setValueAtTime() {}, exponentialRampToValueAtTime() {}};
+	window.AudioContext = class {
+		constructor() { Object.assign(this, {state: "running", currentTime: 0, destination: {}}); }
+		resume() { return Promise.resolve(); }
+		createOscillator() { return {frequency: {}, connect: (n) => n, start() { window.__tones++; }, stop() {}}; }
+		createGain() { return {gain: param, connect: (n) => n}; }
+	};
+})()`
+
+// TestBrowserConsoleUINotify is a representative who works in other
+// windows too: a new chat in the queue changes the title and beeps, and,
+// once they allowed it with a click, shows a desktop notification when
+// the console is not in view; muted, it stays silent, also after a
+// reload; a message in their own chat while the tab is hidden beeps and
+// notifies.
+func TestBrowserConsoleUINotify(t *testing.T) {
+	ctx := browser(t)
+	svc := startService(t)
+	if err := chromedp.Do(ctx); err != nil { // start the browser
+		t.Fatal(err)
+	}
+	rep := signIn(t, ctx, svc, fakeNotices)
+	hide := func(hidden bool) {
+		t.Helper()
+		if err := chromedp.Do(rep, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.__hidden = %v, document.dispatchEvent(new Event("visibilitychange"))`, hidden))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waiting := func(n int) chromedp.Action[chromedp.Void] {
+		return consolePoll(fmt.Sprintf(`$$("#queue > li").length === %d`, n))
+	}
+
+	consoleCheck(t, rep, "no permission asked before a click", `window.__asked === 0 && shown($("#notify-enable")) && document.title === "Helpline console"`)
+	ana := newVisitor(t, svc, "can I talk to a real person please")
+	if err := chromedp.Do(rep, waiting(1)); err != nil {
+		t.Fatalf("the first chat: %v", err)
+	}
+	consoleCheck(t, rep, "a new chat changes the title", `document.title.includes("1 waiting")`)
+	consoleCheck(t, rep, "a new chat beeps", `window.__tones === 1`)
+	consoleCheck(t, rep, "no notification without permission", `window.__notes.length === 0`)
+
+	if err := chromedp.Do(rep, chromedp.Click(chromedp.ID("notify-enable")), consolePoll(`window.__asked === 1 && !shown($("#notify-enable"))`)); err != nil {
+		t.Fatalf("enabling notifications: %v", err)
+	}
+	consoleCheck(t, rep, "the console says notifications are on", `shown($("#notify-state")) && $("#notify-state").textContent === "Notifications on"`)
+
+	hide(true)
+	newVisitor(t, svc, "I want to speak to a human")
+	if err := chromedp.Do(rep, waiting(2), consolePoll(`window.__notes.length === 1`)); err != nil {
+		t.Fatalf("no notification for a chat while the console is hidden: %v (%s)", err, consoleValue(rep, `window.__notes`))
+	}
+	consoleCheck(t, rep, "the notification says a chat waits, without the visitor's words", `window.__notes[0].title === "New chat waiting" && !JSON.stringify(window.__notes).includes("human") && window.__tones === 2 && document.title.includes("2 waiting")`)
+
+	// Muted, a new chat is silent, and stays muted after a reload.
+	hide(false)
+	if err := chromedp.Do(rep, chromedp.Click(chromedp.ID("sound"))); err != nil {
+		t.Fatal(err)
+	}
+	consoleCheck(t, rep, "the mute is shown and kept", `$("#sound").getAttribute("aria-pressed") === "false" && localStorage.getItem("helpline.console.sound") === "off"`)
+	hide(true)
+	newVisitor(t, svc, "can I talk to a real person please")
+	if err := chromedp.Do(rep, waiting(3), consolePoll(`window.__notes.length === 2`)); err != nil {
+		t.Fatalf("the third chat: %v", err)
+	}
+	consoleCheck(t, rep, "muted: no sound, still a notification", `window.__tones === 2`)
+	if err := chromedp.Do(rep, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("app")), consolePoll(`$("#conn").dataset.conn === "online"`)); err != nil {
+		t.Fatal(err)
+	}
+	consoleCheck(t, rep, "still muted after a reload", `$("#sound").getAttribute("aria-pressed") === "false"`)
+
+	// Sound on again; a message in the representative's own chat while
+	// the console is hidden beeps and notifies.
+	if err := chromedp.Do(rep, chromedp.Click(chromedp.ID("sound")), chromedp.Click(chromedp.ID("notify-enable")),
+		consolePoll(`window.__asked === 1 && $("#sound").getAttribute("aria-pressed") === "true"`),
+		waiting(3),
+		chromedp.Evaluate[chromedp.Void](inConsole(`$('#queue button[data-act=take][data-key="`+ana.ID+`"]').click()`)),
+		consolePoll(`panel() && panel().id === "panel-`+ana.ID+`" && !panel().querySelector(".reply textarea").disabled`),
+	); err != nil {
+		t.Fatalf("taking the first chat: %v", err)
+	}
+	hide(true)
+	ana.Say("are you still there?")
+	if err := chromedp.Do(rep, consolePoll(`window.__notes.some(n => n.title === "New message")`)); err != nil {
+		t.Fatalf("no notification for a message while hidden: %v (%s)", err, consoleValue(rep, `window.__notes`))
+	}
+	consoleCheck(t, rep, "the message beeps and counts in the title", `window.__tones === 1 && document.title.startsWith("(1)")`)
+	hide(false)
+	consoleCheck(t, rep, "back in view, the message is read", `!document.title.startsWith("(")`)
 }
