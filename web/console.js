@@ -23,6 +23,9 @@
   const HELD_ALERT_MS = 60000; // an alert about a chat someone else holds stays this long
   const CONFIRM_MS = 5000; // a button asking "click again to confirm" waits this long
   const MAX_CHARS = 2000;
+  const TOPIC_CHARS = 80; // the longest topic a tab's title (tooltip) shows; the tab itself ellipsises
+  const NOTIFY_AGAIN_MS = 10000; // one conversation makes at most one sound and notification this often
+  const SOUND_KEY = "helpline.console.sound"; // "off" when the representative muted the sound
 
   const PRIORITY = { emergency: "Emergency", urgent: "Urgent", normal: "Normal" };
   const REASONS = {
@@ -83,6 +86,10 @@
     alerted: { queue: new Set(), live: new Set() }, // crises in each list already alerted (or seen) here
     take: { at: 0, target: null }, // our last take: when, and of which conversation (null: next)
     lastSent: null, // the last frame an error could answer
+    queueSeen: null, // conversations in the previous queue frame (null before the first one)
+    notified: new Map(), // what happened to which conversation → when it last made a sound or notification
+    audio: null, // the AudioContext for the beep, made at the first click or key (autoplay rules)
+    sound: loadSound(),
   };
 
   // h builds an element. Strings among the children become text nodes, never HTML.
@@ -193,6 +200,7 @@
     const f = document.activeElement;
     const keep = ul.contains(f) && f.dataset.key ? [f.dataset.key, f.dataset.act] : null;
     ul.replaceChildren(...items.map(build));
+    ul.hidden = items.length === 0;
     $(`${name}-empty`).hidden = items.length > 0;
     $(`${name}-count`).textContent = String(items.length);
     if (!keep) return;
@@ -220,10 +228,11 @@
         h("div", { class: "item-main" },
           h("div", null, h("p", { class: "reason" }, REASONS[q.reason] || str(q.reason)),
             q.preview ? h("p", { class: "preview" }, str(q.preview)) : null),
-          act("Take", id, "take", (e) => take(id, e.currentTarget), { class: "primary", "aria-label": `Take ${what}` })));
+          takeable(act("Take", id, "take", (e) => take(id, e.currentTarget), { class: "primary", "aria-label": `Take ${what}` }))));
     });
-    $("take-next").disabled = !S.queue.length || !S.ready;
+    takeable($("take-next"), S.queue.length > 0);
     $("take-next").textContent = "Take next";
+    renderLimit();
     syncAlerts();
   }
 
@@ -234,7 +243,8 @@
       return h("li", { class: `item mine-item${current ? " current" : ""}` },
         act(h("span", { class: "mine-label" },
           h("span", { class: "conv-id" }, short(id)), riskBadge(m.risk_kind), unreadBadge(id),
-          h("span", { class: "muted" }, m.last_activity ? agoEl(m.last_activity) : "")),
+          h("span", { class: "muted" }, m.last_activity ? agoEl(m.last_activity) : ""),
+          S.convs.has(id) && topicOf(S.convs.get(id)) ? h("span", { class: "mine-topic" }, topicOf(S.convs.get(id))) : null),
         id, "show", () => showConv(id, true), { class: "item-open", "aria-current": current ? "true" : null }));
     });
     const n = S.mine.length;
@@ -257,7 +267,7 @@
         l.preview ? h("p", { class: "preview" }, str(l.preview)) : null,
         h("div", { class: "item-actions" },
           act(watch, id, "watch", () => showConv(id, true), { "aria-label": `${watch} ${short(id)}` }),
-          canTake ? act(takeLabel, id, "take", (e) => take(id, e.currentTarget), { "aria-label": `${takeLabel} ${short(id)}` }) : null));
+          canTake ? takeable(act(takeLabel, id, "take", (e) => take(id, e.currentTarget), { "aria-label": `${takeLabel} ${short(id)}` })) : null));
     });
   }
 
@@ -287,7 +297,31 @@
     btn.textContent = "Marking…";
   }
 
-  // ---- taking ----
+  // ---- taking, and the chat limit ----
+
+  // At the limit (max_chats in the welcome; the mine list says how many are held) nothing can be
+  // taken: every take button is disabled and says why, in its title and through aria-describedby.
+  const atLimit = () => S.maxChats > 0 && S.mine.length >= S.maxChats;
+  const limitText = () => `You hold ${S.mine.length} of ${S.maxChats} conversations, your limit: close or hand one back to take another.`;
+
+  // takeable sets whether a take button can be used now (ok: it could be, limit apart), and returns it.
+  function takeable(btn, ok = true) {
+    const limit = atLimit();
+    btn.disabled = !ok || !S.ready || limit;
+    if (limit) {
+      btn.title = limitText();
+      btn.setAttribute("aria-describedby", "limit-note");
+    } else {
+      btn.removeAttribute("title");
+      btn.removeAttribute("aria-describedby");
+    }
+    return btn;
+  }
+  function renderLimit() {
+    const note = $("limit-note");
+    note.hidden = !atLimit();
+    note.textContent = atLimit() ? limitText() : "";
+  }
 
   function take(id, btn) {
     const f = { type: "take" };
@@ -302,6 +336,10 @@
     }
   }
 
+  function renderTabs() {
+    for (const conv of S.convs.values()) renderTab(conv);
+  }
+
   function renderAllLists() {
     renderQueue();
     renderMine();
@@ -313,7 +351,7 @@
   function settle() {
     renderAllLists();
     for (const conv of S.convs.values()) updateConv(conv);
-    for (const b of document.querySelectorAll(".alert-take")) (b.disabled = !S.ready), (b.textContent = "Take it");
+    for (const b of document.querySelectorAll(".alert-take")) (takeable(b), (b.textContent = b.dataset.label));
   }
 
   function onMine(items) {
@@ -336,8 +374,115 @@
       }
       if (!S.active) showConv(id, false);
     }
-    renderMine();
-    renderLive();
+    settle(); // the count decides whether anything can be taken
+  }
+
+  // ---- new chats: the title, a sound, a desktop notification ----
+
+  // A conversation new in the queue (not one already there when this console first saw it) makes
+  // a sound and a notification; a crisis among them also gets its alert (onAlert).
+  function onQueue(items) {
+    S.queue = items;
+    alertWaiting("queue", S.queue);
+    const seen = S.queueSeen;
+    S.queueSeen = new Set(items.map((q) => str(q.conversation)));
+    for (const q of seen ? items : []) {
+      const id = str(q.conversation);
+      if (seen.has(id)) continue;
+      const prio = PRIORITY[q.priority] ? q.priority : "normal";
+      announce(`chat ${id}`, id, prio === "normal" ? "New chat waiting" : "Crisis waiting",
+        `${REASONS[q.reason] || "A visitor is waiting for a person"} · ${PRIORITY[prio]}`, prio !== "normal");
+    }
+    renderQueue();
+    renderTabs();
+    updateTitle();
+  }
+
+  // announce rings and notifies, at most once in a while for one key (what happened, to which
+  // conversation: a crisis joining the queue also alerts, and rings once).
+  function announce(key, id, title, text, urgent) {
+    const now = Date.now();
+    if (now - (S.notified.get(key) || 0) < NOTIFY_AGAIN_MS) return;
+    S.notified.set(key, now);
+    if (S.notified.size > 200) for (const [k, t] of S.notified) if (now - t > NOTIFY_AGAIN_MS) S.notified.delete(k);
+    beep(urgent);
+    notify(id, title, text);
+  }
+
+  // Browsers let a page make sound only after a click or key press on it: the AudioContext is
+  // made (or woken) then, and a beep before that stays silent rather than playing late.
+  function audio() {
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!S.audio && AC) try { S.audio = new AC(); } catch { /* no sound on this machine */ }
+    return S.audio;
+  }
+  function unlockAudio() {
+    const ctx = audio();
+    if (ctx && ctx.state === "suspended") ctx.resume().catch(() => {});
+  }
+
+  // beep is a short tone made on the spot (no sound file): one for a chat, three higher for a crisis.
+  function beep(urgent) {
+    if (!S.sound) return;
+    const ctx = audio();
+    if (!ctx || ctx.state !== "running") return;
+    const t0 = ctx.currentTime;
+    for (const dt of urgent ? [0, 0.25, 0.5] : [0]) {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "sine";
+      osc.frequency.value = urgent ? 988 : 784;
+      gain.gain.setValueAtTime(0.0001, t0 + dt);
+      gain.gain.exponentialRampToValueAtTime(0.25, t0 + dt + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t0 + dt + 0.18);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(t0 + dt);
+      osc.stop(t0 + dt + 0.2);
+    }
+  }
+
+  function loadSound() {
+    try { return localStorage.getItem(SOUND_KEY) !== "off"; } catch { return true; }
+  }
+  function setSound(on) {
+    S.sound = on;
+    try { localStorage.setItem(SOUND_KEY, on ? "on" : "off"); } catch { /* memory only */ }
+    $("sound").setAttribute("aria-pressed", String(on));
+    $("sound").title = on ? "A sound plays for a new chat. Click to mute." : "Muted. Click to play a sound for a new chat.";
+  }
+
+  // A desktop notification, when the representative allowed them and is not looking at the console.
+  // It names no visitor's words: screens are seen by others.
+  function notify(id, title, text) {
+    const N = window.Notification;
+    if (!N || N.permission !== "granted") return;
+    if (document.visibilityState === "visible" && document.hasFocus()) return;
+    try {
+      const n = new N(title, { body: text, tag: `helpline-${id}` });
+      n.onclick = () => {
+        window.focus();
+        n.close();
+        showConv(id, true);
+      };
+    } catch { /* some browsers notify only from a service worker */ }
+  }
+
+  // Permission is asked only when the representative clicks "Enable notifications".
+  function renderNotify() {
+    const N = window.Notification;
+    const p = N ? N.permission : "unsupported";
+    $("notify-enable").hidden = p !== "default";
+    $("notify-state").hidden = p === "default";
+    $("notify-state").textContent = { granted: "Notifications on", denied: "Notifications blocked in the browser" }[p] || "No desktop notifications in this browser";
+  }
+  function enableNotify() {
+    const N = window.Notification;
+    if (!N) return renderNotify();
+    const done = () => {
+      renderNotify();
+      if ($("notify-enable").hidden) focusHeading("notify-state");
+    };
+    Promise.resolve(N.requestPermission()).then(done, done);
   }
 
   // ---- crisis alerts ----
@@ -346,6 +491,7 @@
   // holds. Only crises nobody is answering (the queue, or live with the assistant) count as "waiting".
   function onAlert(f) {
     const id = str(f.conversation);
+    const known = S.alerts.has(id);
     S.alerts.get(id)?.el.remove();
     const level = [f.risk_level, f.priority].find((l) => PRIORITY[l]) || "emergency";
     const kind = str(f.risk_kind).replace(/_/g, " ") || "crisis";
@@ -359,7 +505,8 @@
     }[state] || "Crisis: ";
     const actions = state === "rep"
       ? [button("Watch", () => { showConv(id, true); dismissAlert(id); }, { "aria-label": `Watch ${short(id)}` })]
-      : [button(state === "bot" ? "Take over" : "Take it", (e) => take(id, e.currentTarget), { class: "alert-take" })];
+      : [takeable(button(state === "bot" ? "Take over" : "Take it", (e) => take(id, e.currentTarget),
+        { class: "alert-take", "data-label": state === "bot" ? "Take over" : "Take it" }))];
     const el = h("div", { class: `alert alert-${level}`, "data-state": state },
       h("p", null, h("strong", null, where), `${kind} (${level}), ${short(id)}`),
       h("div", { class: "alert-actions" }, ...actions,
@@ -367,6 +514,7 @@
     S.alerts.set(id, { el, at: Date.now(), waiting: state !== "rep" });
     $("alerts").append(el);
     updateTitle();
+    if (!known && state !== "rep") announce(`chat ${id}`, id, "Crisis waiting", `${kind} (${level}) · ${where.replace(/: $/, "")}`, true);
   }
 
   // A crisis nobody answers when this console connects alerts at once, as if it had just come in:
@@ -434,6 +582,7 @@
       c.els.tabBtn.tabIndex = on ? 0 : -1;
       c.els.tab.classList.toggle("active", on);
     }
+    conv.els.tab.scrollIntoView({ block: "nearest", inline: "nearest" });
     markRead(conv);
     scrollToEnd(conv);
     if (focus) (conv.els.reply.disabled ? conv.els.tabBtn : conv.els.reply).focus();
@@ -464,6 +613,41 @@
     renderLive();
   }
 
+  // A tab says what the conversation is about (the visitor's first question, ellipsised, in full in
+  // its title), its risk, whose it is and how many messages are unread.
+  function renderTab(conv) {
+    const e = conv.els;
+    const topic = topicOf(conv);
+    const r = riskOf(conv);
+    const full = topic.length > TOPIC_CHARS ? `${topic.slice(0, TOPIC_CHARS - 1)}…` : topic;
+    e.tabBtn.title = `${full} (${short(conv.id)}${r.kind ? `, ${r.kind.replace(/_/g, " ")}` : ""})`;
+    put(e.tabLabel, [
+      r.kind ? h("span", { class: `tab-risk badge risk${PRIORITY[r.level] ? ` prio-${r.level}` : ""}` },
+        h("span", { "aria-hidden": "true" }, "⚠ "), r.kind.replace(/_/g, " "), h("span", { class: "sr" }, " risk: ")) : null,
+      h("span", { class: "tab-topic" }, topic || short(conv.id)),
+      h("span", { class: "sr" }, `, ${short(conv.id)}, ${stateText(conv.state, conv.holder)}`),
+      h("span", { class: `dot state-${conv.state}`, "aria-hidden": "true" }),
+      conv.unread ? h("span", { class: "unread" }, String(conv.unread), h("span", { class: "sr" }, conv.unread === 1 ? " new message" : " new messages")) : null]);
+  }
+
+  // listed finds a conversation in the lists the server sends, freshest facts first.
+  const listed = (id) => [S.mine, S.queue, S.live].map((l) => l.find((i) => str(i.conversation) === id)).find(Boolean);
+
+  // topicOf is the visitor's first question: from the summary, else the first visitor message in
+  // the transcript, else the preview of the latest one in a list, until the transcript comes.
+  function topicOf(conv) {
+    const q = list(conv.summary?.questions).map((x) => (typeof x === "string" ? x : str(x?.text))).find(Boolean);
+    const t = q || conv.firstQuestion || str(listed(conv.id)?.preview);
+    return t.replace(/\s+/g, " ").trim();
+  }
+  function riskOf(conv) {
+    const it = listed(conv.id);
+    const s = conv.summary || {};
+    const kind = [it?.risk_kind, s.risk_kind, conv.risk?.kind].map(str).find((k) => k && k !== "none") || "";
+    const level = [it?.risk_level, it?.priority, s.risk_level, conv.risk?.level].find((l) => PRIORITY[l] && l !== "normal") || "";
+    return { kind, level };
+  }
+
   function buildTab(conv) {
     const e = conv.els;
     e.tabLabel = h("span", { class: "tab-label" });
@@ -472,13 +656,17 @@
       "aria-selected": "false", tabindex: "-1", class: "tab-btn",
       onclick: () => showConv(conv.id, false), onkeydown: (ev) => tabKeys(ev, conv),
     }, e.tabLabel);
-    e.tabClose = button("×", () => closeConv(conv), { class: "tab-close", "aria-label": `Stop watching ${short(conv.id)}` });
+    // A tablist holds only tabs: the × is a shortcut for the mouse, outside the accessibility tree
+    // and the tab order; the keyboard has Delete on the tab and "Stop watching" in the panel.
+    e.tabClose = button("×", () => closeConv(conv), { class: "tab-close", tabindex: "-1", "aria-hidden": "true", title: "Stop watching" });
     e.tab = h("div", { class: "tab", role: "presentation" }, e.tabBtn, e.tabClose);
     $("tabs").append(e.tab);
   }
 
-  // Arrow keys, Home and End move between tabs, as in the ARIA tabs pattern.
+  // Arrow keys, Home and End move between tabs, as in the ARIA tabs pattern; Delete stops
+  // watching a conversation one does not hold.
   function tabKeys(ev, conv) {
+    if (ev.key === "Delete" && !mineNow(conv)) return (ev.preventDefault(), closeConv(conv));
     const ids = [...S.convs.keys()];
     const i = ids.indexOf(conv.id);
     const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: ids.length - 1 }[ev.key];
@@ -499,12 +687,13 @@
       if (send({ type: "handback", conversation: conv.id })) conv.leaving = true;
     }));
     e.transfer = button("Transfer…", () => openTransfer(conv), { hidden: true });
+    e.stopBtn = button("Stop watching", () => closeConv(conv));
     e.outcome = h("select", { id: pid("outcome") }, h("option", { value: "" }, "Outcome…"),
       ...OUTCOMES.map(([v, label]) => h("option", { value: v }, label)));
     e.closeBtn = button("Close", () => closeWithOutcome(conv), { class: "danger", "aria-label": "Close the conversation with this outcome" });
     const head = h("header", { class: "panel-head" },
       h("div", { class: "panel-title" }, e.title, e.state),
-      h("div", { class: "panel-actions" }, e.takeBtn, e.handback, e.transfer,
+      h("div", { class: "panel-actions" }, e.takeBtn, e.handback, e.transfer, e.stopBtn,
         e.closeGroup = h("div", { class: "close-group", role: "group", "aria-label": "Close with an outcome" },
           h("label", { for: e.outcome.id, class: "sr" }, "Outcome"), e.outcome, e.closeBtn)));
 
@@ -561,7 +750,7 @@
     e.state.textContent = stateText(conv.state, conv.holder);
     e.takeBtn.hidden = mine || !(conv.state === "waiting" || conv.state === "bot");
     e.takeBtn.textContent = conv.state === "bot" ? "Take over" : "Take";
-    e.takeBtn.disabled = !S.ready;
+    takeable(e.takeBtn);
     // Only what this representative may do now is shown.
     e.handback.hidden = !mine;
     e.transfer.hidden = !sup || !(conv.state === "rep" || conv.state === "waiting");
@@ -571,11 +760,8 @@
       : closed ? "This conversation is closed."
         : conv.state === "rep" ? `${stateText(conv.state, conv.holder)}: read only.`
           : "Read only: take this conversation to reply.";
-    e.tabClose.hidden = mine;
-    put(e.tabLabel, [short(conv.id), " ",
-      h("span", { class: `dot state-${conv.state}`, "aria-hidden": "true" }),
-      h("span", { class: "sr" }, `, ${stateText(conv.state, conv.holder)}`),
-      conv.unread ? h("span", { class: "unread" }, String(conv.unread), h("span", { class: "sr" }, " new")) : null]);
+    e.tabClose.hidden = e.stopBtn.hidden = mine;
+    renderTab(conv);
     for (const b of e.suggestions.querySelectorAll(".insert")) b.disabled = !mine;
     // Our own hand-back, close or transfer went through: the tab has done its job.
     if (conv.leaving && !mine) closeConv(conv);
@@ -653,6 +839,7 @@
     conv.els.notes.replaceChildren();
     for (const n of list(f.notes)) renderNote(conv, n);
     updateConv(conv);
+    renderMine(); // its items show the topic too
     scrollToEnd(conv);
   }
 
@@ -661,7 +848,11 @@
     const m = f.message;
     if (!conv || !m || typeof m !== "object") return;
     if (!renderMessage(conv, m, true)) return;
+    renderTab(conv);
     if (m.from === "visitor") hideVisitorTyping(conv);
+    if (m.from === "visitor" && mineNow(conv) && document.visibilityState !== "visible") {
+      announce(`message ${conv.id}`, conv.id, "New message", `In a conversation you hold (${short(conv.id)})`, false);
+    }
     const ours = m.from === "rep" && m.rep === S.me;
     if (!ours && !inView(conv)) {
       conv.unread++;
@@ -687,6 +878,8 @@
     if (!id || conv.seen.has(id)) return false;
     conv.seen.add(id);
     const from = ["visitor", "bot", "rep", "system"].includes(m.from) ? m.from : "system";
+    if (from === "visitor" && !conv.firstQuestion) conv.firstQuestion = str(m.text);
+    if (m.risk && typeof m.risk === "object" && m.risk.kind) conv.risk = { kind: str(m.risk.kind), level: str(m.risk.level) };
     const ours = from === "rep" && m.rep === S.me;
     if (ours) confirmReply(conv, m);
 
@@ -721,6 +914,12 @@
     for (const el of [...t.content.querySelectorAll("*")]) {
       if (!TAGS.has(el.tagName)) {
         el.replaceWith(/^(SCRIPT|STYLE)$/.test(el.tagName) ? "" : el.textContent);
+        continue;
+      }
+      if (/^H[2-4]$/.test(el.tagName)) { // the page's outline is the console's, not the answer's
+        const p = document.createElement("p");
+        p.append(Object.assign(document.createElement("strong"), { textContent: el.textContent }));
+        el.replaceWith(p);
         continue;
       }
       const href = (el.getAttribute("href") || "").trim();
@@ -758,8 +957,9 @@
     put(el, [
       h("summary", null, h("strong", null, "Summary"), line ? ` — ${line}` : ""),
       h("dl", { class: "facts" }, rows),
-      questions.length ? h("div", { class: "questions" }, h("h4", null, "The visitor asked"),
-        h("ol", null, questions.map((q) => h("li", null, q)))) : null]);
+      questions.length ? h("div", { class: "questions" }, h("h3", { id: `asked-${conv.id}` }, "The visitor asked"),
+        // It scrolls past a few questions, so it takes the focus (arrow keys scroll it).
+        h("ol", { tabindex: "0", "aria-labelledby": `asked-${conv.id}` }, questions.map((q) => h("li", null, q)))) : null]);
   }
 
   function detailText(v) {
@@ -857,14 +1057,32 @@
     conv.els.suggestStatus.textContent = items.length ? `${items.length} suggestion${items.length === 1 ? "" : "s"}` : "No suggestions for the last question.";
     conv.els.suggestions.replaceChildren(...items.map((i) => h("li", null,
       h("h4", null, str(i.title) || str(i.id)),
-      h("p", { class: "plain suggestion-text" }, str(i.text)),
+      // A long text scrolls in its box, so the box takes the focus (arrow keys scroll it).
+      h("div", { class: "plain suggestion-text", tabindex: "0", role: "region", "aria-label": `Text of “${str(i.title) || str(i.id)}”` }, reflow(i.text)),
       button("Insert", () => insert(conv, str(i.text)), {
         class: "insert", disabled: !mineNow(conv), "aria-label": `Insert “${str(i.title) || str(i.id)}” into the reply`,
       }))));
   }
 
+  // reflow joins the lines of each paragraph of an entry's text: the source file breaks its lines
+  // at a width, a chat message should not. Blank lines between paragraphs stay, and so do list
+  // items, quotes and headings, each on its own line.
+  function reflow(text) {
+    return str(text).replace(/\r\n?/g, "\n").split(/\n[ \t]*\n+/).map((para) => {
+      let out = "";
+      for (const raw of para.split("\n")) {
+        const line = raw.trim();
+        if (!line) continue;
+        const own = /^([-*+•]\s|\d+[.)]\s|#|>)/.test(line);
+        out += !out ? line : `${own ? "\n" : " "}${line}`;
+      }
+      return out;
+    }).filter(Boolean).join("\n\n");
+  }
+
   // insert puts a suggestion in the reply box, after what is there, to edit before sending.
-  function insert(conv, text) {
+  function insert(conv, raw) {
+    const text = reflow(raw);
     const box = conv.els.reply;
     box.value = box.value.trim() ? `${box.value.replace(/\s+$/, "")}\n\n${text}` : text;
     box.focus();
@@ -908,7 +1126,8 @@
     let unread = 0;
     for (const c of S.convs.values()) unread += c.unread;
     const crisis = [...S.alerts.values()].some((a) => a.waiting) ? "⚠ Crisis waiting — " : "";
-    document.title = `${crisis}${unread ? `(${unread}) ` : ""}Helpline console`;
+    const waiting = S.queue.length ? `${S.queue.length} waiting — ` : "";
+    document.title = `${crisis}${unread ? `(${unread}) ` : ""}${waiting}Helpline console`;
   }
 
   function setConn(kind, text) {
@@ -1009,8 +1228,8 @@
   function handle(f) {
     switch (f.type) {
       case "welcome": return onWelcome(f);
-      case "queue": S.queue = list(f.items); alertWaiting("queue", S.queue); return renderQueue();
-      case "live": S.live = list(f.items); alertWaiting("live", S.live); return renderLive();
+      case "queue": return onQueue(list(f.items));
+      case "live": S.live = list(f.items); alertWaiting("live", S.live); renderLive(); return renderTabs();
       case "mine": return onMine(list(f.items));
       case "requests": S.requests = list(f.items); return renderRequests();
       case "transcript": return onTranscript(f);
@@ -1050,6 +1269,11 @@
     $("take-next").addEventListener("click", (e) => take(null, e.currentTarget));
     for (const r of document.querySelectorAll('input[name="presence"]')) r.addEventListener("change", () => setPresence(r.value));
     setPresence(S.presence);
+    setSound(S.sound);
+    $("sound").addEventListener("click", () => setSound(!S.sound));
+    $("notify-enable").addEventListener("click", enableNotify);
+    renderNotify();
+    for (const ev of ["pointerdown", "keydown"]) addEventListener(ev, unlockAudio, { capture: true, passive: true });
     setupTransfer();
     setInterval(tick, 1000);
     document.addEventListener("visibilitychange", () => {
