@@ -237,9 +237,13 @@ func errOr(err error, msg string) error {
 }
 
 // checkRedis accepts an empty value (embedded), a redis:// or rediss://
-// URL, or a comma-separated list of host:port addresses.
+// URL, a redis+cluster:// or rediss+cluster:// URL (checked in full when the
+// service connects), or a comma-separated list of host:port addresses.
 func checkRedis(s string) error {
 	if s == "" {
+		return nil
+	}
+	if strings.HasPrefix(s, "redis+cluster://") || strings.HasPrefix(s, "rediss+cluster://") {
 		return nil
 	}
 	if strings.Contains(s, "://") {
@@ -248,7 +252,7 @@ func checkRedis(s string) error {
 			return err
 		}
 		if u.Scheme != "redis" && u.Scheme != "rediss" {
-			return fmt.Errorf("scheme %q: use redis:// or rediss://", u.Scheme)
+			return fmt.Errorf("scheme %q: use redis://, rediss://, redis+cluster:// or rediss+cluster://", u.Scheme)
 		}
 		return nil
 	}

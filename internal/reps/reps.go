@@ -385,7 +385,10 @@ const (
 // Heartbeat records that a representative's console is alive, with its
 // status.
 func (s *Store) Heartbeat(ctx context.Context, name string, st Status) error {
-	pipe := s.rdb.TxPipeline()
+	// Two keys in two cluster slots: a pipeline, not a transaction (which
+	// a Redis Cluster refuses with CROSSSLOT). A status a moment behind
+	// the heartbeat is harmless.
+	pipe := s.rdb.Pipeline()
 	pipe.ZAdd(ctx, presenceKey, redis.Z{Score: float64(s.now().UnixMilli()), Member: strings.ToLower(name)})
 	pipe.HSet(ctx, repKey(name), "status", string(st))
 	_, err := pipe.Exec(ctx)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"net"
+	neturl "net/url"
 	"strings"
 	"time"
 
@@ -14,8 +16,11 @@ import (
 // starts an embedded in-memory Redis on loopback, reached through the same
 // go-redis client as a real one, so that one command runs the service on a
 // fresh machine; embedded reports that state will be lost on restart.
-// Otherwise url is a redis:// or rediss:// URL, or comma-separated
-// host:port addresses of a Redis Cluster or (with master) of Sentinels.
+// Otherwise url is a redis:// or rediss:// URL of one Redis; a
+// redis+cluster:// or rediss+cluster:// URL of a Redis Cluster, with any
+// number of its nodes (see ParseClusterURL); or comma-separated host:port
+// addresses of a Redis Cluster or (with master) of Sentinels, without
+// credentials or TLS.
 func Connect(ctx context.Context, url, master string) (client redis.UniversalClient, closeFn func(), embedded bool, err error) {
 	if url == "" {
 		mr := miniredis.NewMiniRedis()
@@ -27,6 +32,18 @@ func Connect(ctx context.Context, url, master string) (client redis.UniversalCli
 		ticking := make(chan struct{})
 		go tick(mr, stop, ticking)
 		return client, func() { close(stop); <-ticking; client.Close(); mr.Close() }, true, nil
+	}
+	if IsClusterURL(url) {
+		o, err := ParseClusterURL(url)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("parse redis cluster url: %w", err)
+		}
+		client = redis.NewClusterClient(o)
+		if err := client.Ping(ctx).Err(); err != nil {
+			client.Close()
+			return nil, nil, false, fmt.Errorf("reach redis cluster: %w", err)
+		}
+		return client, func() { client.Close() }, false, nil
 	}
 	var opts redis.UniversalOptions
 	if strings.Contains(url, "://") {
@@ -49,6 +66,57 @@ func Connect(ctx context.Context, url, master string) (client redis.UniversalCli
 		return nil, nil, false, fmt.Errorf("reach redis: %w", err)
 	}
 	return client, func() { client.Close() }, false, nil
+}
+
+// IsClusterURL reports whether url names a Redis Cluster by its scheme.
+func IsClusterURL(url string) bool {
+	return strings.HasPrefix(url, "redis+cluster://") || strings.HasPrefix(url, "rediss+cluster://")
+}
+
+// ParseClusterURL reads redis+cluster://[user:password@]host:port[,host:port...][?option=value&...]
+// (rediss+cluster:// for TLS): the nodes to start from (the client finds
+// the others), the credentials and TLS they share, and go-redis's cluster
+// options (dial_timeout, read_timeout, pool_size...). A cluster has only
+// database 0, so a path is refused.
+func ParseClusterURL(s string) (*redis.ClusterOptions, error) {
+	scheme, rest, _ := strings.Cut(s, "://")
+	base, ok := strings.CutSuffix(scheme, "+cluster")
+	if !ok || (base != "redis" && base != "rediss") {
+		return nil, fmt.Errorf("scheme %q: use redis+cluster:// or rediss+cluster://", scheme)
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	userinfo, hosts := "", authority
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		userinfo, hosts = authority[:i+1], authority[i+1:]
+	}
+	path, query, _ := strings.Cut(tail, "?")
+	if path != "" && path != "/" {
+		return nil, fmt.Errorf("path %q: a Redis Cluster has only database 0", path)
+	}
+	q, err := neturl.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	var addrs []string
+	for _, a := range strings.Split(hosts, ",") {
+		a = strings.TrimSpace(a)
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return nil, fmt.Errorf("node %q: %w", a, err)
+		}
+		addrs = append(addrs, a)
+	}
+	for _, a := range addrs[1:] {
+		q.Add("addr", a)
+	}
+	u := base + "://" + userinfo + addrs[0]
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return redis.ParseClusterURL(u)
 }
 
 // tick advances the embedded Redis's clock with the wall clock, until stop:

@@ -1,0 +1,159 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Cluster is a real Redis Cluster of masters started by the test from
+// Debian's redis-server, on loopback, gone when the test ends.
+type Cluster struct {
+	// Addrs are the masters' host:port addresses.
+	Addrs []string
+	// URL reaches the cluster the way an operator configures it.
+	URL   string
+	nodes []*exec.Cmd
+	dir   string
+	t     testing.TB
+}
+
+// StartCluster starts a cluster of n masters (no replicas) and waits until
+// every slot is served. Without redis-server the test is skipped, unless
+// HELPLINE_CLUSTER_TESTS=required (as in CI), which fails it.
+func StartCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	server, err := exec.LookPath("redis-server")
+	cli, err2 := exec.LookPath("redis-cli")
+	if err != nil || err2 != nil {
+		if os.Getenv("HELPLINE_CLUSTER_TESTS") == "required" {
+			t.Fatal("redis-server and redis-cli are needed for the cluster tests (apt-get install redis-server)")
+		}
+		t.Skip("redis-server is not installed; .ci/run installs it")
+	}
+	c := &Cluster{dir: t.TempDir(), t: t}
+	t.Cleanup(c.stop)
+	for i := 0; i < n; i++ {
+		port := freeClusterPort(t)
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		c.Addrs = append(c.Addrs, addr)
+		c.startNode(server, port)
+	}
+	for _, a := range c.Addrs {
+		waitPing(t, a)
+	}
+	args := append([]string{"--cluster", "create"}, c.Addrs...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	c.waitReady()
+	c.URL = "redis+cluster://" + strings.Join(c.Addrs, ",")
+	return c
+}
+
+func (c *Cluster) startNode(server string, port int) {
+	c.t.Helper()
+	p := strconv.Itoa(port)
+	cmd := exec.Command(server, "--port", p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+		"--cluster-config-file", "nodes-"+p+".conf", "--cluster-node-timeout", "2000",
+		"--dir", c.dir, "--save", "", "--appendonly", "no", "--protected-mode", "no", "--logfile", "redis-"+p+".log")
+	if err := cmd.Start(); err != nil {
+		c.t.Fatalf("start redis-server on %s: %v", p, err)
+	}
+	c.nodes = append(c.nodes, cmd)
+}
+
+// waitReady waits until every node sees every slot served.
+func (c *Cluster) waitReady() {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for _, a := range c.Addrs {
+		rdb := redis.NewClient(&redis.Options{Addr: a})
+		for {
+			info, err := rdb.ClusterInfo(context.Background()).Result()
+			if err == nil && strings.Contains(info, "cluster_state:ok") {
+				break
+			}
+			if time.Now().After(deadline) {
+				rdb.Close()
+				c.t.Fatalf("cluster node %s not ready: %v %q", a, err, info)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		rdb.Close()
+	}
+	// And a cluster client sees it whole.
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	defer cc.Close()
+	for {
+		if err := cc.Set(context.Background(), "storetest:ready", "1", time.Minute).Err(); err == nil {
+			return
+		} else if time.Now().After(deadline) {
+			c.t.Fatalf("cluster client: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (c *Cluster) stop() {
+	for _, cmd := range c.nodes {
+		if cmd.Process != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}
+}
+
+// Client returns a go-redis cluster client, closed when the test ends.
+func (c *Cluster) Client() *redis.ClusterClient {
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	c.t.Cleanup(func() { cc.Close() })
+	return cc
+}
+
+// freeClusterPort finds a port that is free, with its cluster bus port
+// (10000 above it) free too.
+func freeClusterPort(t testing.TB) int {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if port+10000 > 65535 {
+			continue
+		}
+		bus, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+10000))
+		if err != nil {
+			continue
+		}
+		bus.Close()
+		return port
+	}
+	t.Fatal("no free port pair for a cluster node")
+	return 0
+}
+
+func waitPing(t testing.TB, addr string) {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for rdb.Ping(context.Background()).Err() != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server at %s did not start", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
