@@ -952,6 +952,16 @@
     }
     if (["invalid_text", "rate_limited", "closed", "unknown_entry"].includes(f.code)) unsend(st.lastSent);
     if (f.code === "closed") setState("closed");
+    if (f.code === "unavailable") {
+      // The service can't reach its store: what the visitor wrote stays, and is sent again (the
+      // server ignores a client id it already has), until it goes through.
+      const secs = Math.max(1, Math.ceil(Number(f.retry_after) || 5));
+      clearTimeout(st.resendTimer);
+      st.resendTimer = setTimeout(() => {
+        if (st.ready) for (const p of st.pending.values()) transmit(p.frame);
+      }, secs * 1000);
+      return showError(message, secs * 1000);
+    }
     if (f.code !== "rate_limited") return showError(message);
     const secs = Math.max(1, Math.ceil(Number(f.retry_after) || 10));
     st.retryUntil = Date.now() + secs * 1000;

@@ -294,8 +294,18 @@ func (c *conn) storeFailed(op string, err error) {
 	}
 	c.h.metrics.RedisErrors.Inc()
 	c.h.log.Error(op, "conv", c.conv, "err", err)
-	c.push(errFrame(codeInternal, "Something went wrong on our side. Please try again in a moment.", 0))
+	// Nearly always the store is unreachable: the visitor is told plainly,
+	// with the numbers for an emergency, and the widget keeps what they
+	// wrote and sends it again (the client id makes that safe).
+	c.push(errFrame(codeUnavailable, c.h.handoff.Text(textUnavailable), retryUnavailable))
 }
+
+// textUnavailable is what a visitor reads when a message could not be
+// stored or answered.
+const textUnavailable = "We can't send messages right now. We'll keep trying, and what you wrote is kept. If this is an emergency, call 911, or call or text 988. You can also call us at {{phone}}."
+
+// retryUnavailable is the retry_after of an unavailable error, in seconds.
+const retryUnavailable = 5
 
 // helloFailed ends a connection whose hello could not be served (Redis
 // unreachable, the subscription refused): a connection without its
@@ -308,9 +318,12 @@ func (c *conn) helloFailed(op string, err error) {
 	}
 	c.h.metrics.RedisErrors.Inc()
 	c.h.log.Error("hello: "+op, "err", err)
-	c.push(errFrame(codeUnavailable, "We can't connect the chat right now and will keep trying. If this is an emergency, call 911, or call or text 988.", retryHello))
+	c.push(errFrame(codeUnavailable, c.h.handoff.Text(textCannotConnect), retryHello))
 	c.cancel(errUnavailable)
 }
+
+// textCannotConnect is what a visitor reads when the chat cannot start.
+const textCannotConnect = "We can't connect the chat right now and will keep trying. If this is an emergency, call 911, or call or text 988. You can also call us at {{phone}}."
 
 // retryHello is the retry_after of a failed hello, in seconds.
 const retryHello = 3

@@ -157,3 +157,55 @@ func waitPing(t testing.TB, addr string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Server is a Redis of the test's own, started from Debian's redis-server
+// on loopback, that the test may kill and start again: it keeps its data
+// on disk (append-only, fsync always), as a production Redis would.
+type Server struct {
+	Addr string
+	URL  string
+	bin  string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+	t    testing.TB
+}
+
+// StartServer starts a Redis server, skipped or failed like StartCluster
+// when redis-server is missing.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("HELPLINE_CLUSTER_TESTS") == "required" {
+			t.Fatal("redis-server is needed (apt-get install redis-server)")
+		}
+		t.Skip("redis-server is not installed; .ci/run installs it")
+	}
+	s := &Server{bin: bin, port: freeClusterPort(t), dir: t.TempDir(), t: t}
+	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
+	s.URL = "redis://" + s.Addr + "/0"
+	t.Cleanup(s.Kill)
+	s.Start()
+	return s
+}
+
+// Start starts the server (again), with the data it had.
+func (s *Server) Start() {
+	s.t.Helper()
+	p := strconv.Itoa(s.port)
+	s.cmd = exec.Command(s.bin, "--port", p, "--bind", "127.0.0.1", "--dir", s.dir, "--save", "",
+		"--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no", "--logfile", "redis.log")
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start redis-server: %v", err)
+	}
+	waitPing(s.t, s.Addr)
+}
+
+// Kill stops the server at once, as a crash would.
+func (s *Server) Kill() {
+	if s.cmd != nil && s.cmd.Process != nil && s.cmd.ProcessState == nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+	}
+}
