@@ -339,7 +339,9 @@
       : h("span", { class: "hl-sr" }, `${WHO[from]}: `);
     const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body, meta(m.time));
     if (from === "bot") appendActions(el, m), appendForms(el, m);
-    if (from === "bot" && m.kind === "crisis") showCrisis(m); // before the message, so the log knows its height
+    // A follow-up in a crisis already answered keeps the bar and its steps, which are the first reply's.
+    const followUp = m.follow_up === true && st.crisis && !ui.crisis.hidden;
+    if (from === "bot" && m.kind === "crisis" && !followUp) showCrisis(m); // before the message, so the log knows its height
     appendToLog(el);
     markUnread(m);
   }

@@ -178,6 +178,9 @@ type messageFrame struct {
 	Risk         *riskFrame      `json:"risk,omitempty"`
 	Forms        []string        `json:"forms,omitempty"`
 	Rep          string          `json:"rep,omitempty"`
+	// FollowUp marks the short reply to a further message in a crisis
+	// already answered: the steps of the first reply still hold.
+	FollowUp bool `json:"follow_up,omitempty"`
 }
 
 type riskFrame struct {

@@ -220,6 +220,9 @@ func (c *conn) answer(d answer.Decision, next answer.Context, state store.State)
 			switch d.Kind {
 			case answer.KindCrisis:
 				d.Text = safety.ResponseOffline(d.Risk)
+				if d.FollowUp && next.Crisis != nil {
+					d.Text = safety.FollowUpOffline(safety.Risk{Kind: next.Crisis.Kind, Level: next.Crisis.Level})
+				}
 			case answer.KindHandoff:
 				d.Text = c.h.handoff.Offline(d.Risk)
 			default:
@@ -313,10 +316,11 @@ type botMeta struct {
 	OfferPerson  bool            `json:"offer_person,omitempty"`
 	Risk         *riskFrame      `json:"risk,omitempty"`
 	Forms        []string        `json:"forms,omitempty"`
+	FollowUp     bool            `json:"follow_up,omitempty"`
 }
 
 func botMetaOf(d answer.Decision, forms []string) json.RawMessage {
-	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, Alternatives: d.Alternatives, OfferPerson: d.OfferPerson && forms == nil, Forms: forms}
+	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, Alternatives: d.Alternatives, OfferPerson: d.OfferPerson && forms == nil, Forms: forms, FollowUp: d.FollowUp}
 	if d.Risk.Crisis() {
 		// The visitor's client gets the kind and level, for the banner;
 		// the evidence stays with representatives.
@@ -343,7 +347,7 @@ func (c *conn) messageFrame(m store.Message) []byte {
 		f.HTML = c.h.render.HTML(m.Text)
 		var meta botMeta
 		if json.Unmarshal(m.Meta, &meta) == nil {
-			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms
+			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms, f.FollowUp = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms, meta.FollowUp
 			if len(meta.Options) > 0 {
 				f.Options, _ = json.Marshal(meta.Options)
 			}
