@@ -10,6 +10,7 @@ import (
 
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
+	"helpline/internal/safety"
 	"helpline/internal/store"
 )
 
@@ -305,29 +306,38 @@ func quote(s string) string {
 	return "“" + s + "”"
 }
 
-// suggest answers with the knowledge-base entries that best answer the
-// visitor's latest message, for the representative to adapt.
+// suggest answers with the knowledge-base entries that best fit the
+// conversation, for the representative to adapt: in a crisis the entries
+// for its kind first, and otherwise the visitor's last question read in
+// the light of their earlier ones (answer.Engine.Suggest).
 func (c *conn) suggest(ctx context.Context, conv string) {
+	cv, err := c.h.store.Get(ctx, conv)
+	if err != nil {
+		c.refused("suggest", conv, err)
+		return
+	}
 	msgs, err := c.h.store.Messages(ctx, conv, "", transcriptN)
 	if err != nil {
 		c.refused("suggest", conv, err)
 		return
 	}
-	last := ""
-	for i := len(msgs) - 1; i >= 0 && last == ""; i-- {
-		if msgs[i].From == store.FromVisitor {
-			last = msgs[i].Text
+	var questions []string
+	for _, m := range msgs {
+		if m.From == store.FromVisitor {
+			questions = append(questions, m.Text)
 		}
 	}
+	risk := safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
+	if cv.RiskKind == "" {
+		risk.Kind = safety.None
+	}
 	items := []suggestion{}
-	if last != "" {
-		for _, hit := range c.h.engine.Explain(last, 3).Hits {
-			d, ok := c.h.engine.Entry(hit.ID)
-			if !ok {
-				continue
-			}
-			items = append(items, suggestion{ID: hit.ID, Title: c.h.engine.Base().Entry(hit.ID).Title, Text: d.Text})
+	for _, id := range c.h.engine.Suggest(questions, risk, 3) {
+		d, ok := c.h.engine.Entry(id)
+		if !ok {
+			continue
 		}
+		items = append(items, suggestion{ID: id, Title: c.h.engine.Base().Entry(id).Title, Text: d.Text})
 	}
 	c.push(encode(map[string]any{"type": "suggestions", "conversation": conv, "items": items}))
 }

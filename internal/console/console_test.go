@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -800,5 +801,53 @@ func TestNoGoroutineLeak(t *testing.T) {
 			t.Fatalf("%d goroutines, %d before the console:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSuggestionsReadTheRiskAndHistory: in an overdose conversation the
+// representative is suggested what to do in an overdose, never the
+// everyday entry the visitor's last words match; in an ordinary one, the
+// last question is read in the light of the earlier ones.
+func TestSuggestionsReadTheRiskAndHistory(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{MaxChats: 4})
+	in.addRep("ana", reps.RoleRep)
+	ana := in.console("ana")
+	tests := []struct {
+		name     string
+		messages []string
+		first    string
+		never    string
+	}{
+		{"overdose", []string{"my brother took a bunch of pills and now he wont wake up", "can i keep working"}, "overdose-what-to-do", "work-during-treatment"},
+		{"history", []string{"what is naltrexone", "how much does it cost"}, "", "greeting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := in.visitor()
+			v.say(tt.messages[0])
+			v.until(fromBot)
+			ana.send(map[string]any{"type": "take", "conversation": v.conv})
+			ana.until(func(f cframe) bool { return f.Type == "transcript" && f.Conversation == v.conv })
+			for _, m := range tt.messages[1:] {
+				v.say(m)
+				ana.until(func(f cframe) bool { return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == m })
+			}
+			ana.send(map[string]any{"type": "suggest", "conversation": v.conv})
+			s := ana.until(func(f cframe) bool { return f.Type == "suggestions" && f.Conversation == v.conv })
+			var ids []string
+			for _, it := range s.Items {
+				ids = append(ids, it.ID)
+			}
+			if len(ids) == 0 || (tt.first != "" && ids[0] != tt.first) {
+				t.Errorf("suggestions %v, want %s first", ids, tt.first)
+			}
+			if tt.name == "history" && !slices.Contains(ids, "naltrexone-cost") {
+				t.Errorf("suggestions %v, want naltrexone-cost among them", ids)
+			}
+			if slices.Contains(ids, tt.never) {
+				t.Errorf("suggestions %v include %s", ids, tt.never)
+			}
+		})
 	}
 }
