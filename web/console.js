@@ -1024,6 +1024,9 @@
       case "suggestions": return onSuggestions(f);
       case "alert": return onAlert(f);
       case "error": return onError(f);
+      case "handed_back": return toast(f.answered
+        ? "Handed back. The visitor's last message had no reply yet: the assistant answered it."
+        : "Handed back to the assistant.", "info");
     }
   }
 

@@ -27,6 +27,9 @@ import (
 	"helpline/web"
 )
 
+// The visitor handler is the console's assistant on hand-back.
+var _ console.Bot = (*chat.Handler)(nil)
+
 // runServe runs the chat service until ctx is cancelled, then shuts down
 // in order: stop accepting, close websockets with 1001 so clients
 // reconnect elsewhere, and wait a bounded time.
@@ -71,7 +74,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustProxy: cfg.TrustProxy,
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
-		Metrics: m, Log: log, Web: web.FS(), TrustProxy: cfg.TrustProxy})
+		Metrics: m, Bot: visitors, Log: log, Web: web.FS(), TrustProxy: cfg.TrustProxy})
 	demo := ""
 	if n, err := accounts.Count(ctx); err == nil && n == 0 {
 		if embedded {

@@ -112,6 +112,7 @@ func (c *conn) act(f frame) {
 			return
 		}
 		c.audit(ctx, "handback", f.Conversation, "")
+		c.handedBack(ctx, f.Conversation)
 	case "transfer":
 		c.transfer(ctx, f.Conversation, strings.TrimSpace(f.To))
 	case "close":
@@ -136,6 +137,20 @@ func (c *conn) act(f frame) {
 	default:
 		c.fail("unknown", "Unknown frame type.")
 	}
+}
+
+// handedBack has the assistant answer a question the visitor wrote after
+// the representative's last message, and confirms the hand-back to the
+// representative, saying whether it did.
+func (c *conn) handedBack(ctx context.Context, conv string) {
+	answered := false
+	if c.h.bot != nil {
+		var err error
+		if answered, err = c.h.bot.AnswerPending(ctx, conv); err != nil {
+			c.h.log.Warn("answer after hand-back", "conv", conv, "rep", reps.LogID(c.rep), "err", err)
+		}
+	}
+	c.push(encode(map[string]any{"type": "handed_back", "conversation": conv, "answered": answered}))
 }
 
 func (c *conn) supervisor() bool { return c.role == reps.RoleSupervisor }

@@ -41,6 +41,7 @@ type Handler struct {
 	engine  *answer.Engine
 	render  *render.Renderer
 	metrics *metrics.Metrics
+	bot     Bot
 	log     *slog.Logger
 	web     fs.FS
 	trust   bool // trust X-Forwarded-For and -Proto
@@ -51,23 +52,33 @@ type Handler struct {
 
 // Deps are what the console needs.
 type Deps struct {
-	Store      *store.Store
-	Reps       *reps.Store
-	Handoff    *handoff.Service
-	Broker     *broker.Broker
-	Engine     *answer.Engine
-	Render     *render.Renderer
-	Metrics    *metrics.Metrics
+	Store   *store.Store
+	Reps    *reps.Store
+	Handoff *handoff.Service
+	Broker  *broker.Broker
+	Engine  *answer.Engine
+	Render  *render.Renderer
+	Metrics *metrics.Metrics
+	// Bot answers a question the visitor left unanswered when a
+	// conversation is handed back; nil leaves it unanswered.
+	Bot        Bot
 	Log        *slog.Logger
 	Web        fs.FS
 	TrustProxy bool
+}
+
+// Bot is the assistant as the console needs it: on hand-back it answers
+// the visitor's last message if nothing answered it, and says whether it
+// did (chat.Handler.AnswerPending).
+type Bot interface {
+	AnswerPending(ctx context.Context, conv string) (bool, error)
 }
 
 // New returns the console handler.
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, log: d.Log, web: d.Web, trust: d.TrustProxy,
+		metrics: d.Metrics, bot: d.Bot, log: d.Log, web: d.Web, trust: d.TrustProxy,
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h

@@ -62,7 +62,7 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 	m := metrics.New()
 	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
-		Metrics: m, Log: log, Web: web.FS()})
+		Metrics: m, Bot: visitors, Log: log, Web: web.FS()})
 	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -152,6 +152,7 @@ func (f cframe) msg() message {
 type cframe struct {
 	Type         string `json:"type"`
 	Code         string `json:"code"`
+	Answered     bool   `json:"answered"`
 	Conversation string `json:"conversation"`
 	Rep          string `json:"rep"`
 	Role         string `json:"role"`
@@ -847,6 +848,68 @@ func TestSuggestionsReadTheRiskAndHistory(t *testing.T) {
 			}
 			if slices.Contains(ids, tt.never) {
 				t.Errorf("suggestions %v include %s", ids, tt.never)
+			}
+		})
+	}
+}
+
+// TestHandbackAnswersTheLastQuestion: handed back after the visitor wrote
+// and before the representative answered, the assistant answers the
+// visitor's last message at once, after the hand-back notice, and the
+// representative's confirmation says so; handed back after the
+// representative's reply, the assistant waits for the visitor.
+func TestHandbackAnswersTheLastQuestion(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			in := start(t, b.Client, handoff.Options{})
+			in.addRep("ana", reps.RoleRep)
+			ana := in.console("ana")
+			tests := []struct {
+				name     string
+				visitor  string // written after Ana's reply
+				answered bool
+			}{
+				{"unanswered question", "how long does heroin withdrawal last", true},
+				{"answered", "", false},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					v := in.visitor()
+					v.say("hello")
+					v.until(fromBot)
+					ana.send(map[string]any{"type": "take", "conversation": v.conv})
+					ana.until(func(f cframe) bool { return f.Type == "transcript" && f.Conversation == v.conv })
+					ana.send(map[string]any{"type": "reply", "conversation": v.conv, "id": "r-" + v.conv, "text": "Hi, I'm Ana."})
+					v.until(func(f vframe) bool { return f.Type == "message" && f.From == "rep" })
+					if tt.visitor != "" {
+						v.say(tt.visitor)
+						ana.until(func(f cframe) bool { return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == tt.visitor })
+					}
+					ana.send(map[string]any{"type": "handback", "conversation": v.conv})
+					done := ana.until(func(f cframe) bool { return f.Type == "handed_back" && f.Conversation == v.conv })
+					if done.Answered != tt.answered {
+						t.Errorf("hand-back confirmation answered=%v, want %v", done.Answered, tt.answered)
+					}
+					v.until(func(f vframe) bool { return f.Type == "message" && f.From == "system" && strings.Contains(f.Text, "back with the helpline assistant") })
+					v.ws.SetReadDeadline(time.Now().Add(700 * time.Millisecond))
+					var bot *vframe
+					for {
+						var f vframe
+						if err := v.ws.ReadJSON(&f); err != nil {
+							break
+						}
+						if fromBot(f) {
+							bot = &f
+							break
+						}
+					}
+					switch {
+					case tt.answered && (bot == nil || bot.Kind != "answer"):
+						t.Errorf("after hand-back the assistant answered %+v, want an answer to %q", bot, tt.visitor)
+					case !tt.answered && bot != nil:
+						t.Errorf("the assistant spoke after a hand-back with nothing unanswered: %q", bot.Text)
+					}
+				})
 			}
 		})
 	}

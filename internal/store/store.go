@@ -294,6 +294,20 @@ func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) (
 	return out, nil
 }
 
+// LastMessages returns up to n of a conversation's latest messages,
+// newest first.
+func (s *Store) LastMessages(ctx context.Context, conv string, n int64) ([]Message, error) {
+	xs, err := s.rdb.XRevRangeN(ctx, keysFor(conv).msgs, "+", "-", n).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read latest messages: %w", err)
+	}
+	out := make([]Message, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, messageOf(x.ID, x.Values))
+	}
+	return out, nil
+}
+
 func messageOf(id string, v map[string]any) Message {
 	str := func(k string) string { s, _ := v[k].(string); return s }
 	m := Message{ID: id, Time: TimeOf(id), From: Sender(str("from")), Text: str("text"), ClientID: str("cid")}
