@@ -180,6 +180,15 @@
       : { bot: "Assistant", waiting: "Waiting", closed: "Closed", deleted: "Deleted" }[state] || str(state);
     return h("span", { class: `badge state state-${state}`, title: stateText(state, holder) }, text);
   }
+  // Whether the visitor is still there: online, offline since a time, or gone and out of the queue.
+  function visitorBadge(it) {
+    if (typeof it.visitor_online !== "boolean") return null;
+    if (it.visitor_online) return h("span", { class: "badge visitor visitor-online" }, "Visitor online");
+    const left = it.left_at ? agoEl(it.left_at) : null;
+    const seen = !left && it.visitor_seen ? agoEl(it.visitor_seen) : null;
+    return h("span", { class: "badge visitor visitor-offline" },
+      left ? ["Left the queue ", left] : seen ? ["Visitor offline · seen ", seen] : "Visitor offline");
+  }
   function unreadBadge(id) {
     const n = S.convs.get(id)?.unread || 0;
     return n ? h("span", { class: "unread" }, String(n), h("span", { class: "sr" }, n === 1 ? " new message" : " new messages")) : null;
@@ -215,7 +224,7 @@
       const prio = PRIORITY[q.priority] ? q.priority : "normal";
       const what = `${short(id)}, ${PRIORITY[prio]}${q.risk_kind ? `, ${q.risk_kind}` : ""}`;
       return h("li", { class: `item prio-line-${prio}` },
-        h("div", { class: "item-top" }, prioBadge(prio), riskBadge(q.risk_kind),
+        h("div", { class: "item-top" }, prioBadge(prio), riskBadge(q.risk_kind), visitorBadge(q),
           h("span", { class: "waited", title: "Waiting" }, h("span", { class: "sr" }, "waiting "), since(q.waiting_since))),
         h("div", { class: "item-main" },
           h("div", null, h("p", { class: "reason" }, REASONS[q.reason] || str(q.reason)),
@@ -253,7 +262,7 @@
       const takeLabel = l.state === "bot" ? "Take over" : "Take";
       return h("li", { class: "item" },
         h("div", { class: "item-top" }, h("span", { class: "conv-id" }, short(id)), stateBadge(l.state, l.holder),
-          riskBadge(l.risk_kind), h("span", { class: "muted" }, l.last_activity ? agoEl(l.last_activity) : "")),
+          riskBadge(l.risk_kind), visitorBadge(l), h("span", { class: "muted" }, l.last_activity ? agoEl(l.last_activity) : "")),
         l.preview ? h("p", { class: "preview" }, str(l.preview)) : null,
         h("div", { class: "item-actions" },
           act(watch, id, "watch", () => showConv(id, true), { "aria-label": `${watch} ${short(id)}` }),

@@ -724,7 +724,9 @@
 
   function setQueue(f) {
     const position = Math.floor(Number(f.position));
-    st.queue = position >= 1 ? { position, wait: Number(f.wait_seconds) } : null;
+    // A place that got worse comes with the reason, in the server's words; a better one clears it.
+    const why = typeof f.reason_text === "string" ? f.reason_text : "";
+    st.queue = position >= 1 ? { position, wait: Number(f.wait_seconds), why } : null;
     renderStatus();
   }
 
@@ -737,6 +739,7 @@
       if (Number.isFinite(wait) && wait >= 0) {
         text += wait < 60 ? " — less than a minute" : ` — about ${Math.round(wait / 60)} min`;
       }
+      if (st.queue.why) text += `. ${st.queue.why}`;
     } else if (s === "rep" && st.repName) {
       text = `You're chatting with ${st.repName} from the helpline`;
     }

@@ -68,7 +68,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	accounts := reps.New(rdb)
 	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by config.Load
 	hours, _ := handoff.ParseSchedule(cfg.ChatHours, loc)
-	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats}, log)
+	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats,
+		VisitorGrace: cfg.VisitorGrace, Rejoin: cfg.VisitorRejoin}, log)
 	engine, renderer := answer.New(base, cfg.Facts), render.New()
 	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustProxy: cfg.TrustProxy,

@@ -200,6 +200,11 @@ type queueFrame struct {
 	Type        string `json:"type"`
 	Position    int    `json:"position"`
 	WaitSeconds int    `json:"wait_seconds"`
+	// Reason says why the place got worse, when it did: a code
+	// (emergency, urgent, requeued, returned, other) and the words to
+	// show the visitor.
+	Reason     string `json:"reason,omitempty"`
+	ReasonText string `json:"reason_text,omitempty"`
 }
 
 type stateFrame struct {

@@ -131,6 +131,31 @@ func (c *conn) hello(f clientFrame) {
 	}
 	c.push(encode(welcomeFrame{V: Version, Type: "welcome", Conversation: conv.ID, Token: token, State: string(conv.State), Resumed: resumed}))
 	c.activate <- activation{sub: sub, conv: conv.ID, after: after}
+	if resumed && conv.State == store.StateBot && !conv.Left.IsZero() {
+		c.returned(conv)
+	}
+}
+
+// returned puts a visitor who left the queue while they were away back in
+// line (handoff.Service.Return), or, when nobody can chat now, tells them
+// so with the phone number and the request forms, as asking for a person
+// would.
+func (c *conn) returned(conv store.Conversation) {
+	offline, err := c.h.handoff.Return(c.ctx, conv.ID)
+	if err != nil {
+		c.storeFailed("rejoin the queue", err)
+		return
+	}
+	if !offline {
+		return
+	}
+	var actx answer.Context
+	if len(conv.Context) > 0 {
+		json.Unmarshal(conv.Context, &actx) // a bad context only loses the follow-up topic
+	}
+	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), actx, store.StateBot); err != nil {
+		c.storeFailed("answer", err)
+	}
 }
 
 // visitorSays stores the visitor's message and answers it. Every message

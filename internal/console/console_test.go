@@ -135,6 +135,8 @@ type item struct {
 	RiskKind     string `json:"risk_kind"`
 	Reason       string `json:"reason"`
 	Preview      string `json:"preview"`
+	Online       bool   `json:"visitor_online"`
+	Left         string `json:"left_at"`
 	ID           string `json:"id"`
 	Kind         string `json:"kind"`
 	Phone        string `json:"phone"`
@@ -252,11 +254,12 @@ func inList(items []item, conv string) bool {
 
 // visitor is a chat widget.
 type visitor struct {
-	t    *testing.T
-	ws   *websocket.Conn
-	conv string
-	n    int
-	mu   sync.Mutex
+	t     *testing.T
+	ws    *websocket.Conn
+	conv  string
+	token string
+	n     int
+	mu    sync.Mutex
 }
 
 type vframe struct {
@@ -272,9 +275,15 @@ type vframe struct {
 	Name     string   `json:"name"`
 	Conv     string   `json:"conversation"`
 	Offer    bool     `json:"offer_person"`
+	Token    string   `json:"token"`
+	Reason   string   `json:"reason"`
+	Why      string   `json:"reason_text"`
 }
 
-func (in *instance) visitor() *visitor {
+func (in *instance) visitor() *visitor { in.t.Helper(); return in.visitorBack("") }
+
+// visitorBack opens the widget with a token: the visitor comes back.
+func (in *instance) visitorBack(token string) *visitor {
 	in.t.Helper()
 	ws, _, err := websocket.DefaultDialer.Dial(in.wsURL("/ws"), nil)
 	if err != nil {
@@ -282,8 +291,13 @@ func (in *instance) visitor() *visitor {
 	}
 	in.t.Cleanup(func() { ws.Close() })
 	v := &visitor{t: in.t, ws: ws}
-	v.send(map[string]any{"type": "hello"})
-	v.conv = v.until(func(f vframe) bool { return f.Type == "welcome" }).Conv
+	hello := map[string]any{"type": "hello"}
+	if token != "" {
+		hello["token"] = token
+	}
+	v.send(hello)
+	w := v.until(func(f vframe) bool { return f.Type == "welcome" })
+	v.conv, v.token = w.Conv, w.Token
 	return v
 }
 
@@ -883,14 +897,18 @@ func TestHandbackAnswersTheLastQuestion(t *testing.T) {
 					v.until(func(f vframe) bool { return f.Type == "message" && f.From == "rep" })
 					if tt.visitor != "" {
 						v.say(tt.visitor)
-						ana.until(func(f cframe) bool { return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == tt.visitor })
+						ana.until(func(f cframe) bool {
+							return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == tt.visitor
+						})
 					}
 					ana.send(map[string]any{"type": "handback", "conversation": v.conv})
 					done := ana.until(func(f cframe) bool { return f.Type == "handed_back" && f.Conversation == v.conv })
 					if done.Answered != tt.answered {
 						t.Errorf("hand-back confirmation answered=%v, want %v", done.Answered, tt.answered)
 					}
-					v.until(func(f vframe) bool { return f.Type == "message" && f.From == "system" && strings.Contains(f.Text, "back with the helpline assistant") })
+					v.until(func(f vframe) bool {
+						return f.Type == "message" && f.From == "system" && strings.Contains(f.Text, "back with the helpline assistant")
+					})
 					v.ws.SetReadDeadline(time.Now().Add(700 * time.Millisecond))
 					var bot *vframe
 					for {
@@ -910,6 +928,158 @@ func TestHandbackAnswersTheLastQuestion(t *testing.T) {
 						t.Errorf("the assistant spoke after a hand-back with nothing unanswered: %q", bot.Text)
 					}
 				})
+			}
+		})
+	}
+}
+
+func itemOf(items []item, conv string) (item, bool) {
+	for _, it := range items {
+		if it.Conversation == conv {
+			return it, true
+		}
+	}
+	return item{}, false
+}
+
+// TestVisitorWhoLeft: the console shows whether a waiting visitor is still
+// there; one gone longer than the grace leaves the queue (the conversation
+// is kept, with the assistant) and can no longer be taken from it; coming
+// back within the rejoin window puts them back at their place, which the
+// visitor behind them is told, with the reason; later, at the end.
+func TestVisitorWhoLeft(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			tests := []struct {
+				name   string
+				rejoin time.Duration
+				place  int // of the visitor who came back
+			}{
+				{"within the window", time.Hour, 1},
+				{"after the window", time.Millisecond, 2},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					b.Client.FlushDB(context.Background())
+					in := start(t, b.Client, handoff.Options{VisitorGrace: 300 * time.Millisecond, Rejoin: tt.rejoin})
+					in.addRep("ana", reps.RoleRep)
+					ana := in.console("ana")
+					janitor := in.handoff.NewJanitor(time.Hour)
+					tick := func() { janitor.Tick(context.Background()) }
+
+					gone, stays := in.visitor(), in.visitor()
+					for _, v := range []*visitor{gone, stays} {
+						v.send(map[string]any{"type": "person"})
+						v.until(func(f vframe) bool { return f.Type == "queue" })
+					}
+					q := ana.until(func(f cframe) bool { return f.Type == "queue" && len(f.Items) == 2 })
+					if it, _ := itemOf(q.Items, gone.conv); !it.Online {
+						t.Errorf("queue item %+v: the visitor is connected", it)
+					}
+					tick()
+					gone.ws.Close()
+					q = ana.until(func(f cframe) bool {
+						it, ok := itemOf(f.Items, gone.conv)
+						return f.Type == "queue" && ok && !it.Online
+					})
+					tick() // within the grace: still waiting
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateWaiting {
+						t.Fatalf("left the queue within the grace: %s", c.State)
+					}
+					time.Sleep(400 * time.Millisecond)
+					tick()
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateBot || c.Left.IsZero() {
+						t.Fatalf("after the grace: state %s, left %v; want bot, marked left", c.State, c.Left)
+					}
+					ana.until(func(f cframe) bool {
+						return f.Type == "queue" && len(f.Items) == 1 && f.Items[0].Conversation == stays.conv
+					})
+					ana.until(func(f cframe) bool {
+						it, ok := itemOf(f.Items, gone.conv)
+						return f.Type == "live" && ok && it.Left != "" && !it.Online
+					})
+					if p := stays.until(func(f vframe) bool { return f.Type == "queue" && f.Position == 1 }); p.Reason != "" {
+						t.Errorf("the visitor behind was told %+v, want number 1 with no reason", p)
+					}
+
+					back := in.visitorBack(gone.token)
+					if back.conv != gone.conv {
+						t.Fatalf("came back to %s, want %s", back.conv, gone.conv)
+					}
+					back.until(func(f vframe) bool {
+						return f.Type == "message" && f.From == "system" && strings.HasPrefix(f.Text, "Welcome back")
+					})
+					if p := back.until(func(f vframe) bool { return f.Type == "queue" }); p.Position != tt.place {
+						t.Errorf("came back at number %d, want %d", p.Position, tt.place)
+					}
+					tick()
+					if tt.place == 1 {
+						p := stays.until(func(f vframe) bool { return f.Type == "queue" && f.Position == 2 })
+						if p.Reason != handoff.WhyReturned || p.Why == "" {
+							t.Errorf("the visitor put back was told %+v, want number 2 and why", p)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestWorsePlaceSaysWhy: a waiting visitor whose place gets worse is told
+// why: a crisis went ahead, or a conversation whose representative was
+// gone got its place back.
+func TestWorsePlaceSaysWhy(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	tests := []struct {
+		name string
+		jump func(in *instance, ana *rep, janitor *handoff.Janitor)
+		why  string
+	}{
+		{"emergency", func(in *instance, ana *rep, _ *handoff.Janitor) {
+			v := in.visitor()
+			v.say("my brother took a bunch of pills and now he wont wake up")
+			v.until(fromBot)
+		}, handoff.WhyEmergency},
+		{"urgent", func(in *instance, ana *rep, _ *handoff.Janitor) {
+			v := in.visitor()
+			v.say("i want to kill myself")
+			v.until(fromBot)
+		}, handoff.WhyUrgent},
+		{"requeued", func(in *instance, ana *rep, janitor *handoff.Janitor) {
+			// Ana's conversation, taken before the visitor queued, comes
+			// back at its place when her console is gone.
+			ana.ws.Close()
+			time.Sleep(700 * time.Millisecond)
+			janitor.Tick(context.Background())
+		}, handoff.WhyRequeued},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rdb := b[len(b)-1].Client
+			rdb.FlushDB(context.Background())
+			in := start(t, rdb, handoff.Options{Grace: 500 * time.Millisecond, Alive: 400 * time.Millisecond})
+			in.addRep("ana", reps.RoleRep)
+			in.addRep("ben", reps.RoleRep)
+			ana, ben := in.console("ana"), in.console("ben")
+			janitor := in.handoff.NewJanitor(time.Hour)
+			held := in.visitor()
+			held.send(map[string]any{"type": "person"})
+			held.until(func(f vframe) bool { return f.Type == "queue" })
+			ana.send(map[string]any{"type": "take"})
+			ana.until(func(f cframe) bool { return f.Type == "transcript" })
+
+			v := in.visitor()
+			v.send(map[string]any{"type": "person"})
+			if p := v.until(func(f vframe) bool { return f.Type == "queue" }); p.Position != 1 {
+				t.Fatalf("number %d, want 1", p.Position)
+			}
+			janitor.Tick(context.Background())
+			tt.jump(in, ana, janitor)
+			ben.until(func(f cframe) bool { return f.Type == "queue" && len(f.Items) == 2 })
+			janitor.Tick(context.Background())
+			p := v.until(func(f vframe) bool { return f.Type == "queue" && f.Position != 1 })
+			if p.Position != 2 || p.Reason != tt.why || p.Why != handoff.WhyText(tt.why) {
+				t.Errorf("told %+v, want number 2 because %s", p, tt.why)
 			}
 		})
 	}

@@ -17,17 +17,20 @@ type keys struct {
 	events string // pub/sub channel: every change the visitor may see, as JSON
 	notes  string // STREAM: representatives' private notes
 	rep    string // pub/sub channel: what only representatives see (notes, the visitor typing)
+	conns  string // ZSET: the visitor's open connections -> last heartbeat (ms); short-lived
 }
 
 const prefix = "hl:"
 
 func keysFor(conv string) keys {
 	tag := prefix + "{" + conv + "}"
-	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep"}
+	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep", conns: tag + ":conns"}
 }
 
 // list gives the keys in the order every script takes them.
-func (k keys) list() []string { return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep} }
+func (k keys) list() []string {
+	return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep, k.conns}
+}
 
 // RepChannel is the channel of what only representatives see of a
 // conversation.
@@ -42,6 +45,7 @@ const (
 	requestsKey  = prefix + "requests"      // STREAM: callback and insurance-check requests
 	requestsDone = prefix + "requests:done" // HASH: handled request id -> representative
 	janitorLock  = prefix + "janitor"       // one instance at a time tidies up
+	toldKey      = prefix + "queue:told"    // STRING: the queue order waiting visitors were last told (JSON)
 	// ConsoleChannel carries changes every console follows: the queue,
 	// alerts, requests.
 	ConsoleChannel = prefix + "console"

@@ -103,7 +103,7 @@ return 1
 
 // deleteScript removes a conversation at once and tells every tab.
 var deleteScript = redis.NewScript(`
-local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
+local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7])
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'deleted'}))
 return n
 `)
