@@ -1048,6 +1048,33 @@
     for (const conv of S.convs.values()) send({ type: "open", conversation: conv.id });
     for (const conv of S.convs.values()) for (const p of conv.pending.values()) send(p.frame);
     settle();
+    startToday();
+  }
+
+  // ---- today's figures (supervisors) ----
+
+  // The director's figures for the last 24 hours, from every instance (GET /console/figures), every minute.
+  function startToday() {
+    if (S.role !== "supervisor" || S.todayTimer) return;
+    $("today-box").hidden = false;
+    loadToday();
+    S.todayTimer = setInterval(loadToday, 60000);
+  }
+  function loadToday() {
+    fetch("/console/figures", { credentials: "same-origin", cache: "no-store" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then(renderToday)
+      .catch(() => put($("today"), [h("dt", null, "Figures"), h("dd", null, "not available right now")]));
+  }
+  function renderToday(f) {
+    const wait = (w) => (w && w.count ? `median ${duration(w.median_seconds)} (${w.count})` : "none");
+    const row = (k, v) => [h("dt", null, k), h("dd", null, v)];
+    put($("today"), [
+      ...row("Waited for a person", wait(f.all)),
+      ...row("Crises waited", wait(f.crisis)),
+      ...row("Referred to treatment", String(Number(f.referred) || 0)),
+      ...row("Callbacks still open", String(Number(f.callbacks_open) || 0)),
+    ]);
   }
 
   function newId() {

@@ -65,6 +65,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	b := broker.New(rdb, log)
 	defer b.Close()
 	st := store.New(rdb, store.Options{Retention: cfg.Retention, RatePerMinute: cfg.RatePerConversation})
+	m.Watch(func(ctx context.Context) (metrics.Snapshot, error) { return snapshot(ctx, st) })
 	accounts := reps.New(rdb)
 	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by config.Load
 	hours, _ := handoff.ParseSchedule(cfg.ChatHours, loc)
@@ -137,6 +138,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	<-errc
 	return nil
+}
+
+// snapshot reads the queue and the open callbacks for the metrics.
+func snapshot(ctx context.Context, st *store.Store) (metrics.Snapshot, error) {
+	q, err := st.QueueNow(ctx)
+	if err != nil {
+		return metrics.Snapshot{}, err
+	}
+	reqs, err := st.OpenRequests(ctx)
+	if err != nil {
+		return metrics.Snapshot{}, fmt.Errorf("read open requests: %w", err)
+	}
+	s := metrics.Snapshot{Waiting: map[string]int{}, OldestSeconds: map[string]float64{}}
+	for p, f := range q {
+		s.Waiting[string(p)], s.OldestSeconds[string(p)] = f.Waiting, f.OldestSeconds
+	}
+	for _, r := range reqs {
+		if r.Kind == "callback" {
+			s.CallbacksOpen++
+		}
+	}
+	return s, nil
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

@@ -126,6 +126,7 @@ func (c *conn) act(f frame) {
 			return
 		}
 		c.audit(ctx, "close", f.Conversation, f.Outcome)
+		c.h.metrics.Outcomes.WithLabelValues(f.Outcome).Inc()
 	case "request_done":
 		if err := c.h.store.RequestDone(ctx, f.ID, c.rep); err != nil {
 			c.fail("bad_frame", "No such request.")
@@ -209,6 +210,9 @@ func (c *conn) take(ctx context.Context, conv string) {
 	}
 	c.audit(ctx, action, conv, "")
 	c.h.log.Info("conversation taken", "conv", conv, "rep", reps.LogID(c.rep), "action", action)
+	if info, err := c.h.store.Handoff(ctx, conv); err == nil && info.Reason != "taken_over" && info.Claimed.After(info.Queued) {
+		c.h.metrics.WaitForPerson.WithLabelValues(string(info.Priority)).Observe(info.Claimed.Sub(info.Queued).Seconds())
+	}
 	if b := c.snapshot("mine"); b != nil {
 		c.push(b)
 	}

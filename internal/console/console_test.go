@@ -60,6 +60,14 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 	accounts := reps.New(rdb)
 	ho := handoff.New(st, accounts, kb.DefaultFacts(), hopts, log)
 	m := metrics.New()
+	m.Watch(func(ctx context.Context) (metrics.Snapshot, error) {
+		q, err := st.QueueNow(ctx)
+		s := metrics.Snapshot{Waiting: map[string]int{}, OldestSeconds: map[string]float64{}}
+		for p, f := range q {
+			s.Waiting[string(p)], s.OldestSeconds[string(p)] = f.Waiting, f.OldestSeconds
+		}
+		return s, err
+	})
 	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
 		Metrics: m, Bot: visitors, Log: log, Web: web.FS()})
@@ -1082,5 +1090,91 @@ func TestWorsePlaceSaysWhy(t *testing.T) {
 				t.Errorf("told %+v, want number 2 because %s", p, tt.why)
 			}
 		})
+	}
+}
+
+// TestDirectorsFigures: a crisis and an ordinary hand-off, taken on one
+// instance and closed, show in that instance's /metrics histograms and
+// counters, and in the supervisors' figures read on another instance
+// (from Redis); representatives may not read the figures.
+func TestDirectorsFigures(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	rdb := b[len(b)-1].Client
+	rdb.FlushDB(context.Background())
+	one, two := start(t, rdb, handoff.Options{}), start(t, rdb, handoff.Options{})
+	one.addRep("ana", reps.RoleRep)
+	one.addRep("sue", reps.RoleSupervisor)
+	ana := one.console("ana")
+
+	crisis, calm := one.visitor(), one.visitor()
+	crisis.say("my brother took a bunch of pills and now he wont wake up")
+	crisis.until(func(f vframe) bool { return f.Type == "queue" })
+	calm.send(map[string]any{"type": "person"})
+	calm.until(func(f vframe) bool { return f.Type == "queue" })
+	calm.send(map[string]any{"type": "callback", "name": "Sam", "phone": "(555) 555-0100", "best_time": "evenings", "consent": true})
+	calm.until(func(f vframe) bool { return fromBot(f) && strings.Contains(f.Text, "request") })
+
+	scrape := func(in *instance) string {
+		resp, err := http.Get(in.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	for _, want := range []string{`helpline_queue_waiting{priority="emergency"} 1`, `helpline_queue_waiting{priority="normal"} 1`} {
+		if m := scrape(two); !strings.Contains(m, want) {
+			t.Errorf("/metrics of the other instance lacks %s", want)
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // a wait of more than nothing
+	for _, outcome := range []string{"crisis_escalated", "referred"} {
+		ana.send(map[string]any{"type": "take"})
+		tr := ana.until(func(f cframe) bool { return f.Type == "transcript" })
+		ana.send(map[string]any{"type": "close", "conversation": tr.Conversation, "outcome": outcome})
+		ana.until(func(f cframe) bool {
+			return f.Type == "state" && f.Conversation == tr.Conversation && f.State == "closed"
+		})
+	}
+	time.Sleep(200 * time.Millisecond) // the counters follow the closes the console saw
+	m := scrape(one)
+	for _, want := range []string{
+		`helpline_wait_for_person_seconds_count{priority="emergency"} 1`,
+		`helpline_wait_for_person_seconds_count{priority="normal"} 1`,
+		`helpline_outcomes_total{outcome="referred"} 1`,
+		`helpline_outcomes_total{outcome="crisis_escalated"} 1`,
+		`helpline_callbacks_open 0`, // the test's watcher reads the queue only
+		`helpline_queue_waiting{priority="emergency"} 0`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	figures := func(name string) (*http.Response, store.Figures) {
+		req, _ := http.NewRequest("GET", two.url+"/console/figures", nil)
+		req.AddCookie(two.cookie(name))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var f store.Figures
+		json.NewDecoder(resp.Body).Decode(&f)
+		return resp, f
+	}
+	if resp, _ := figures("ana"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a representative read the figures: %s", resp.Status)
+	}
+	resp, f := figures("sue")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("figures: %s", resp.Status)
+	}
+	if f.All.Count != 2 || f.Crisis.Count != 1 || f.Waits[store.PriorityEmergency].Count != 1 || f.All.MedianSeconds <= 0 {
+		t.Errorf("waits %+v, crisis %+v: want two, one a crisis, with a median", f.All, f.Crisis)
+	}
+	if f.Referred != 1 || f.Outcomes["crisis_escalated"] != 1 || f.CallbacksOpen != 1 {
+		t.Errorf("referred %d, outcomes %v, callbacks open %d; want 1, one crisis escalated, 1", f.Referred, f.Outcomes, f.CallbacksOpen)
 	}
 }
