@@ -187,6 +187,15 @@
       : { bot: "Assistant", waiting: "Waiting", closed: "Closed", deleted: "Deleted" }[state] || str(state);
     return h("span", { class: `badge state state-${state}`, title: stateText(state, holder) }, text);
   }
+  // Whether the visitor is still there: online, offline since a time, or gone and out of the queue.
+  function visitorBadge(it) {
+    if (typeof it.visitor_online !== "boolean") return null;
+    if (it.visitor_online) return h("span", { class: "badge visitor visitor-online" }, "Visitor online");
+    const left = it.left_at ? agoEl(it.left_at) : null;
+    const seen = !left && it.visitor_seen ? agoEl(it.visitor_seen) : null;
+    return h("span", { class: "badge visitor visitor-offline" },
+      left ? ["Left the queue ", left] : seen ? ["Visitor offline · seen ", seen] : "Visitor offline");
+  }
   function unreadBadge(id) {
     const n = S.convs.get(id)?.unread || 0;
     return n ? h("span", { class: "unread" }, String(n), h("span", { class: "sr" }, n === 1 ? " new message" : " new messages")) : null;
@@ -223,7 +232,7 @@
       const prio = PRIORITY[q.priority] ? q.priority : "normal";
       const what = `${short(id)}, ${PRIORITY[prio]}${q.risk_kind ? `, ${q.risk_kind}` : ""}`;
       return h("li", { class: `item prio-line-${prio}` },
-        h("div", { class: "item-top" }, prioBadge(prio), riskBadge(q.risk_kind),
+        h("div", { class: "item-top" }, prioBadge(prio), riskBadge(q.risk_kind), visitorBadge(q),
           h("span", { class: "waited", title: "Waiting" }, h("span", { class: "sr" }, "waiting "), since(q.waiting_since))),
         h("div", { class: "item-main" },
           h("div", null, h("p", { class: "reason" }, REASONS[q.reason] || str(q.reason)),
@@ -263,7 +272,7 @@
       const takeLabel = l.state === "bot" ? "Take over" : "Take";
       return h("li", { class: "item" },
         h("div", { class: "item-top" }, h("span", { class: "conv-id" }, short(id)), stateBadge(l.state, l.holder),
-          riskBadge(l.risk_kind), h("span", { class: "muted" }, l.last_activity ? agoEl(l.last_activity) : "")),
+          riskBadge(l.risk_kind), visitorBadge(l), h("span", { class: "muted" }, l.last_activity ? agoEl(l.last_activity) : "")),
         l.preview ? h("p", { class: "preview" }, str(l.preview)) : null,
         h("div", { class: "item-actions" },
           act(watch, id, "watch", () => showConv(id, true), { "aria-label": `${watch} ${short(id)}` }),
@@ -1243,6 +1252,9 @@
       case "suggestions": return onSuggestions(f);
       case "alert": return onAlert(f);
       case "error": return onError(f);
+      case "handed_back": return toast(f.answered
+        ? "Handed back. The visitor's last message had no reply yet: the assistant answered it."
+        : "Handed back to the assistant.", "info");
     }
   }
 
@@ -1255,6 +1267,33 @@
     for (const conv of S.convs.values()) send({ type: "open", conversation: conv.id });
     for (const conv of S.convs.values()) for (const p of conv.pending.values()) send(p.frame);
     settle();
+    startToday();
+  }
+
+  // ---- today's figures (supervisors) ----
+
+  // The director's figures for the last 24 hours, from every instance (GET /console/figures), every minute.
+  function startToday() {
+    if (S.role !== "supervisor" || S.todayTimer) return;
+    $("today-box").hidden = false;
+    loadToday();
+    S.todayTimer = setInterval(loadToday, 60000);
+  }
+  function loadToday() {
+    fetch("/console/figures", { credentials: "same-origin", cache: "no-store" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then(renderToday)
+      .catch(() => put($("today"), [h("dt", null, "Figures"), h("dd", null, "not available right now")]));
+  }
+  function renderToday(f) {
+    const wait = (w) => (w && w.count ? `median ${duration(w.median_seconds)} (${w.count})` : "none");
+    const row = (k, v) => [h("dt", null, k), h("dd", null, v)];
+    put($("today"), [
+      ...row("Waited for a person", wait(f.all)),
+      ...row("Crises waited", wait(f.crisis)),
+      ...row("Referred to treatment", String(Number(f.referred) || 0)),
+      ...row("Callbacks still open", String(Number(f.callbacks_open) || 0)),
+    ]);
   }
 
   function newId() {

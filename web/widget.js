@@ -339,7 +339,9 @@
       : h("span", { class: "hl-sr" }, `${WHO[from]}: `);
     const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body, meta(m.time));
     if (from === "bot") appendActions(el, m), appendForms(el, m);
-    if (from === "bot" && m.kind === "crisis") showCrisis(m); // before the message, so the log knows its height
+    // A follow-up in a crisis already answered keeps the bar and its steps, which are the first reply's.
+    const followUp = m.follow_up === true && st.crisis && !ui.crisis.hidden;
+    if (from === "bot" && m.kind === "crisis" && !followUp) showCrisis(m); // before the message, so the log knows its height
     appendToLog(el);
     markUnread(m);
   }
@@ -722,7 +724,9 @@
 
   function setQueue(f) {
     const position = Math.floor(Number(f.position));
-    st.queue = position >= 1 ? { position, wait: Number(f.wait_seconds) } : null;
+    // A place that got worse comes with the reason, in the server's words; a better one clears it.
+    const why = typeof f.reason_text === "string" ? f.reason_text : "";
+    st.queue = position >= 1 ? { position, wait: Number(f.wait_seconds), why } : null;
     renderStatus();
   }
 
@@ -735,6 +739,7 @@
       if (Number.isFinite(wait) && wait >= 0) {
         text += wait < 60 ? " — less than a minute" : ` — about ${Math.round(wait / 60)} min`;
       }
+      if (st.queue.why) text += `. ${st.queue.why}`;
     } else if (s === "rep" && st.repName) {
       text = `You're chatting with ${st.repName} from the helpline`;
     }

@@ -27,6 +27,9 @@ import (
 	"helpline/web"
 )
 
+// The visitor handler is the console's assistant on hand-back.
+var _ console.Bot = (*chat.Handler)(nil)
+
 // runServe runs the chat service until ctx is cancelled, then shuts down
 // in order: stop accepting, close websockets with 1001 so clients
 // reconnect elsewhere, and wait a bounded time.
@@ -62,16 +65,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	b := broker.New(rdb, log)
 	defer b.Close()
 	st := store.New(rdb, store.Options{Retention: cfg.Retention, RatePerMinute: cfg.RatePerConversation})
+	m.Watch(func(ctx context.Context) (metrics.Snapshot, error) { return snapshot(ctx, st) })
 	accounts := reps.New(rdb)
 	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by config.Load
 	hours, _ := handoff.ParseSchedule(cfg.ChatHours, loc)
-	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats}, log)
+	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats,
+		VisitorGrace: cfg.VisitorGrace, Rejoin: cfg.VisitorRejoin}, log)
 	engine, renderer := answer.New(base, cfg.Facts), render.New()
 	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustedProxies: cfg.TrustedProxies,
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
-		Metrics: m, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
+		Metrics: m, Bot: visitors, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
 	demo := ""
 	if n, err := accounts.Count(ctx); err == nil && n == 0 {
 		if embedded {
@@ -133,6 +138,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	<-errc
 	return nil
+}
+
+// snapshot reads the queue and the open callbacks for the metrics.
+func snapshot(ctx context.Context, st *store.Store) (metrics.Snapshot, error) {
+	q, err := st.QueueNow(ctx)
+	if err != nil {
+		return metrics.Snapshot{}, err
+	}
+	reqs, err := st.OpenRequests(ctx)
+	if err != nil {
+		return metrics.Snapshot{}, fmt.Errorf("read open requests: %w", err)
+	}
+	s := metrics.Snapshot{Waiting: map[string]int{}, OldestSeconds: map[string]float64{}}
+	for p, f := range q {
+		s.Waiting[string(p)], s.OldestSeconds[string(p)] = f.Waiting, f.OldestSeconds
+	}
+	for _, r := range reqs {
+		if r.Kind == "callback" {
+			s.CallbacksOpen++
+		}
+	}
+	return s, nil
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {

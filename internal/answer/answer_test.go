@@ -347,3 +347,98 @@ func BenchmarkDecide10k(b *testing.B) {
 		e.Decide(queries[i%len(queries)], Context{})
 	}
 }
+
+// TestCrisisFollowUp: a further message in a crisis already answered
+// ("what do i do") gets the short fixed follow-up, not the whole reply
+// again; a new kind of danger, the same one grown worse, or a crisis long
+// past gets the whole reply.
+func TestCrisisFollowUp(t *testing.T) {
+	e := engine(t)
+	od := safety.Risk{Kind: safety.Overdose, Level: safety.Emergency}
+	tests := []struct {
+		name   string
+		before []string
+		q      string
+		want   string
+	}{
+		{"what do i do", []string{"my brother took a bunch of pills and now he wont wake up"}, "what do i do",
+			safety.FollowUp(od)},
+		{"still in it", []string{"my brother took a bunch of pills and now he wont wake up", "what do i do"}, "he is still not waking up what do i do",
+			safety.FollowUp(od)},
+		{"a new danger", []string{"my brother took a bunch of pills and now he wont wake up"}, "i want to kill myself tonight",
+			safety.Response(safety.Risk{Kind: safety.Suicide, Level: safety.Emergency})},
+		{"first crisis", nil, "my brother took a bunch of pills and now he wont wake up", safety.Response(od)},
+		{"long past", []string{"my brother took a bunch of pills and now he wont wake up", "thank you", "what is methadone", "how long does it last", "is it safe", "what is suboxone"},
+			"my brother took a bunch of pills and now he wont wake up", safety.Response(od)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := Context{}
+			for _, q := range tt.before {
+				ctx = ctx.Next(q, e.Decide(q, ctx))
+			}
+			d := e.Decide(tt.q, ctx)
+			if d.Kind != KindCrisis {
+				t.Fatalf("%q: %s, want crisis", tt.q, d.Kind)
+			}
+			if d.Text != tt.want {
+				t.Errorf("%q after %q:\ngot:\n%s\nwant:\n%s", tt.q, tt.before, d.Text, tt.want)
+			}
+			if d.FollowUp != (tt.want != safety.Response(d.Risk)) {
+				t.Errorf("follow_up %v", d.FollowUp)
+			}
+		})
+	}
+}
+
+// TestSuggest: suggestions read the conversation's risk and its whole
+// history, not only the last message.
+func TestSuggest(t *testing.T) {
+	e := engine(t)
+	od := safety.Risk{Kind: safety.Overdose, Level: safety.Emergency}
+	tests := []struct {
+		name      string
+		questions []string
+		risk      safety.Risk
+		first     []string // the suggestions must start with these
+		has       string   // and include this
+		never     []string
+	}{
+		{"overdose", []string{"my brother took a bunch of pills and now he wont wake up", "can i keep working"}, od,
+			[]string{"overdose-what-to-do", "naloxone", "crisis-lines"}, "", []string{"work-during-treatment", "job-protections"}},
+		{"suicide", []string{"i want to kill myself", "can i keep working"}, safety.Risk{Kind: safety.Suicide, Level: safety.Urgent},
+			[]string{"crisis-lines"}, "", []string{"work-during-treatment"}},
+		{"history", []string{"what is naltrexone", "how much does it cost"}, safety.Risk{Kind: safety.None},
+			nil, "naltrexone-cost", nil},
+		{"no risk, last message", []string{"can i keep working"}, safety.Risk{Kind: safety.None},
+			[]string{"work-during-treatment"}, "", nil},
+		{"greeting", []string{"hi"}, safety.Risk{Kind: safety.None}, nil, "", []string{"greeting"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := e.Suggest(tt.questions, tt.risk, 3)
+			if len(got) < len(tt.first) || !slices.Equal(got[:len(tt.first)], tt.first) {
+				t.Errorf("suggestions %v, want them to start %v", got, tt.first)
+			}
+			if tt.has != "" && !slices.Contains(got, tt.has) {
+				t.Errorf("suggestions %v, want %s among them", got, tt.has)
+			}
+			for _, id := range tt.never {
+				if slices.Contains(got, id) {
+					t.Errorf("suggestions %v include %s", got, id)
+				}
+			}
+		})
+	}
+}
+
+// TestCrisisEntriesExist: every entry the crisis suggestions name is in
+// the knowledge base (a renamed entry would silently drop out).
+func TestCrisisEntriesExist(t *testing.T) {
+	e := engine(t)
+	for id := range crisisRelevant {
+		if e.Base().Entry(id) == nil {
+			t.Errorf("crisis suggestion %s: no such entry", id)
+		}
+	}
+}

@@ -60,6 +60,10 @@ type Decision struct {
 	// Escalate asks for a person now, ahead of the queue, because of the
 	// risk.
 	Escalate bool `json:"escalate,omitempty"`
+	// FollowUp marks a crisis decision that answers a further message in
+	// a crisis already replied to: its text is the short fixed follow-up
+	// (safety.FollowUp), not the whole reply again.
+	FollowUp bool `json:"follow_up,omitempty"`
 }
 
 // Option is one button: an entry the visitor can ask about with one tap.
@@ -82,6 +86,29 @@ type Context struct {
 	// Misses counts the fallbacks in a row, so the service can offer a
 	// person when the bot keeps failing.
 	Misses int `json:"misses,omitempty"`
+	// Crisis is the crisis the bot last replied to, while it is ongoing
+	// (within the last ongoingMessages messages): a further message in
+	// the same danger gets the short follow-up, not the whole reply again.
+	Crisis *Ongoing `json:"crisis,omitempty"`
+}
+
+// Ongoing is a crisis the bot has replied to: its kind, its worst level,
+// and how many visitor messages ago the last crisis reply was.
+type Ongoing struct {
+	Kind  safety.Kind  `json:"kind"`
+	Level safety.Level `json:"level"`
+	Ago   int          `json:"ago,omitempty"`
+}
+
+// ongoingMessages is how many visitor messages after a crisis reply the
+// crisis still counts as ongoing.
+const ongoingMessages = 5
+
+// covers reports whether a risk found now belongs to the ongoing crisis:
+// the same kind, and no worse. A new kind of danger, or the same one
+// grown worse (urgent, then an emergency), gets its whole reply.
+func (o *Ongoing) covers(r safety.Risk) bool {
+	return o != nil && o.Kind == r.Kind && !safety.Worse(r.Level, o.Level)
 }
 
 // contextTopics is how many answers back a follow-up may refer.
@@ -95,6 +122,18 @@ func (c Context) Next(text string, d Decision) Context {
 		recent = recent[n:]
 	}
 	next := Context{Entries: c.Entries, Recent: recent}
+	switch {
+	case d.Kind == KindCrisis:
+		o := Ongoing{Kind: d.Risk.Kind, Level: d.Risk.Level}
+		if c.Crisis.covers(d.Risk) {
+			o.Level = c.Crisis.Level
+		}
+		next.Crisis = &o
+	case c.Crisis != nil && c.Crisis.Ago+1 < ongoingMessages:
+		o := *c.Crisis
+		o.Ago++
+		next.Crisis = &o
+	}
 	switch d.Kind {
 	case KindAnswer, KindClarify:
 		// After a choice the topic is the first choice's, whichever the

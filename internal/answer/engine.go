@@ -206,10 +206,16 @@ func (e *Engine) Base() *kb.Base { return e.base }
 func (e *Engine) Decide(text string, ctx Context) Decision {
 	// Safety comes before everything else, on every message.
 	if risk := safety.Screen(text, ctx.Recent); risk.Crisis() {
-		return Decision{
+		d := Decision{
 			Kind: KindCrisis, Text: safety.Response(risk), Entries: []string{}, Score: 1,
 			OfferPerson: true, Escalate: true, Reason: string(risk.Kind), Risk: risk,
 		}
+		// "What do i do" after the crisis reply: the next steps and the
+		// number, not the whole reply again.
+		if ctx.Crisis.covers(risk) {
+			d.Text, d.FollowUp = safety.FollowUp(safety.Risk{Kind: risk.Kind, Level: ctx.Crisis.Level}), true
+		}
+		return d
 	}
 	d := e.decide(text, ctx)
 	// A weak answer needs a topic word: "what is normal blood pressure"

@@ -121,6 +121,7 @@ type frame struct {
 	Code         string          `json:"code"`
 	RetryAfter   int             `json:"retry_after"`
 	Risk         *struct{ Kind, Level string }
+	FollowUp     bool `json:"follow_up"`
 }
 
 // read returns the next frame, failing after a few seconds.
@@ -617,5 +618,27 @@ func TestHelloWithoutEvents(t *testing.T) {
 	other := start(t, b.Client, chat.Options{}, store.Options{})
 	if w := dial(t, other.URL).hello("", ""); w.Conversation == "" || w.Token == "" {
 		t.Errorf("welcome %+v", w)
+	}
+}
+
+// TestCrisisFollowUpOverTheWire: with nobody online, "what do i do" after
+// an overdose reply gets the short follow-up for when nobody can chat,
+// marked follow_up, not the whole crisis reply again.
+func TestCrisisFollowUpOverTheWire(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			in := start(t, b.Client, chat.Options{}, store.Options{})
+			c := dial(t, in.URL)
+			c.hello("", "")
+			_, first := c.say("m1", "my brother took a bunch of pills and now he wont wake up")
+			od := safety.Risk{Kind: safety.Overdose, Level: safety.Emergency}
+			if first.Kind != "crisis" || first.FollowUp || first.Text != safety.ResponseOffline(od) {
+				t.Fatalf("first crisis reply %s follow_up=%v:\n%s", first.Kind, first.FollowUp, first.Text)
+			}
+			_, next := c.say("m2", "what do i do")
+			if next.Kind != "crisis" || !next.FollowUp || next.Text != safety.FollowUpOffline(od) {
+				t.Errorf("follow-up %s follow_up=%v:\n%s\nwant:\n%s", next.Kind, next.FollowUp, next.Text, safety.FollowUpOffline(od))
+			}
+		})
 	}
 }

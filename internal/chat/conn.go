@@ -2,6 +2,8 @@ package chat
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -36,6 +38,8 @@ type conn struct {
 	// typed and active are when the visitor's typing and activity were
 	// last passed on; reader-owned.
 	typed, active time.Time
+	// id names this connection in the conversation's presence.
+	id string
 }
 
 type activation struct {
@@ -66,6 +70,32 @@ func (h *Handler) newConn(ws *websocket.Conn, addr string) *conn {
 		send:       make(chan []byte, h.opts.SendQueue),
 		activate:   make(chan activation, 1),
 		writerDone: make(chan struct{}),
+		id:         connID(),
+	}
+}
+
+// connID returns a random id for a connection's presence.
+func connID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// present records, from the writer, that the visitor is here (at the
+// start and at every ping) or, with gone, that this connection closed: the
+// console shows who is still there, and a waiting visitor gone too long
+// leaves the queue (handoff.Janitor).
+func (c *conn) present(conv string, gone bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var err error
+	if gone {
+		err = c.h.store.VisitorGone(ctx, conv, c.id)
+	} else {
+		err = c.h.store.VisitorBeat(ctx, conv, c.id)
+	}
+	if err != nil {
+		c.h.log.Warn("visitor presence", "conv", conv, "err", err)
 	}
 }
 
@@ -183,6 +213,8 @@ func (c *conn) writer() {
 				}
 			}
 			conv, events, last = a.conv, a.sub.C, a.after
+			c.present(conv, false)
+			defer c.present(conv, true)
 			if !c.replay(conv, &last) {
 				return
 			}
@@ -198,6 +230,9 @@ func (c *conn) writer() {
 		case <-ping.C:
 			if !c.write(websocket.PingMessage, nil) {
 				return
+			}
+			if conv != "" {
+				c.present(conv, false)
 			}
 		case <-c.ctx.Done():
 			return
@@ -233,7 +268,7 @@ func (c *conn) deliver(ev *store.Event, conv string, last *string) bool {
 			return false
 		}
 	case "queue":
-		if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait})) {
+		if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait, Reason: ev.Reason, ReasonText: ev.ReasonText})) {
 			return false
 		}
 	case broker.Resync:

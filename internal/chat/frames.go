@@ -181,6 +181,9 @@ type messageFrame struct {
 	Risk         *riskFrame      `json:"risk,omitempty"`
 	Forms        []string        `json:"forms,omitempty"`
 	Rep          string          `json:"rep,omitempty"`
+	// FollowUp marks the short reply to a further message in a crisis
+	// already answered: the steps of the first reply still hold.
+	FollowUp bool `json:"follow_up,omitempty"`
 }
 
 type riskFrame struct {
@@ -200,6 +203,11 @@ type queueFrame struct {
 	Type        string `json:"type"`
 	Position    int    `json:"position"`
 	WaitSeconds int    `json:"wait_seconds"`
+	// Reason says why the place got worse, when it did: a code
+	// (emergency, urgent, requeued, returned, other) and the words to
+	// show the visitor.
+	Reason     string `json:"reason,omitempty"`
+	ReasonText string `json:"reason_text,omitempty"`
 }
 
 type stateFrame struct {

@@ -1,8 +1,10 @@
 package chat
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"helpline/internal/answer"
@@ -128,6 +130,31 @@ func (c *conn) hello(f clientFrame) {
 	}
 	c.push(encode(welcomeFrame{V: Version, Type: "welcome", Conversation: conv.ID, Token: token, State: string(conv.State), Resumed: resumed}))
 	c.activate <- activation{sub: sub, conv: conv.ID, after: after}
+	if resumed && conv.State == store.StateBot && !conv.Left.IsZero() {
+		c.returned(conv)
+	}
+}
+
+// returned puts a visitor who left the queue while they were away back in
+// line (handoff.Service.Return), or, when nobody can chat now, tells them
+// so with the phone number and the request forms, as asking for a person
+// would.
+func (c *conn) returned(conv store.Conversation) {
+	offline, err := c.h.handoff.Return(c.ctx, conv.ID)
+	if err != nil {
+		c.storeFailed("rejoin the queue", err)
+		return
+	}
+	if !offline {
+		return
+	}
+	var actx answer.Context
+	if len(conv.Context) > 0 {
+		json.Unmarshal(conv.Context, &actx) // a bad context only loses the follow-up topic
+	}
+	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), actx, store.StateBot); err != nil {
+		c.storeFailed("answer", err)
+	}
 }
 
 // visitorSays stores the visitor's message and answers it. Every message
@@ -198,11 +225,19 @@ func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte,
 	return id, dup, rawCtx, state, true
 }
 
-// answer stores the bot's reply and, when the visitor asked for a person,
+// answer stores the bot's reply and asks for a person when it should
+// (Handler.reply), telling the visitor when that fails.
+func (c *conn) answer(d answer.Decision, next answer.Context, state store.State) {
+	if err := c.h.reply(c.ctx, c.conv, d, next, state); err != nil {
+		c.storeFailed("answer", err)
+	}
+}
+
+// reply stores the bot's reply and, when the visitor asked for a person,
 // is in danger, or the bot failed twice, asks for one. When nobody can
 // chat now the reply says so honestly and offers the request forms; a
 // crisis reply keeps its fixed text, with its closing line for that case.
-func (c *conn) answer(d answer.Decision, next answer.Context, state store.State) {
+func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Context, state store.State) error {
 	reason := ""
 	switch {
 	case d.Kind == answer.KindCrisis:
@@ -214,15 +249,18 @@ func (c *conn) answer(d answer.Decision, next answer.Context, state store.State)
 	}
 	var forms []string
 	if reason != "" && state != store.StateWaiting {
-		if available, _ := c.h.handoff.Available(c.ctx); !available {
+		if available, _ := h.handoff.Available(ctx); !available {
 			forms = []string{"callback", "insurance"}
 			switch d.Kind {
 			case answer.KindCrisis:
 				d.Text = safety.ResponseOffline(d.Risk)
+				if d.FollowUp && next.Crisis != nil {
+					d.Text = safety.FollowUpOffline(safety.Risk{Kind: next.Crisis.Kind, Level: next.Crisis.Level})
+				}
 			case answer.KindHandoff:
-				d.Text = c.h.handoff.Offline(d.Risk)
+				d.Text = h.handoff.Offline(d.Risk)
 			default:
-				d.Text += "\n\n" + c.h.handoff.Offline(d.Risk)
+				d.Text += "\n\n" + h.handoff.Offline(d.Risk)
 			}
 			reason = ""
 		}
@@ -235,19 +273,68 @@ func (c *conn) answer(d answer.Decision, next answer.Context, state store.State)
 	if d.Risk.Crisis() {
 		r.RiskKind, r.RiskLevel = string(d.Risk.Kind), string(d.Risk.Level)
 		// The log says a crisis happened, never what was said.
-		c.h.log.Warn("crisis", "conv", c.conv, "risk", d.Risk)
+		h.log.Warn("crisis", "conv", conv, "risk", d.Risk)
 	}
-	if _, err := c.h.store.AddReply(c.ctx, c.conv, r); err != nil {
-		c.storeFailed("store reply", err)
-		return
+	if _, err := h.store.AddReply(ctx, conv, r); err != nil {
+		return fmt.Errorf("store reply: %w", err)
 	}
-	c.h.metrics.Messages.WithLabelValues(string(store.FromBot)).Inc()
-	c.h.metrics.Decisions.WithLabelValues(string(d.Kind)).Inc()
+	h.metrics.Messages.WithLabelValues(string(store.FromBot)).Inc()
+	h.metrics.Decisions.WithLabelValues(string(d.Kind)).Inc()
 	if reason != "" {
-		if _, err := c.h.handoff.Request(c.ctx, c.conv, reason, d.Risk); err != nil {
-			c.storeFailed("hand-off", err)
+		if _, err := h.handoff.Request(ctx, conv, reason, d.Risk); err != nil {
+			return fmt.Errorf("hand-off: %w", err)
 		}
 	}
+	return nil
+}
+
+// AnswerPending answers, as the bot, the visitor's last message when
+// nothing answered it: a representative handed the conversation back
+// after the visitor wrote. It returns whether there was such a message.
+// Only a conversation with the bot is answered.
+func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) {
+	cv, err := h.store.Get(ctx, conv)
+	if err != nil {
+		return false, fmt.Errorf("answer pending %s: %w", conv, err)
+	}
+	if cv.State != store.StateBot {
+		return false, nil
+	}
+	recent, err := h.store.LastMessages(ctx, conv, 50)
+	if err != nil {
+		return false, fmt.Errorf("answer pending %s: %w", conv, err)
+	}
+	text := ""
+	for _, m := range recent { // newest first
+		if m.From == store.FromSystem {
+			continue
+		}
+		if m.From == store.FromVisitor {
+			text = m.Text
+		}
+		break
+	}
+	if text == "" {
+		return false, nil
+	}
+	var actx answer.Context
+	if len(cv.Context) > 0 {
+		if err := json.Unmarshal(cv.Context, &actx); err != nil {
+			h.log.Warn("bad answer context; starting afresh", "conv", conv, "err", err)
+			actx = answer.Context{}
+		}
+	}
+	// While the representative held the conversation the screen kept the
+	// message in the context already; it is the question now, not its
+	// own context.
+	if n := len(actx.Recent); n > 0 && actx.Recent[n-1] == text {
+		actx.Recent = actx.Recent[:n-1]
+	}
+	d := h.engine.Decide(text, actx)
+	if err := h.reply(ctx, conv, d, actx.Next(text, d), store.StateBot); err != nil {
+		return false, fmt.Errorf("answer pending %s: %w", conv, err)
+	}
+	return true, nil
 }
 
 // request stores a callback or insurance-check request from the forms.
@@ -343,10 +430,11 @@ type botMeta struct {
 	OfferPerson  bool            `json:"offer_person,omitempty"`
 	Risk         *riskFrame      `json:"risk,omitempty"`
 	Forms        []string        `json:"forms,omitempty"`
+	FollowUp     bool            `json:"follow_up,omitempty"`
 }
 
 func botMetaOf(d answer.Decision, forms []string) json.RawMessage {
-	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, Alternatives: d.Alternatives, OfferPerson: d.OfferPerson && forms == nil, Forms: forms}
+	m := botMeta{Kind: string(d.Kind), Entries: d.Entries, Options: d.Options, Alternatives: d.Alternatives, OfferPerson: d.OfferPerson && forms == nil, Forms: forms, FollowUp: d.FollowUp}
 	if d.Risk.Crisis() {
 		// The visitor's client gets the kind and level, for the banner;
 		// the evidence stays with representatives.
@@ -373,7 +461,7 @@ func (c *conn) messageFrame(m store.Message) []byte {
 		f.HTML = c.h.render.HTML(m.Text)
 		var meta botMeta
 		if json.Unmarshal(m.Meta, &meta) == nil {
-			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms
+			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms, f.FollowUp = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms, meta.FollowUp
 			if len(meta.Options) > 0 {
 				f.Options, _ = json.Marshal(meta.Options)
 			}

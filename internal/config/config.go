@@ -60,6 +60,12 @@ type Config struct {
 	// RepGrace is how long a representative's console may be gone before
 	// their conversations go back to the queue.
 	RepGrace time.Duration
+	// VisitorGrace is how long a waiting visitor may have no connection
+	// open before they leave the queue (the conversation is kept).
+	VisitorGrace time.Duration
+	// VisitorRejoin is how long after leaving the queue a visitor who
+	// comes back gets their old place; later they join at the end.
+	VisitorRejoin time.Duration
 	// TrustedProxies is how many proxies (load balancers, CDNs) stand in
 	// front of the service and append to X-Forwarded-For; the client's
 	// address is the one the outermost of them saw. 0 (the default) uses
@@ -92,6 +98,8 @@ func Default() Config {
 		ChatHours:           "always",
 		MaxChats:            4,
 		RepGrace:            time.Minute,
+		VisitorGrace:        2 * time.Minute,
+		VisitorRejoin:       15 * time.Minute,
 		LogFormat:           "json",
 		ShutdownGrace:       10 * time.Second,
 	}
@@ -109,7 +117,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		}
 		return def
 	}
-	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace, maxChats, repGrace string
+	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace, maxChats, repGrace, visitorGrace, visitorRejoin string
 	fs.StringVar(&c.Addr, "addr", env("HELPLINE_ADDR", c.Addr), "listen `address` (env HELPLINE_ADDR)")
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis `URL` or addresses; empty starts an embedded Redis (env REDIS_URL)")
 	fs.StringVar(&c.RedisMaster, "redis-master", env("REDIS_MASTER", ""), "Sentinel master `name` (env REDIS_MASTER)")
@@ -128,6 +136,8 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.ChatHours, "chat-hours", env("HELPLINE_CHAT_HOURS", c.ChatHours), "when representatives answer the chat, e.g. \"mon-fri 08:00-20:00, sat 10:00-16:00\" or always (env HELPLINE_CHAT_HOURS)")
 	fs.StringVar(&maxChats, "max-chats", env("HELPLINE_MAX_CHATS", strconv.Itoa(c.MaxChats)), "conversations one representative may hold at once (env HELPLINE_MAX_CHATS)")
 	fs.StringVar(&repGrace, "rep-grace", env("HELPLINE_REP_GRACE", c.RepGrace.String()), "how long a representative's console may be gone before their conversations go back to the queue (env HELPLINE_REP_GRACE)")
+	fs.StringVar(&visitorGrace, "visitor-grace", env("HELPLINE_VISITOR_GRACE", c.VisitorGrace.String()), "how long a waiting visitor may be gone before they leave the queue (env HELPLINE_VISITOR_GRACE)")
+	fs.StringVar(&visitorRejoin, "visitor-rejoin", env("HELPLINE_VISITOR_REJOIN", c.VisitorRejoin.String()), "how long after leaving the queue a visitor who comes back gets their old place (env HELPLINE_VISITOR_REJOIN)")
 	proxies := env("HELPLINE_TRUSTED_PROXIES", "")
 	if proxies == "" && getenv("HELPLINE_TRUST_PROXY") == "true" {
 		proxies = "1" // the older setting: one load balancer
@@ -172,6 +182,12 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	}
 	if c.RepGrace, err = time.ParseDuration(repGrace); err != nil || c.RepGrace < 10*time.Second {
 		bad("rep-grace (HELPLINE_REP_GRACE)", errOr(err, "must be at least 10s"))
+	}
+	if c.VisitorGrace, err = time.ParseDuration(visitorGrace); err != nil || c.VisitorGrace < 30*time.Second {
+		bad("visitor-grace (HELPLINE_VISITOR_GRACE)", errOr(err, "must be at least 30s"))
+	}
+	if c.VisitorRejoin, err = time.ParseDuration(visitorRejoin); err != nil || c.VisitorRejoin < c.VisitorGrace {
+		bad("visitor-rejoin (HELPLINE_VISITOR_REJOIN)", errOr(err, "must be at least the visitor grace"))
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("addr (HELPLINE_ADDR)", err)

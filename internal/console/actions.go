@@ -10,6 +10,7 @@ import (
 
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
+	"helpline/internal/safety"
 	"helpline/internal/store"
 )
 
@@ -111,6 +112,7 @@ func (c *conn) act(f frame) {
 			return
 		}
 		c.audit(ctx, "handback", f.Conversation, "")
+		c.handedBack(ctx, f.Conversation)
 	case "transfer":
 		c.transfer(ctx, f.Conversation, strings.TrimSpace(f.To))
 	case "close":
@@ -124,6 +126,7 @@ func (c *conn) act(f frame) {
 			return
 		}
 		c.audit(ctx, "close", f.Conversation, f.Outcome)
+		c.h.metrics.Outcomes.WithLabelValues(f.Outcome).Inc()
 	case "request_done":
 		if err := c.h.store.RequestDone(ctx, f.ID, c.rep); err != nil {
 			c.fail("bad_frame", "No such request.")
@@ -135,6 +138,20 @@ func (c *conn) act(f frame) {
 	default:
 		c.fail("unknown", "Unknown frame type.")
 	}
+}
+
+// handedBack has the assistant answer a question the visitor wrote after
+// the representative's last message, and confirms the hand-back to the
+// representative, saying whether it did.
+func (c *conn) handedBack(ctx context.Context, conv string) {
+	answered := false
+	if c.h.bot != nil {
+		var err error
+		if answered, err = c.h.bot.AnswerPending(ctx, conv); err != nil {
+			c.h.log.Warn("answer after hand-back", "conv", conv, "rep", reps.LogID(c.rep), "err", err)
+		}
+	}
+	c.push(encode(map[string]any{"type": "handed_back", "conversation": conv, "answered": answered}))
 }
 
 func (c *conn) supervisor() bool { return c.role == reps.RoleSupervisor }
@@ -193,6 +210,9 @@ func (c *conn) take(ctx context.Context, conv string) {
 	}
 	c.audit(ctx, action, conv, "")
 	c.h.log.Info("conversation taken", "conv", conv, "rep", reps.LogID(c.rep), "action", action)
+	if info, err := c.h.store.Handoff(ctx, conv); err == nil && info.Reason != "taken_over" && info.Claimed.After(info.Queued) {
+		c.h.metrics.WaitForPerson.WithLabelValues(string(info.Priority)).Observe(info.Claimed.Sub(info.Queued).Seconds())
+	}
 	if b := c.snapshot("mine"); b != nil {
 		c.push(b)
 	}
@@ -305,29 +325,38 @@ func quote(s string) string {
 	return "“" + s + "”"
 }
 
-// suggest answers with the knowledge-base entries that best answer the
-// visitor's latest message, for the representative to adapt.
+// suggest answers with the knowledge-base entries that best fit the
+// conversation, for the representative to adapt: in a crisis the entries
+// for its kind first, and otherwise the visitor's last question read in
+// the light of their earlier ones (answer.Engine.Suggest).
 func (c *conn) suggest(ctx context.Context, conv string) {
+	cv, err := c.h.store.Get(ctx, conv)
+	if err != nil {
+		c.refused("suggest", conv, err)
+		return
+	}
 	msgs, err := c.h.store.Messages(ctx, conv, "", transcriptN)
 	if err != nil {
 		c.refused("suggest", conv, err)
 		return
 	}
-	last := ""
-	for i := len(msgs) - 1; i >= 0 && last == ""; i-- {
-		if msgs[i].From == store.FromVisitor {
-			last = msgs[i].Text
+	var questions []string
+	for _, m := range msgs {
+		if m.From == store.FromVisitor {
+			questions = append(questions, m.Text)
 		}
 	}
+	risk := safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
+	if cv.RiskKind == "" {
+		risk.Kind = safety.None
+	}
 	items := []suggestion{}
-	if last != "" {
-		for _, hit := range c.h.engine.Explain(last, 3).Hits {
-			d, ok := c.h.engine.Entry(hit.ID)
-			if !ok {
-				continue
-			}
-			items = append(items, suggestion{ID: hit.ID, Title: c.h.engine.Base().Entry(hit.ID).Title, Text: d.Text})
+	for _, id := range c.h.engine.Suggest(questions, risk, 3) {
+		d, ok := c.h.engine.Entry(id)
+		if !ok {
+			continue
 		}
+		items = append(items, suggestion{ID: id, Title: c.h.engine.Base().Entry(id).Title, Text: d.Text})
 	}
 	c.push(encode(map[string]any{"type": "suggestions", "conversation": conv, "items": items}))
 }

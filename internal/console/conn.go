@@ -264,6 +264,8 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 			stale["requests"] = true
 		case "live":
 			stale["live"] = true
+		case "presence": // a visitor came or went
+			stale["queue"], stale["live"], stale["mine"] = true, true, true
 		case broker.Resync:
 			stale["queue"], stale["live"], stale["mine"], stale["requests"] = true, true, true, true
 		case "alert":

@@ -41,6 +41,7 @@ type Handler struct {
 	engine  *answer.Engine
 	render  *render.Renderer
 	metrics *metrics.Metrics
+	bot     Bot
 	log     *slog.Logger
 	web     fs.FS
 	proxies int // proxies in front, trusted for X-Forwarded-For and -Proto
@@ -58,18 +59,28 @@ type Deps struct {
 	Engine  *answer.Engine
 	Render  *render.Renderer
 	Metrics *metrics.Metrics
-	Log     *slog.Logger
-	Web     fs.FS
+	// Bot answers a question the visitor left unanswered when a
+	// conversation is handed back; nil leaves it unanswered.
+	Bot Bot
+	Log *slog.Logger
+	Web fs.FS
 	// TrustedProxies is how many proxies in front append to
 	// X-Forwarded-For and set X-Forwarded-Proto (see sockets.ClientAddr).
 	TrustedProxies int
+}
+
+// Bot is the assistant as the console needs it: on hand-back it answers
+// the visitor's last message if nothing answered it, and says whether it
+// did (chat.Handler.AnswerPending).
+type Bot interface {
+	AnswerPending(ctx context.Context, conv string) (bool, error)
 }
 
 // New returns the console handler.
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
+		metrics: d.Metrics, bot: d.Bot, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -59,9 +60,17 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 	accounts := reps.New(rdb)
 	ho := handoff.New(st, accounts, kb.DefaultFacts(), hopts, log)
 	m := metrics.New()
+	m.Watch(func(ctx context.Context) (metrics.Snapshot, error) {
+		q, err := st.QueueNow(ctx)
+		s := metrics.Snapshot{Waiting: map[string]int{}, OldestSeconds: map[string]float64{}}
+		for p, f := range q {
+			s.Waiting[string(p)], s.OldestSeconds[string(p)] = f.Waiting, f.OldestSeconds
+		}
+		return s, err
+	})
 	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
-		Metrics: m, Log: log, Web: web.FS()})
+		Metrics: m, Bot: visitors, Log: log, Web: web.FS()})
 	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -134,6 +143,8 @@ type item struct {
 	RiskKind     string `json:"risk_kind"`
 	Reason       string `json:"reason"`
 	Preview      string `json:"preview"`
+	Online       bool   `json:"visitor_online"`
+	Left         string `json:"left_at"`
 	ID           string `json:"id"`
 	Kind         string `json:"kind"`
 	Phone        string `json:"phone"`
@@ -151,6 +162,7 @@ func (f cframe) msg() message {
 type cframe struct {
 	Type         string `json:"type"`
 	Code         string `json:"code"`
+	Answered     bool   `json:"answered"`
 	Conversation string `json:"conversation"`
 	Rep          string `json:"rep"`
 	Role         string `json:"role"`
@@ -250,11 +262,12 @@ func inList(items []item, conv string) bool {
 
 // visitor is a chat widget.
 type visitor struct {
-	t    *testing.T
-	ws   *websocket.Conn
-	conv string
-	n    int
-	mu   sync.Mutex
+	t     *testing.T
+	ws    *websocket.Conn
+	conv  string
+	token string
+	n     int
+	mu    sync.Mutex
 }
 
 type vframe struct {
@@ -270,9 +283,15 @@ type vframe struct {
 	Name     string   `json:"name"`
 	Conv     string   `json:"conversation"`
 	Offer    bool     `json:"offer_person"`
+	Token    string   `json:"token"`
+	Reason   string   `json:"reason"`
+	Why      string   `json:"reason_text"`
 }
 
-func (in *instance) visitor() *visitor {
+func (in *instance) visitor() *visitor { in.t.Helper(); return in.visitorBack("") }
+
+// visitorBack opens the widget with a token: the visitor comes back.
+func (in *instance) visitorBack(token string) *visitor {
 	in.t.Helper()
 	ws, _, err := websocket.DefaultDialer.Dial(in.wsURL("/ws"), nil)
 	if err != nil {
@@ -280,8 +299,13 @@ func (in *instance) visitor() *visitor {
 	}
 	in.t.Cleanup(func() { ws.Close() })
 	v := &visitor{t: in.t, ws: ws}
-	v.send(map[string]any{"type": "hello"})
-	v.conv = v.until(func(f vframe) bool { return f.Type == "welcome" }).Conv
+	hello := map[string]any{"type": "hello"}
+	if token != "" {
+		hello["token"] = token
+	}
+	v.send(hello)
+	w := v.until(func(f vframe) bool { return f.Type == "welcome" })
+	v.conv, v.token = w.Conv, w.Token
 	return v
 }
 
@@ -830,5 +854,357 @@ func TestNoGoroutineLeak(t *testing.T) {
 			t.Fatalf("%d goroutines, %d before the console:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSuggestionsReadTheRiskAndHistory: in an overdose conversation the
+// representative is suggested what to do in an overdose, never the
+// everyday entry the visitor's last words match; in an ordinary one, the
+// last question is read in the light of the earlier ones.
+func TestSuggestionsReadTheRiskAndHistory(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	in := start(t, b[len(b)-1].Client, handoff.Options{MaxChats: 4})
+	in.addRep("ana", reps.RoleRep)
+	ana := in.console("ana")
+	tests := []struct {
+		name     string
+		messages []string
+		first    string
+		never    string
+	}{
+		{"overdose", []string{"my brother took a bunch of pills and now he wont wake up", "can i keep working"}, "overdose-what-to-do", "work-during-treatment"},
+		{"history", []string{"what is naltrexone", "how much does it cost"}, "", "greeting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := in.visitor()
+			v.say(tt.messages[0])
+			v.until(fromBot)
+			ana.send(map[string]any{"type": "take", "conversation": v.conv})
+			ana.until(func(f cframe) bool { return f.Type == "transcript" && f.Conversation == v.conv })
+			for _, m := range tt.messages[1:] {
+				v.say(m)
+				ana.until(func(f cframe) bool { return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == m })
+			}
+			ana.send(map[string]any{"type": "suggest", "conversation": v.conv})
+			s := ana.until(func(f cframe) bool { return f.Type == "suggestions" && f.Conversation == v.conv })
+			var ids []string
+			for _, it := range s.Items {
+				ids = append(ids, it.ID)
+			}
+			if len(ids) == 0 || (tt.first != "" && ids[0] != tt.first) {
+				t.Errorf("suggestions %v, want %s first", ids, tt.first)
+			}
+			if tt.name == "history" && !slices.Contains(ids, "naltrexone-cost") {
+				t.Errorf("suggestions %v, want naltrexone-cost among them", ids)
+			}
+			if slices.Contains(ids, tt.never) {
+				t.Errorf("suggestions %v include %s", ids, tt.never)
+			}
+		})
+	}
+}
+
+// TestHandbackAnswersTheLastQuestion: handed back after the visitor wrote
+// and before the representative answered, the assistant answers the
+// visitor's last message at once, after the hand-back notice, and the
+// representative's confirmation says so; handed back after the
+// representative's reply, the assistant waits for the visitor.
+func TestHandbackAnswersTheLastQuestion(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			in := start(t, b.Client, handoff.Options{})
+			in.addRep("ana", reps.RoleRep)
+			ana := in.console("ana")
+			tests := []struct {
+				name     string
+				visitor  string // written after Ana's reply
+				answered bool
+			}{
+				{"unanswered question", "how long does heroin withdrawal last", true},
+				{"answered", "", false},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					v := in.visitor()
+					v.say("hello")
+					v.until(fromBot)
+					ana.send(map[string]any{"type": "take", "conversation": v.conv})
+					ana.until(func(f cframe) bool { return f.Type == "transcript" && f.Conversation == v.conv })
+					ana.send(map[string]any{"type": "reply", "conversation": v.conv, "id": "r-" + v.conv, "text": "Hi, I'm Ana."})
+					v.until(func(f vframe) bool { return f.Type == "message" && f.From == "rep" })
+					if tt.visitor != "" {
+						v.say(tt.visitor)
+						ana.until(func(f cframe) bool {
+							return f.Type == "message" && f.Conversation == v.conv && f.msg().Text == tt.visitor
+						})
+					}
+					ana.send(map[string]any{"type": "handback", "conversation": v.conv})
+					done := ana.until(func(f cframe) bool { return f.Type == "handed_back" && f.Conversation == v.conv })
+					if done.Answered != tt.answered {
+						t.Errorf("hand-back confirmation answered=%v, want %v", done.Answered, tt.answered)
+					}
+					v.until(func(f vframe) bool {
+						return f.Type == "message" && f.From == "system" && strings.Contains(f.Text, "back with the helpline assistant")
+					})
+					v.ws.SetReadDeadline(time.Now().Add(700 * time.Millisecond))
+					var bot *vframe
+					for {
+						var f vframe
+						if err := v.ws.ReadJSON(&f); err != nil {
+							break
+						}
+						if fromBot(f) {
+							bot = &f
+							break
+						}
+					}
+					switch {
+					case tt.answered && (bot == nil || bot.Kind != "answer"):
+						t.Errorf("after hand-back the assistant answered %+v, want an answer to %q", bot, tt.visitor)
+					case !tt.answered && bot != nil:
+						t.Errorf("the assistant spoke after a hand-back with nothing unanswered: %q", bot.Text)
+					}
+				})
+			}
+		})
+	}
+}
+
+func itemOf(items []item, conv string) (item, bool) {
+	for _, it := range items {
+		if it.Conversation == conv {
+			return it, true
+		}
+	}
+	return item{}, false
+}
+
+// TestVisitorWhoLeft: the console shows whether a waiting visitor is still
+// there; one gone longer than the grace leaves the queue (the conversation
+// is kept, with the assistant) and can no longer be taken from it; coming
+// back within the rejoin window puts them back at their place, which the
+// visitor behind them is told, with the reason; later, at the end.
+func TestVisitorWhoLeft(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBConsole) {
+		t.Run(b.Name, func(t *testing.T) {
+			tests := []struct {
+				name   string
+				rejoin time.Duration
+				place  int // of the visitor who came back
+			}{
+				{"within the window", time.Hour, 1},
+				{"after the window", time.Millisecond, 2},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					b.Client.FlushDB(context.Background())
+					in := start(t, b.Client, handoff.Options{VisitorGrace: 300 * time.Millisecond, Rejoin: tt.rejoin})
+					in.addRep("ana", reps.RoleRep)
+					ana := in.console("ana")
+					janitor := in.handoff.NewJanitor(time.Hour)
+					tick := func() { janitor.Tick(context.Background()) }
+
+					gone, stays := in.visitor(), in.visitor()
+					for _, v := range []*visitor{gone, stays} {
+						v.send(map[string]any{"type": "person"})
+						v.until(func(f vframe) bool { return f.Type == "queue" })
+					}
+					q := ana.until(func(f cframe) bool { return f.Type == "queue" && len(f.Items) == 2 })
+					if it, _ := itemOf(q.Items, gone.conv); !it.Online {
+						t.Errorf("queue item %+v: the visitor is connected", it)
+					}
+					tick()
+					gone.ws.Close()
+					q = ana.until(func(f cframe) bool {
+						it, ok := itemOf(f.Items, gone.conv)
+						return f.Type == "queue" && ok && !it.Online
+					})
+					tick() // within the grace: still waiting
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateWaiting {
+						t.Fatalf("left the queue within the grace: %s", c.State)
+					}
+					time.Sleep(400 * time.Millisecond)
+					tick()
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateBot || c.Left.IsZero() {
+						t.Fatalf("after the grace: state %s, left %v; want bot, marked left", c.State, c.Left)
+					}
+					ana.until(func(f cframe) bool {
+						return f.Type == "queue" && len(f.Items) == 1 && f.Items[0].Conversation == stays.conv
+					})
+					ana.until(func(f cframe) bool {
+						it, ok := itemOf(f.Items, gone.conv)
+						return f.Type == "live" && ok && it.Left != "" && !it.Online
+					})
+					if p := stays.until(func(f vframe) bool { return f.Type == "queue" && f.Position == 1 }); p.Reason != "" {
+						t.Errorf("the visitor behind was told %+v, want number 1 with no reason", p)
+					}
+
+					back := in.visitorBack(gone.token)
+					if back.conv != gone.conv {
+						t.Fatalf("came back to %s, want %s", back.conv, gone.conv)
+					}
+					back.until(func(f vframe) bool {
+						return f.Type == "message" && f.From == "system" && strings.HasPrefix(f.Text, "Welcome back")
+					})
+					if p := back.until(func(f vframe) bool { return f.Type == "queue" }); p.Position != tt.place {
+						t.Errorf("came back at number %d, want %d", p.Position, tt.place)
+					}
+					tick()
+					if tt.place == 1 {
+						p := stays.until(func(f vframe) bool { return f.Type == "queue" && f.Position == 2 })
+						if p.Reason != handoff.WhyReturned || p.Why == "" {
+							t.Errorf("the visitor put back was told %+v, want number 2 and why", p)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestWorsePlaceSaysWhy: a waiting visitor whose place gets worse is told
+// why: a crisis went ahead, or a conversation whose representative was
+// gone got its place back.
+func TestWorsePlaceSaysWhy(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	tests := []struct {
+		name string
+		jump func(in *instance, ana *rep, janitor *handoff.Janitor)
+		why  string
+	}{
+		{"emergency", func(in *instance, ana *rep, _ *handoff.Janitor) {
+			v := in.visitor()
+			v.say("my brother took a bunch of pills and now he wont wake up")
+			v.until(fromBot)
+		}, handoff.WhyEmergency},
+		{"urgent", func(in *instance, ana *rep, _ *handoff.Janitor) {
+			v := in.visitor()
+			v.say("i want to kill myself")
+			v.until(fromBot)
+		}, handoff.WhyUrgent},
+		{"requeued", func(in *instance, ana *rep, janitor *handoff.Janitor) {
+			// Ana's conversation, taken before the visitor queued, comes
+			// back at its place when her console is gone.
+			ana.ws.Close()
+			time.Sleep(700 * time.Millisecond)
+			janitor.Tick(context.Background())
+		}, handoff.WhyRequeued},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rdb := b[len(b)-1].Client
+			rdb.FlushDB(context.Background())
+			in := start(t, rdb, handoff.Options{Grace: 500 * time.Millisecond, Alive: 400 * time.Millisecond})
+			in.addRep("ana", reps.RoleRep)
+			in.addRep("ben", reps.RoleRep)
+			ana, ben := in.console("ana"), in.console("ben")
+			janitor := in.handoff.NewJanitor(time.Hour)
+			held := in.visitor()
+			held.send(map[string]any{"type": "person"})
+			held.until(func(f vframe) bool { return f.Type == "queue" })
+			ana.send(map[string]any{"type": "take"})
+			ana.until(func(f cframe) bool { return f.Type == "transcript" })
+
+			v := in.visitor()
+			v.send(map[string]any{"type": "person"})
+			if p := v.until(func(f vframe) bool { return f.Type == "queue" }); p.Position != 1 {
+				t.Fatalf("number %d, want 1", p.Position)
+			}
+			janitor.Tick(context.Background())
+			tt.jump(in, ana, janitor)
+			ben.until(func(f cframe) bool { return f.Type == "queue" && len(f.Items) == 2 })
+			janitor.Tick(context.Background())
+			p := v.until(func(f vframe) bool { return f.Type == "queue" && f.Position != 1 })
+			if p.Position != 2 || p.Reason != tt.why || p.Why != handoff.WhyText(tt.why) {
+				t.Errorf("told %+v, want number 2 because %s", p, tt.why)
+			}
+		})
+	}
+}
+
+// TestDirectorsFigures: a crisis and an ordinary hand-off, taken on one
+// instance and closed, show in that instance's /metrics histograms and
+// counters, and in the supervisors' figures read on another instance
+// (from Redis); representatives may not read the figures.
+func TestDirectorsFigures(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBConsole)
+	rdb := b[len(b)-1].Client
+	rdb.FlushDB(context.Background())
+	one, two := start(t, rdb, handoff.Options{}), start(t, rdb, handoff.Options{})
+	one.addRep("ana", reps.RoleRep)
+	one.addRep("sue", reps.RoleSupervisor)
+	ana := one.console("ana")
+
+	crisis, calm := one.visitor(), one.visitor()
+	crisis.say("my brother took a bunch of pills and now he wont wake up")
+	crisis.until(func(f vframe) bool { return f.Type == "queue" })
+	calm.send(map[string]any{"type": "person"})
+	calm.until(func(f vframe) bool { return f.Type == "queue" })
+	calm.send(map[string]any{"type": "callback", "name": "Sam", "phone": "(555) 555-0100", "best_time": "evenings", "consent": true})
+	calm.until(func(f vframe) bool { return fromBot(f) && strings.Contains(f.Text, "request") })
+
+	scrape := func(in *instance) string {
+		resp, err := http.Get(in.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	for _, want := range []string{`helpline_queue_waiting{priority="emergency"} 1`, `helpline_queue_waiting{priority="normal"} 1`} {
+		if m := scrape(two); !strings.Contains(m, want) {
+			t.Errorf("/metrics of the other instance lacks %s", want)
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // a wait of more than nothing
+	for _, outcome := range []string{"crisis_escalated", "referred"} {
+		ana.send(map[string]any{"type": "take"})
+		tr := ana.until(func(f cframe) bool { return f.Type == "transcript" })
+		ana.send(map[string]any{"type": "close", "conversation": tr.Conversation, "outcome": outcome})
+		ana.until(func(f cframe) bool {
+			return f.Type == "state" && f.Conversation == tr.Conversation && f.State == "closed"
+		})
+	}
+	time.Sleep(200 * time.Millisecond) // the counters follow the closes the console saw
+	m := scrape(one)
+	for _, want := range []string{
+		`helpline_wait_for_person_seconds_count{priority="emergency"} 1`,
+		`helpline_wait_for_person_seconds_count{priority="normal"} 1`,
+		`helpline_outcomes_total{outcome="referred"} 1`,
+		`helpline_outcomes_total{outcome="crisis_escalated"} 1`,
+		`helpline_callbacks_open 0`, // the test's watcher reads the queue only
+		`helpline_queue_waiting{priority="emergency"} 0`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	figures := func(name string) (*http.Response, store.Figures) {
+		req, _ := http.NewRequest("GET", two.url+"/console/figures", nil)
+		req.AddCookie(two.cookie(name))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var f store.Figures
+		json.NewDecoder(resp.Body).Decode(&f)
+		return resp, f
+	}
+	if resp, _ := figures("ana"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a representative read the figures: %s", resp.Status)
+	}
+	resp, f := figures("sue")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("figures: %s", resp.Status)
+	}
+	if f.All.Count != 2 || f.Crisis.Count != 1 || f.Waits[store.PriorityEmergency].Count != 1 || f.All.MedianSeconds <= 0 {
+		t.Errorf("waits %+v, crisis %+v: want two, one a crisis, with a median", f.All, f.Crisis)
+	}
+	if f.Referred != 1 || f.Outcomes["crisis_escalated"] != 1 || f.CallbacksOpen != 1 {
+		t.Errorf("referred %d, outcomes %v, callbacks open %d; want 1, one crisis escalated, 1", f.Referred, f.Outcomes, f.CallbacksOpen)
 	}
 }

@@ -19,6 +19,27 @@ type queueItem struct {
 	Reason       string    `json:"reason"`
 	WaitingSince time.Time `json:"waiting_since"`
 	Preview      string    `json:"preview"`
+	visitor
+}
+
+// visitor is whether the visitor is still there: a connection open now,
+// or when they were last seen; and, for a conversation that left the
+// queue because they were gone, when.
+type visitor struct {
+	Online bool       `json:"visitor_online"`
+	Seen   *time.Time `json:"visitor_seen,omitempty"`
+	Left   *time.Time `json:"left_at,omitempty"`
+}
+
+func visitorOf(o store.Overview) visitor {
+	v := visitor{Online: o.VisitorOnline}
+	if !o.VisitorSeen.IsZero() {
+		v.Seen = &o.VisitorSeen
+	}
+	if !o.Left.IsZero() && o.State == store.StateBot {
+		v.Left = &o.Left
+	}
+	return v
 }
 
 type liveItem struct {
@@ -29,6 +50,7 @@ type liveItem struct {
 	RiskKind     string    `json:"risk_kind,omitempty"`
 	RiskLevel    string    `json:"risk_level,omitempty"`
 	Preview      string    `json:"preview"`
+	visitor
 }
 
 // listSize bounds each list: a console shows what one can act on.
@@ -62,7 +84,7 @@ func (c *conn) snapshot(what string) []byte {
 				continue
 			}
 			list = append(list, queueItem{Conversation: o.Conv, Priority: string(o.Priority), RiskKind: o.RiskKind, RiskLevel: o.RiskLevel,
-				Reason: o.Reason, WaitingSince: o.Queued, Preview: o.Preview})
+				Reason: o.Reason, WaitingSince: o.Queued, Preview: o.Preview, visitor: visitorOf(o)})
 		}
 		for _, id := range ids {
 			if !present[id] {
@@ -114,7 +136,7 @@ func (c *conn) snapshot(what string) []byte {
 
 func live(o store.Overview) liveItem {
 	return liveItem{Conversation: o.Conv, State: string(o.State), Holder: o.Holder, LastActivity: o.Last,
-		RiskKind: o.RiskKind, RiskLevel: o.RiskLevel, Preview: o.Preview}
+		RiskKind: o.RiskKind, RiskLevel: o.RiskLevel, Preview: o.Preview, visitor: visitorOf(o)}
 }
 
 // consoleMessage is a message as the console shows it: the visitor

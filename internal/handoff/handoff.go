@@ -29,6 +29,13 @@ type Options struct {
 	Grace time.Duration
 	// MaxChats is how many conversations one representative may hold (4).
 	MaxChats int
+	// VisitorGrace is how long a waiting visitor may have no connection
+	// open before they are taken out of the queue (2m). The conversation
+	// is kept, back with the assistant.
+	VisitorGrace time.Duration
+	// Rejoin is how long after leaving the queue a visitor who comes back
+	// gets their old place (15m); later, they join at the end.
+	Rejoin time.Duration
 }
 
 // Service runs hand-offs for one instance.
@@ -51,6 +58,12 @@ func New(st *store.Store, r *reps.Store, facts kb.Facts, opts Options, log *slog
 	}
 	if opts.MaxChats == 0 {
 		opts.MaxChats = 4
+	}
+	if opts.VisitorGrace == 0 {
+		opts.VisitorGrace = 2 * time.Minute
+	}
+	if opts.Rejoin == 0 {
+		opts.Rejoin = 15 * time.Minute
 	}
 	return &Service{store: st, reps: r, facts: facts, opts: opts, log: log, now: time.Now}
 }
@@ -133,6 +146,25 @@ func (s *Service) Resume(ctx context.Context, conv string) error {
 	return nil
 }
 
+// Return is called when a visitor comes back to a conversation that left
+// the queue while they were gone: when someone can chat now it is put back
+// in line, at its old place within the rejoin window, else at the end, and
+// the visitor told their place. When nobody can chat now, the mark is
+// cleared and Return reports offline: the caller tells the visitor so.
+func (s *Service) Return(ctx context.Context, conv string) (offline bool, err error) {
+	ok, online := s.Available(ctx)
+	if !ok {
+		return true, s.store.ForgetLeft(ctx, conv)
+	}
+	where, err := s.store.Rejoin(ctx, conv, s.opts.Rejoin, s.Text(textRejoinPlace), s.Text(textRejoinEnd))
+	if err != nil || where == store.NotLeft {
+		return false, err
+	}
+	s.log.Info("a visitor who left the queue came back", "conv", conv, "place", string(where))
+	s.tellPlace(ctx, conv, online)
+	return false, nil
+}
+
 // tellPlace tells a waiting visitor their place in line and the expected
 // wait.
 func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {
@@ -149,15 +181,46 @@ func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {
 // The visitor-facing texts of the hand-off. Like the bot's, they are fixed
 // texts with the operator's facts.
 const (
-	textFinding   = "I'm finding a person from {{helpline_name}} for you. You can keep writing here; they will see everything."
-	textJoined    = "%s from {{helpline_name}} has joined the chat."
-	textBack      = "You're back with the helpline assistant. Ask me anything, or ask for a person again any time."
-	textClosed    = "This chat has been closed. Thank you for reaching out. If you need us again, start a new chat or call {{phone}} ({{hours}})."
-	textRepGone   = "The person you were talking with lost their connection. I'm finding someone else for you, and you keep your place in line."
-	textOffline   = "Nobody from {{helpline_name}} can chat right now. You can call {{phone}} ({{hours}}), or leave a request below: we can call you back, or check your insurance."
-	textCallback  = "Thank you. Your request is with the team, who call back during our hours ({{hours}}). If anything gets worse before then, call {{phone}}."
-	textInsurance = "Thank you. Someone from the team will check your coverage and get back to you. To check right away, call {{phone}} ({{hours}})."
+	textFinding     = "I'm finding a person from {{helpline_name}} for you. You can keep writing here; they will see everything."
+	textJoined      = "%s from {{helpline_name}} has joined the chat."
+	textBack        = "You're back with the helpline assistant. Ask me anything, or ask for a person again any time."
+	textClosed      = "This chat has been closed. Thank you for reaching out. If you need us again, start a new chat or call {{phone}} ({{hours}})."
+	textRepGone     = "The person you were talking with lost their connection. I'm finding someone else for you, and you keep your place in line."
+	textOffline     = "Nobody from {{helpline_name}} can chat right now. You can call {{phone}} ({{hours}}), or leave a request below: we can call you back, or check your insurance."
+	textCallback    = "Thank you. Your request is with the team, who call back during our hours ({{hours}}). If anything gets worse before then, call {{phone}}."
+	textInsurance   = "Thank you. Someone from the team will check your coverage and get back to you. To check right away, call {{phone}} ({{hours}})."
+	textLeft        = "You were away for a while, so you are out of the line for now. Come back soon and you get your place back."
+	textRejoinPlace = "Welcome back. You're in line again, at the place you had."
+	textRejoinEnd   = "Welcome back. You were away for a while, so you're in line again at the end. Thank you for waiting."
 )
+
+// Why a waiting visitor's place got worse, and what they are told. A place
+// in line never gets worse without one of these.
+const (
+	// WhyEmergency: someone in danger to life now went ahead.
+	WhyEmergency = "emergency"
+	// WhyUrgent: someone who needs urgent help went ahead.
+	WhyUrgent = "urgent"
+	// WhyRequeued: someone whose representative lost their connection got
+	// their place back ahead.
+	WhyRequeued = "requeued"
+	// WhyReturned: someone who was ahead, and stepped away, came back.
+	WhyReturned = "returned"
+	// WhyOther: someone who had waited longer was put back in line.
+	WhyOther = "other"
+)
+
+// whyTexts are what the visitor reads for each reason.
+var whyTexts = map[string]string{
+	WhyEmergency: "Someone in an emergency was put ahead of you.",
+	WhyUrgent:    "Someone who needs urgent help was put ahead of you.",
+	WhyRequeued:  "Someone whose chat with a person was cut off got their place back ahead of you.",
+	WhyReturned:  "Someone who was ahead of you in line came back.",
+	WhyOther:     "Someone who had waited longer than you was put back in line.",
+}
+
+// WhyText is what the visitor reads when their place got worse for why.
+func WhyText(why string) string { return whyTexts[why] }
 
 // Text returns one of the hand-off texts with the operator's facts.
 func (s *Service) Text(t string) string { return s.facts.Render(t) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"helpline/internal/reps"
@@ -13,21 +14,22 @@ import (
 // Janitor does, on one instance at a time, the work no request triggers:
 // a representative whose console has been gone longer than the grace
 // period has their conversations put back at the front of the queue, at
-// their original priority; waiting visitors are told when their place in
-// line changes; old requests are forgotten.
+// their original priority; a waiting visitor with no connection for
+// longer than the visitor grace leaves the queue; waiting visitors are
+// told when their place in line changes, and why when it got worse; old
+// requests are forgotten.
 type Janitor struct {
-	s      *Service
-	id     string
-	places map[string]int // conversation -> place last told
-	every  time.Duration
-	ticks  int
+	s     *Service
+	id    string
+	every time.Duration
+	ticks int
 }
 
 // NewJanitor returns a janitor that runs every interval.
 func (s *Service) NewJanitor(every time.Duration) *Janitor {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return &Janitor{s: s, id: hex.EncodeToString(b), places: map[string]int{}, every: every}
+	return &Janitor{s: s, id: hex.EncodeToString(b), every: every}
 }
 
 // Run works until ctx ends.
@@ -49,6 +51,7 @@ func (j *Janitor) Run(ctx context.Context) {
 // Tick does one round of the work.
 func (j *Janitor) Tick(ctx context.Context) {
 	j.requeueGone(ctx)
+	j.leaveGone(ctx)
 	j.tellPlaces(ctx)
 	if err := j.s.store.TrimActive(ctx); err != nil {
 		j.s.log.Warn("trim the live list", "err", err)
@@ -84,22 +87,114 @@ func (j *Janitor) requeueGone(ctx context.Context) {
 	}
 }
 
+// leaveGone takes out of the queue the waiting visitors who have had no
+// connection open for longer than the visitor grace.
+func (j *Janitor) leaveGone(ctx context.Context) {
+	waiting, err := j.s.store.Waiting(ctx)
+	if err != nil || len(waiting) == 0 {
+		return
+	}
+	all, err := j.s.store.Overviews(ctx, waiting)
+	if err != nil {
+		j.s.log.Warn("visitor presence", "err", err)
+		return
+	}
+	cutoff := j.s.now().Add(-j.s.opts.VisitorGrace)
+	for _, o := range all {
+		seen := o.VisitorSeen
+		if seen.IsZero() {
+			seen = o.Last
+		}
+		if o.State != store.StateWaiting || o.VisitorOnline || seen.After(cutoff) {
+			continue
+		}
+		if err := j.s.store.Leave(ctx, o.Conv, j.s.Text(textLeft)); err != nil {
+			if !errors.Is(err, store.ErrNotWaitng) {
+				j.s.log.Warn("leave the queue", "conv", o.Conv, "err", err)
+			}
+			continue
+		}
+		j.s.log.Info("a waiting visitor was gone too long and left the queue", "conv", o.Conv)
+	}
+}
+
+// tellPlaces tells each waiting visitor whose place changed since they
+// were last told (by any instance: the order told is kept in Redis), and,
+// when it got worse, why.
 func (j *Janitor) tellPlaces(ctx context.Context) {
 	waiting, err := j.s.store.Waiting(ctx)
 	if err != nil {
 		return
 	}
+	told, err := j.s.store.ToldOrder(ctx)
+	if err != nil {
+		j.s.log.Warn("queue places", "err", err)
+	}
+	before := make(map[string]int, len(told))
+	for i, conv := range told {
+		before[conv] = i + 1
+	}
+	var info map[string]store.Overview // read only when a place got worse
 	_, online := j.s.Available(ctx)
 	recent, _ := j.s.store.RecentWaits(ctx)
-	now := map[string]int{}
 	for i, conv := range waiting {
 		pos := i + 1
-		now[conv] = pos
-		if j.places[conv] == pos {
+		if before[conv] == pos {
 			continue
 		}
-		wait := store.EstimateWait(recent, pos, online)
-		j.s.store.Publish(ctx, conv, false, map[string]any{"t": "queue", "position": pos, "wait": int(wait.Seconds())})
+		ev := map[string]any{"t": "queue", "position": pos, "wait": int(store.EstimateWait(recent, pos, online).Seconds())}
+		if was := before[conv]; was > 0 && pos > was {
+			if info == nil {
+				info = j.overviews(ctx, waiting)
+			}
+			why := whyWorse(conv, waiting[:i], before, info)
+			ev["reason"], ev["reason_text"] = why, WhyText(why)
+		}
+		j.s.store.Publish(ctx, conv, false, ev)
 	}
-	j.places = now
+	if err := j.s.store.SetToldOrder(ctx, waiting); err != nil {
+		j.s.log.Warn("queue places", "err", err)
+	}
+}
+
+func (j *Janitor) overviews(ctx context.Context, convs []string) map[string]store.Overview {
+	out := map[string]store.Overview{}
+	all, err := j.s.store.Overviews(ctx, convs)
+	if err != nil {
+		j.s.log.Warn("queue places", "err", err)
+	}
+	for _, o := range all {
+		out[o.Conv] = o
+	}
+	return out
+}
+
+// whyWorse says why conv's place got worse: of those now ahead of it that
+// were not before, the most telling reason, in the order of WhyEmergency,
+// WhyUrgent, WhyRequeued, WhyReturned, WhyOther.
+func whyWorse(conv string, ahead []string, before map[string]int, info map[string]store.Overview) string {
+	rank := map[string]int{WhyEmergency: 0, WhyUrgent: 1, WhyRequeued: 2, WhyReturned: 3, WhyOther: 4}
+	best := WhyOther
+	mine := info[conv].Priority
+	for _, other := range ahead {
+		if b := before[other]; b > 0 && b < before[conv] {
+			continue // it was ahead already
+		}
+		o := info[other]
+		why := WhyOther
+		switch {
+		case o.Priority == store.PriorityEmergency && mine != store.PriorityEmergency:
+			why = WhyEmergency
+		case o.Priority == store.PriorityUrgent && mine == store.PriorityNormal:
+			why = WhyUrgent
+		case !o.Requeued.IsZero():
+			why = WhyRequeued
+		case !o.Returned.IsZero():
+			why = WhyReturned
+		}
+		if rank[why] < rank[best] {
+			best = why
+		}
+	}
+	return best
 }

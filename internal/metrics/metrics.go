@@ -18,6 +18,13 @@ type Metrics struct {
 	RedisErrors   prometheus.Counter
 	RedisCommands prometheus.Counter
 	Dropped       prometheus.Counter
+	// WaitForPerson is how long visitors waited in the queue until a
+	// representative took them, by priority: emergency and urgent are
+	// crises. Observed on the instance of the representative who took it.
+	WaitForPerson *prometheus.HistogramVec
+	// Outcomes counts closed conversations by outcome (information,
+	// referred, callback, crisis_escalated, other).
+	Outcomes *prometheus.CounterVec
 }
 
 // New creates and registers the metrics.
@@ -47,8 +54,17 @@ func New() *Metrics {
 		Dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_slow_clients_total", Help: "Connections closed because the client could not keep up.",
 		}),
+		WaitForPerson: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "helpline_wait_for_person_seconds",
+			Help:    "Time from asking for a person (or a crisis) to a representative taking the conversation, by priority (emergency and urgent are crises).",
+			Buckets: []float64{5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600},
+		}, []string{"priority"}),
+		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_outcomes_total", Help: "Conversations closed by a representative, by outcome (referred: referred to treatment).",
+		}, []string{"outcome"}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
+		m.WaitForPerson, m.Outcomes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

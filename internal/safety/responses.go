@@ -108,3 +108,57 @@ func ResponseOffline(r Risk) string {
 	}
 	return responses[r.Kind][level] + "\n\n" + offlineLine
 }
+
+// followUpReplies answer a further message in a crisis the bot has already
+// replied to ("what do i do", "he is still not waking up"): the whole
+// reply again would bury the conversation, so the visitor gets the next
+// steps and the number, short, and the full steps stay in the reply above.
+// Fixed, reviewed texts like the replies (testdata/responses/*-followup*.golden).
+var followUpReplies = map[Kind]map[Level]string{
+	Overdose: {
+		Emergency: `If you haven't yet, **call 911** now. Give **naloxone (Narcan)** if there is any. If they are breathing, roll them onto their side, and stay with them until help arrives. The full steps are in my message above.`,
+		Urgent:    `If anyone can't be woken or isn't breathing, **call 911** right away. Keep **naloxone (Narcan)** close, and please don't use alone.`,
+	},
+	Suicide: {
+		Emergency: `If you have taken something or might act on these thoughts, please **call 911 now**. You can also **call or text 988** to talk with someone right away.`,
+		Urgent:    `You can **call or text 988** to talk with someone now: it's free and open 24/7. If anyone is in danger right now, **call 911**.`,
+	},
+	SelfHarm: {
+		Emergency: `Please get the injury seen now: **call 911**, or have someone take you to the nearest emergency room. You can also **call or text 988**.`,
+		Urgent:    `You can **call or text 988**, or **text HOME to 741741**, to talk with someone now. If someone is badly hurt or bleeding heavily, **call 911**.`,
+	},
+	Medical: {
+		Emergency: `Please **call 911 now**, or have someone take you to the nearest emergency room. Don't wait to see if it passes.`,
+		Urgent:    `Please get a medical check today: a doctor, urgent care or an emergency room. If it gets worse, **call 911**; for a question about a medicine, call **Poison Control at 1-800-222-1222**.`,
+	},
+	Abuse: {
+		Emergency: `If you or a child are in danger right now, **call 911**, and get to a safe place if you can.`,
+		Urgent:    `If you or a child are in danger at any point, **call 911**. You can **text HOME to 741741** any time to talk with a counselor.`,
+	},
+}
+
+// The closing lines of a follow-up: a person has been asked for already,
+// or nobody can chat now.
+const (
+	followUpLine        = "I've asked a person from our team to join this chat. I'm still here with you."
+	followUpOfflineLine = "Nobody from our team can chat right now. Please use the numbers above, and you can leave a request below for a call back."
+)
+
+// FollowUp returns the short fixed reply to a further message in a
+// crisis already answered, for when someone from the team can chat now.
+// Like Response, a risk without a level gets its kind's urgent text.
+func FollowUp(r Risk) string { return followUp(r) + "\n\n" + followUpLine }
+
+// FollowUpOffline is FollowUp for when nobody from the team can chat now.
+func FollowUpOffline(r Risk) string { return followUp(r) + "\n\n" + followUpOfflineLine }
+
+func followUp(r Risk) string {
+	level := r.Level
+	if _, ok := followUpReplies[r.Kind][level]; !ok {
+		level = Urgent
+	}
+	return followUpReplies[r.Kind][level]
+}
+
+// Worse reports whether level a is more severe than level b.
+func Worse(a, b Level) bool { return a.rank() > b.rank() }

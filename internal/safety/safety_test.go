@@ -22,6 +22,45 @@ func TestResponsesGolden(t *testing.T) {
 		for level := range byLevel {
 			golden(t, string(kind)+"-"+string(level), Response(Risk{Kind: kind, Level: level}))
 			golden(t, string(kind)+"-"+string(level)+"-offline", ResponseOffline(Risk{Kind: kind, Level: level}))
+			golden(t, string(kind)+"-"+string(level)+"-followup", FollowUp(Risk{Kind: kind, Level: level}))
+			golden(t, string(kind)+"-"+string(level)+"-followup-offline", FollowUpOffline(Risk{Kind: kind, Level: level}))
+		}
+	}
+}
+
+// TestFollowUps: the reply to a further message in a crisis is short,
+// still gives the number for danger to life, never an amount, and exists
+// for every reply there is.
+func TestFollowUps(t *testing.T) {
+	for kind, byLevel := range responses {
+		for level := range byLevel {
+			r := Risk{Kind: kind, Level: level}
+			name := string(kind) + "/" + string(level)
+			for _, text := range []string{FollowUp(r), FollowUpOffline(r)} {
+				if _, ok := followUpReplies[kind][level]; !ok {
+					t.Fatalf("%s: no follow-up", name)
+				}
+				if !strings.Contains(text, "911") {
+					t.Errorf("%s: follow-up without 911:\n%s", name, text)
+				}
+				if dose.MatchString(text) {
+					t.Errorf("%s: follow-up contains an amount", name)
+				}
+				if n := utf8.RuneCountInString(text); n > 450 || strings.Contains(text, responses[kind][level]) {
+					t.Errorf("%s: follow-up of %d characters, or the whole reply again: it must be short", name, n)
+				}
+			}
+			if strings.Contains(FollowUpOffline(r), "a person from our team to join") {
+				t.Errorf("%s: offline follow-up promises a person", name)
+			}
+		}
+	}
+	if n, full := utf8.RuneCountInString(FollowUp(Risk{Kind: Overdose, Level: Emergency})), utf8.RuneCountInString(Response(Risk{Kind: Overdose, Level: Emergency})); 2*n > full {
+		t.Errorf("overdose follow-up of %d characters, the reply %d: not much shorter", n, full)
+	}
+	for _, level := range []Level{Emergency, Urgent} {
+		if !strings.Contains(FollowUp(Risk{Kind: Suicide, Level: level}), "988") {
+			t.Errorf("suicide/%s follow-up: no 988", level)
 		}
 	}
 }

@@ -13,6 +13,7 @@ func addRoutes(mux *http.ServeMux, d Deps) {
 	mux.Handle("POST /console/login", d.Console.Login())
 	mux.Handle("POST /console/logout", d.Console.Logout())
 	mux.Handle("GET /console/ws", d.Console.Socket())
+	mux.Handle("GET /console/figures", d.Console.Figures())
 	mux.Handle("GET /console.js", static(d.Web, "console.js", "text/javascript; charset=utf-8", cacheNone))
 	mux.Handle("GET /console.css", static(d.Web, "console.css", "text/css; charset=utf-8", cacheNone))
 	mux.Handle("GET /healthz", healthz())

@@ -19,10 +19,13 @@ type Event struct {
 	Name     string // typing: the representative's display name
 	Position int    // queue: place in line
 	Wait     int    // queue: estimated seconds
-	Note     Note
-	Conv     string // console events: the conversation concerned
-	Priority string // alert: its priority
-	Kind     string // alert: the kind of risk
+	// Reason and ReasonText say, on a queue event, why the place got
+	// worse (handoff.Why*), and in the visitor's words.
+	Reason, ReasonText string
+	Note               Note
+	Conv               string // console events: the conversation concerned
+	Priority           string // alert: its priority
+	Kind               string // alert: the kind of risk
 }
 
 // DecodeEvent parses a published event.
@@ -43,12 +46,15 @@ func DecodeEvent(payload string) (Event, error) {
 		Conv     string `json:"conv"`
 		Priority string `json:"priority"`
 		Kind     string `json:"kind"`
+		Reason   string `json:"reason"`
+		Why      string `json:"reason_text"`
 	}
 	if err := json.Unmarshal([]byte(payload), &raw); err != nil {
 		return Event{}, fmt.Errorf("decode event: %w", err)
 	}
 	e := Event{Type: raw.T, State: State(raw.State), Holder: raw.Holder, From: raw.From, Name: raw.Name,
-		Position: raw.Position, Wait: raw.Wait, Conv: raw.Conv, Priority: raw.Priority, Kind: raw.Kind}
+		Position: raw.Position, Wait: raw.Wait, Conv: raw.Conv, Priority: raw.Priority, Kind: raw.Kind,
+		Reason: raw.Reason, ReasonText: raw.Why}
 	if raw.T == "note" {
 		e.Note = Note{ID: raw.ID, Time: TimeOf(raw.ID), Rep: raw.Rep, Text: raw.Text}
 	}

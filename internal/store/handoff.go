@@ -165,6 +165,7 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 	if len(res) > 3 && res[3] == string(StateWaiting) {
 		pipe.LPush(ctx, waitsKey, s.now().UnixMilli()-queued)
 		pipe.LTrim(ctx, waitsKey, 0, recentWaits-1)
+		s.recordWait(ctx, pipe, conv, Priority(res[2]), time.Duration(s.now().UnixMilli()-queued)*time.Millisecond)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("claim: %w", err)
@@ -250,6 +251,9 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to State, supervi
 	}
 	if to == StateClosed {
 		pipe.ZRem(ctx, queueKey, conv)
+		if outcome != "" {
+			s.recordOutcome(ctx, pipe, conv, outcome)
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("release: %w", err)
@@ -687,6 +691,16 @@ type Overview struct {
 	Queued    time.Time
 	// Preview is the visitor's latest message, shortened.
 	Preview string
+	// VisitorOnline says whether the visitor has a connection open now;
+	// VisitorSeen is when they were last connected (zero if never
+	// recorded).
+	VisitorOnline bool
+	VisitorSeen   time.Time
+	// Left is when the visitor, gone, was taken out of the queue (zero if
+	// not); Requeued and Returned when the conversation went back to the
+	// queue because its representative was gone, or at its old place
+	// because its visitor came back.
+	Left, Requeued, Returned time.Time
 }
 
 // previewRunes bounds a preview: enough to tell conversations apart.
@@ -701,10 +715,14 @@ func (s *Store) Overviews(ctx context.Context, convs []string) ([]Overview, erro
 	pipe := s.rdb.Pipeline()
 	fields := make([]*redis.SliceCmd, len(convs))
 	recent := make([]*redis.XMessageSliceCmd, len(convs))
+	online := make([]*redis.IntCmd, len(convs))
+	alive := strconv.FormatInt(s.now().Add(-s.opts.VisitorAlive).UnixMilli(), 10)
 	for i, c := range convs {
 		k := keysFor(c)
-		fields[i] = pipe.HMGet(ctx, k.conv, "state", "holder", "last", "risk_kind", "risk_level", "prio", "reason", "queued")
+		fields[i] = pipe.HMGet(ctx, k.conv, "state", "holder", "last", "risk_kind", "risk_level", "prio", "reason", "queued",
+			"seen", "left", "requeued", "returned")
 		recent[i] = pipe.XRevRangeN(ctx, k.msgs, "+", "-", 10)
+		online[i] = pipe.ZCount(ctx, k.conns, alive, "+inf")
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read overviews: %w", err)
@@ -717,7 +735,12 @@ func (s *Store) Overviews(ctx context.Context, convs []string) ([]Overview, erro
 		}
 		str := func(i int) string { s, _ := v[i].(string); return s }
 		o := Overview{Conv: c, State: State(str(0)), Holder: str(1), Last: fromMillis(str(2)), RiskKind: str(3), RiskLevel: str(4),
-			Priority: Priority(str(5)), Reason: str(6), Queued: fromMillis(str(7))}
+			Priority: Priority(str(5)), Reason: str(6), Queued: fromMillis(str(7)), VisitorOnline: online[i].Val() > 0}
+		for j, t := range []*time.Time{&o.VisitorSeen, &o.Left, &o.Requeued, &o.Returned} {
+			if v := str(8 + j); v != "" {
+				*t = fromMillis(v)
+			}
+		}
 		if o.State != StateRep {
 			o.Holder = ""
 		}

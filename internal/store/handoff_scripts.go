@@ -6,7 +6,7 @@ import "github.com/redis/go-redis/v9"
 // conversation's own keys (one cluster slot), so exactly one of many
 // representatives taking the same conversation at once succeeds, and no
 // representative can write into a conversation held by another. KEYS are
-// keys.list(): conv, msgs, cids, events, notes, rep, reqs. Every script that changes the
+// keys.list(): conv, msgs, cids, events, notes, rep, reqs, conns. Every script that changes the
 // state stores a system message the visitor sees and publishes both.
 
 // luaSystem stores and publishes a system message and refreshes retention.
@@ -52,6 +52,7 @@ if cur == 'waiting' then
   return {'waiting', queued, prio}
 end
 redis.call('HSET', KEYS[1], 'prio', ARGV[4], 'queued', ARGV[1], 'reason', ARGV[5])
+redis.call('HDEL', KEYS[1], 'left', 'requeued', 'returned')
 say(ARGV[6])
 state('waiting')
 touch()
@@ -72,6 +73,7 @@ if cur == 'bot' then
   queued, prio = ARGV[1], 'normal'
 end
 redis.call('HSET', KEYS[1], 'holder', ARGV[4], 'claimed', ARGV[1])
+redis.call('HDEL', KEYS[1], 'left', 'requeued', 'returned')
 say(ARGV[5])
 state('rep', ARGV[4])
 touch()
@@ -105,6 +107,7 @@ if ARGV[5] == 'closed' and cur ~= 'rep' and ARGV[6] == '1' then
 elseif cur ~= 'rep' then return {'not_held'}
 elseif not same(holder, ARGV[4]) and ARGV[6] ~= '1' then return {'not_holder', holder} end
 redis.call('HDEL', KEYS[1], 'holder')
+if ARGV[5] == 'waiting' then redis.call('HSET', KEYS[1], 'requeued', ARGV[1]) end
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[8]) end
 say(ARGV[7])
 state(ARGV[5])

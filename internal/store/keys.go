@@ -18,18 +18,19 @@ type keys struct {
 	notes  string // STREAM: representatives' private notes
 	rep    string // pub/sub channel: what only representatives see (notes, the visitor typing)
 	reqs   string // HASH: request id -> the details of a callback or insurance request (name, phone...)
+	conns  string // ZSET: the visitor's open connections -> last heartbeat (ms); short-lived
 }
 
 const prefix = "hl:"
 
 func keysFor(conv string) keys {
 	tag := prefix + "{" + conv + "}"
-	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep", reqs: tag + ":reqs"}
+	return keys{conv: tag + ":conv", msgs: tag + ":msgs", cids: tag + ":cids", events: tag + ":events", notes: tag + ":notes", rep: tag + ":rep", reqs: tag + ":reqs", conns: tag + ":conns"}
 }
 
 // list gives the keys in the order every script takes them.
 func (k keys) list() []string {
-	return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep, k.reqs}
+	return []string{k.conv, k.msgs, k.cids, k.events, k.notes, k.rep, k.reqs, k.conns}
 }
 
 // RepChannel is the channel of what only representatives see of a
@@ -45,6 +46,11 @@ const (
 	requestsKey  = prefix + "requests"      // STREAM: callback and insurance-check requests: kind and conversation only; the details live with the conversation
 	requestsDone = prefix + "requests:done" // HASH: handled request id -> representative
 	janitorLock  = prefix + "janitor"       // one instance at a time tidies up
+	toldKey      = prefix + "queue:told"    // STRING: the queue order waiting visitors were last told (JSON)
+	// ZSETs for the director's figures, by time (ms): finished waits for a
+	// person ("conv:priority:ms") and closes ("conv:outcome").
+	statsWaitsKey    = prefix + "stats:waits"
+	statsOutcomesKey = prefix + "stats:outcomes"
 	// ConsoleChannel carries changes every console follows: the queue,
 	// alerts, requests.
 	ConsoleChannel = prefix + "console"

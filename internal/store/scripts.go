@@ -5,7 +5,7 @@ import "github.com/redis/go-redis/v9"
 // The Lua scripts. Each runs atomically in Redis: what a script checks
 // cannot change before it writes, and its writes are seen all at once. All
 // take the conversation's keys in the order of keys.list(): conv, msgs,
-// cids, events, notes, rep, reqs. Every write refreshes the retention of the conversation's
+// cids, events, notes, rep, reqs, conns. Every write refreshes the retention of the conversation's
 // keys, so an active conversation never expires, and publishes the change.
 
 // createScript makes a new conversation.
@@ -103,7 +103,7 @@ return 1
 
 // deleteScript removes a conversation at once and tells every tab.
 var deleteScript = redis.NewScript(`
-local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7])
+local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7], KEYS[8])
 redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'deleted'}))
 return n
 `)

@@ -50,7 +50,10 @@ type Conversation struct {
 	RiskKind  string
 	RiskLevel string
 	// Holder is the representative answering, when State is StateRep.
-	Holder    string
+	Holder string
+	// Left is when a waiting visitor who was gone was taken out of the
+	// queue, while they have not come back; zero otherwise.
+	Left      time.Time
 	tokenHash string
 }
 
@@ -88,6 +91,9 @@ type Options struct {
 	RatePerMinute int
 	// MaxMessages bounds the messages kept per conversation (oldest go).
 	MaxMessages int
+	// VisitorAlive is how recent a visitor connection's beat must be for
+	// the visitor to count as online (60s); connections beat more often.
+	VisitorAlive time.Duration
 	// Now is the clock for queue times and activity; nil is time.Now.
 	// Message times are Redis's own (stream ids).
 	Now func() time.Time
@@ -107,6 +113,9 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.VisitorAlive == 0 {
+		opts.VisitorAlive = time.Minute
 	}
 	return &Store{rdb: rdb, opts: opts, now: opts.Now}
 }
@@ -186,6 +195,8 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 			c.RiskLevel = v
 		case "holder":
 			c.Holder = v
+		case "left":
+			c.Left = fromMillis(v)
 		}
 	}
 	return c, nil
@@ -312,6 +323,20 @@ func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) (
 	xs, err := s.rdb.XRangeN(ctx, keysFor(conv).msgs, start, "+", limit).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	out := make([]Message, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, messageOf(x.ID, x.Values))
+	}
+	return out, nil
+}
+
+// LastMessages returns up to n of a conversation's latest messages,
+// newest first.
+func (s *Store) LastMessages(ctx context.Context, conv string, n int64) ([]Message, error) {
+	xs, err := s.rdb.XRevRangeN(ctx, keysFor(conv).msgs, "+", "-", n).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read latest messages: %w", err)
 	}
 	out := make([]Message, 0, len(xs))
 	for _, x := range xs {
