@@ -3,6 +3,7 @@ package chat_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,6 +56,11 @@ func start(t *testing.T, rdb redis.UniversalClient, opts chat.Options, sopts sto
 		sopts = store.Options{Retention: time.Hour, RatePerMinute: 100}
 	}
 	st := store.New(rdb, sopts)
+	if opts.RateKeyPrefix == "" {
+		// Every visitor here comes from 127.0.0.1: each instance counts
+		// them apart from other tests', unless the test shares a prefix.
+		opts.RateKeyPrefix = rand.Text() + ":"
+	}
 	b := broker.New(rdb, log)
 	ho := handoff.New(st, reps.New(rdb), kb.DefaultFacts(), handoff.Options{}, log)
 	h := chat.NewHandler(st, b, engine, ho, render.New(), metrics.New(), log, opts)
@@ -638,6 +644,53 @@ func TestCrisisFollowUpOverTheWire(t *testing.T) {
 			_, next := c.say("m2", "what do i do")
 			if next.Kind != "crisis" || !next.FollowUp || next.Text != safety.FollowUpOffline(od) {
 				t.Errorf("follow-up %s follow_up=%v:\n%s\nwant:\n%s", next.Kind, next.FollowUp, next.Text, safety.FollowUpOffline(od))
+			}
+		})
+	}
+}
+
+// TestAddressLimitAcrossInstances: the per-address limit is counted in
+// Redis, so a visitor spreading messages over two instances behind a load
+// balancer is limited once, not once per instance; and a flood gets one
+// "too fast" error that says when to send again, on a connection that
+// stays open, instead of errors that pile up until the server drops it.
+func TestAddressLimitAcrossInstances(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			prefix := rand.Text() + ":"
+			opts := chat.Options{RatePerAddress: 6, RateKeyPrefix: prefix} // a burst of 2
+			s1, s2 := start(t, b.Client, opts, store.Options{}), start(t, b.Client, opts, store.Options{})
+			c1, c2 := dial(t, s1.URL), dial(t, s2.URL)
+			c1.hello("", "")
+			c2.hello("", "")
+			c1.say("a", "hi")
+			c2.say("b", "hi")
+			c1.send(map[string]any{"type": "message", "id": "c", "text": "hi"})
+			if f := c1.readType("error"); f.Code != "rate_limited" || f.RetryAfter < 1 {
+				t.Fatalf("third message over two instances: %+v, want rate_limited", f)
+			}
+
+			// A flood on the other instance: one error, and the connection
+			// still answers.
+			for i := 0; i < 60; i++ {
+				c2.send(map[string]any{"type": "message", "id": fmt.Sprintf("f%d", i), "text": "spam"})
+			}
+			c2.send(map[string]any{"type": "ping"})
+			errorsSeen := 0
+			for {
+				f := c2.read()
+				if f.Type == "error" {
+					errorsSeen++
+					if f.Code != "rate_limited" {
+						t.Fatalf("flood: %+v", f)
+					}
+				}
+				if f.Type == "pong" {
+					break
+				}
+			}
+			if errorsSeen != 1 {
+				t.Errorf("a flood of 60 messages got %d errors, want 1", errorsSeen)
 			}
 		})
 	}

@@ -38,6 +38,9 @@ type conn struct {
 	// typed and active are when the visitor's typing and activity were
 	// last passed on; reader-owned.
 	typed, active time.Time
+	// limitedUntil is when the visitor may send again after being told
+	// they are too fast; reader-owned.
+	limitedUntil time.Time
 	// id names this connection in the conversation's presence.
 	id string
 }

@@ -35,8 +35,12 @@ type Options struct {
 	// MaxFrame is the largest frame in bytes (16 KiB); a larger one
 	// closes the connection with 1009.
 	MaxFrame int64
-	// RatePerAddress bounds messages per minute from one client address (60).
+	// RatePerAddress bounds messages per minute from one client address
+	// (60), counted in Redis across every instance.
 	RatePerAddress int
+	// RateKeyPrefix separates the per-address counts of services (or test
+	// runs) that share one Redis; empty in production.
+	RateKeyPrefix string
 	// TrustedProxies is how many proxies in front append to
 	// X-Forwarded-For (see sockets.ClientAddr).
 	TrustedProxies int
@@ -96,7 +100,7 @@ func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, ho *handoff
 	opts.defaults()
 	h := &Handler{
 		store: st, broker: b, engine: e, handoff: ho, render: r, metrics: m, log: log, opts: opts,
-		limiter: newAddrLimiter(opts.RatePerAddress),
+		limiter: newAddrLimiter(st.Client(), opts.RatePerAddress, opts.RateKeyPrefix),
 	}
 	h.upgrader = websocket.Upgrader{
 		// Most connections wait most of the time: a small read buffer, and
@@ -170,6 +174,5 @@ var errShutdown = errors.New("server shutting down")
 // Shutdown closes every connection with 1001 and waits for them, until ctx
 // ends. New connections are refused from the start.
 func (h *Handler) Shutdown(ctx context.Context) error {
-	defer h.limiter.stop()
 	return h.conns.Shutdown(ctx)
 }

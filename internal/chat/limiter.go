@@ -1,75 +1,41 @@
 package chat
 
 import (
-	"sync"
+	"context"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
 )
 
-// addrLimiter bounds the messages one client address may send, across all
-// its conversations, on this instance. (The per-conversation bound is kept
-// in Redis, atomically with the message, so it holds across instances.)
+// addrLimiter bounds the messages one client address sends, across every
+// instance: the count lives in Redis (GCRA, go-redis's redis_rate), so N
+// instances behind a load balancer allow the rate once, not N times.
 type addrLimiter struct {
-	perMinute int
-	mu        sync.Mutex
-	byAddr    map[string]*addrEntry
-	done      chan struct{}
-	stopped   sync.Once
+	lim   *redis_rate.Limiter
+	limit redis_rate.Limit
+	// prefix separates the counts of services that share a Redis (and of
+	// test runs on one machine).
+	prefix string
 }
 
-type addrEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// idleAfter is how long an address's limiter is kept after its last use.
-const idleAfter = 10 * time.Minute
-
-func newAddrLimiter(perMinute int) *addrLimiter {
-	l := &addrLimiter{perMinute: perMinute, byAddr: map[string]*addrEntry{}, done: make(chan struct{})}
-	go l.sweep()
-	return l
+func newAddrLimiter(rdb redis.UniversalClient, perMinute int, prefix string) *addrLimiter {
+	return &addrLimiter{
+		lim: redis_rate.NewLimiter(rdb),
+		// A burst of a third of the minute's allowance lets a visitor send
+		// a few quick messages; a flood soon waits.
+		limit:  redis_rate.Limit{Rate: perMinute, Period: time.Minute, Burst: max(1, perMinute/3)},
+		prefix: prefix,
+	}
 }
 
 // allow reports whether addr may send now, and if not, how long to wait.
-func (l *addrLimiter) allow(addr string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.byAddr[addr]
-	if !ok {
-		// A burst of a third of the minute's allowance lets a visitor send
-		// a few quick messages; a flood soon waits.
-		e = &addrEntry{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), max(1, l.perMinute/3))}
-		l.byAddr[addr] = e
+// When Redis cannot be asked it allows: the message's own store then fails,
+// and the visitor is told that, which says more than "too fast".
+func (l *addrLimiter) allow(ctx context.Context, addr string) (bool, time.Duration) {
+	res, err := l.lim.Allow(ctx, "hl:addr:"+l.prefix+addr, l.limit)
+	if err != nil || res.Allowed > 0 {
+		return true, 0
 	}
-	e.seen = now
-	r := e.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return false, res.RetryAfter
 }
-
-// sweep forgets idle addresses, until stop.
-func (l *addrLimiter) sweep() {
-	t := time.NewTicker(idleAfter)
-	defer t.Stop()
-	for {
-		select {
-		case now := <-t.C:
-			l.mu.Lock()
-			for a, e := range l.byAddr {
-				if now.Sub(e.seen) > idleAfter {
-					delete(l.byAddr, a)
-				}
-			}
-			l.mu.Unlock()
-		case <-l.done:
-			return
-		}
-	}
-}
-
-func (l *addrLimiter) stop() { l.stopped.Do(func() { close(l.done) }) }

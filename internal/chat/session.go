@@ -163,8 +163,8 @@ func (c *conn) returned(conv store.Conversation) {
 // conversation's risk and alerts the consoles.
 func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) answer.Decision) {
 	start := time.Now()
-	if ok, wait := c.h.limiter.allow(c.addr, start); !ok {
-		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(wait)))
+	if ok, wait := c.h.limiter.allow(c.ctx, c.addr); !ok {
+		c.rateLimited(start, wait)
 		return
 	}
 	id, dup, rawCtx, state, ok := c.store(clientID, text)
@@ -210,7 +210,7 @@ func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte,
 	var limited *store.RateLimitedError
 	switch {
 	case errors.As(err, &limited):
-		c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(limited.RetryAfter)))
+		c.rateLimited(time.Now(), limited.RetryAfter)
 		return "", false, nil, "", false
 	case errors.Is(err, store.ErrClosed):
 		c.push(errFrame(codeClosed, "This chat has ended. Start a new one any time.", 0))
@@ -393,6 +393,18 @@ const textUnavailable = "We can't send messages right now. We'll keep trying, an
 
 // retryUnavailable is the retry_after of an unavailable error, in seconds.
 const retryUnavailable = 5
+
+// rateLimited tells the visitor to slow down, once per wait: a flood of
+// messages gets one error that says when to send again, not one error per
+// message, which would fill the connection's buffer and close it (1011)
+// without ever saying why.
+func (c *conn) rateLimited(now time.Time, wait time.Duration) {
+	if now.Before(c.limitedUntil) {
+		return
+	}
+	c.limitedUntil = now.Add(wait)
+	c.push(errFrame(codeRateLimited, "You're sending messages very fast. Please wait a moment.", seconds(wait)))
+}
 
 // helloFailed ends a connection whose hello could not be served (Redis
 // unreachable, the subscription refused): a connection without its

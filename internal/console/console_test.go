@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 		}
 		return s, err
 	})
-	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{})
+	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{RateKeyPrefix: rand.Text() + ":"})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
 		Metrics: m, Bot: visitors, Log: log, Web: web.FS()})
 	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
