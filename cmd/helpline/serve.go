@@ -146,7 +146,7 @@ func snapshot(ctx context.Context, st *store.Store) (metrics.Snapshot, error) {
 	if err != nil {
 		return metrics.Snapshot{}, err
 	}
-	reqs, err := st.OpenRequests(ctx)
+	reqs, err := st.OpenRequests(ctx, 0)
 	if err != nil {
 		return metrics.Snapshot{}, fmt.Errorf("read open requests: %w", err)
 	}

@@ -64,7 +64,7 @@ func (c *conn) snapshot(what string) []byte {
 	var items any
 	switch what {
 	case "queue":
-		ids, err := c.h.store.Waiting(ctx)
+		ids, err := c.h.store.WaitingN(ctx, listSize)
 		if err != nil {
 			return nil
 		}
@@ -120,7 +120,7 @@ func (c *conn) snapshot(what string) []byte {
 		}
 		items = list
 	case "requests":
-		rs, err := c.h.store.OpenRequests(ctx)
+		rs, err := c.h.store.OpenRequests(ctx, listSize)
 		if err != nil {
 			return nil
 		}

@@ -64,7 +64,7 @@ func TestOnACluster(t *testing.T) {
 	if q, err := st.Queue(ctx, 50); err != nil || len(q) != len(convs)/2 {
 		t.Errorf("queue %d (%v), want %d", len(q), err, len(convs)/2)
 	}
-	if rs, err := st.OpenRequests(ctx); err != nil || len(rs) != len(convs) || rs[0].Phone != "555-0100" {
+	if rs, err := st.OpenRequests(ctx, 0); err != nil || len(rs) != len(convs) || rs[0].Phone != "555-0100" {
 		t.Errorf("requests %d (%v)", len(rs), err)
 	}
 	if live, err := st.Active(ctx, 50); err != nil || len(live) != len(convs) {
@@ -75,7 +75,7 @@ func TestOnACluster(t *testing.T) {
 			t.Fatalf("delete: %v", err)
 		}
 	}
-	if rs, err := st.OpenRequests(ctx); err != nil || len(rs) != 0 {
+	if rs, err := st.OpenRequests(ctx, 0); err != nil || len(rs) != 0 {
 		t.Errorf("after delete: %d requests (%v)", len(rs), err)
 	}
 }

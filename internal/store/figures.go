@@ -133,7 +133,7 @@ func (s *Store) FiguresSince(ctx context.Context, since time.Time) (Figures, err
 		}
 	}
 	f.Referred = f.Outcomes["referred"]
-	reqs, err := s.OpenRequests(ctx)
+	reqs, err := s.OpenRequests(ctx, 0)
 	if err != nil {
 		return Figures{}, fmt.Errorf("read figures: %w", err)
 	}

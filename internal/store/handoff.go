@@ -339,6 +339,12 @@ func (s *Store) Waiting(ctx context.Context) ([]string, error) {
 	return s.rdb.ZRange(ctx, queueKey, 0, -1).Result()
 }
 
+// WaitingN returns the first n waiting conversations, in queue order: what
+// a console shows, read without the rest of a long queue.
+func (s *Store) WaitingN(ctx context.Context, n int) ([]string, error) {
+	return s.rdb.ZRange(ctx, queueKey, 0, int64(n)-1).Result()
+}
+
 // RecentWaits returns how long recent visitors waited for a person.
 func (s *Store) RecentWaits(ctx context.Context) ([]time.Duration, error) {
 	vs, err := s.rdb.LRange(ctx, waitsKey, 0, recentWaits-1).Result()
@@ -553,19 +559,35 @@ func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
 	return id, nil
 }
 
-// OpenRequests returns the requests not yet handled, oldest first.
-func (s *Store) OpenRequests(ctx context.Context) ([]Request, error) {
-	xs, err := s.rdb.XRange(ctx, requestsKey, "-", "+").Result()
+// OpenRequests returns up to n requests not yet handled (all with n <= 0),
+// oldest first. A handled request leaves the stream (RequestDone), so the
+// stream holds the open ones and a console reads what it shows, not the
+// history.
+func (s *Store) OpenRequests(ctx context.Context, n int) ([]Request, error) {
+	var xs []redis.XMessage
+	var err error
+	if n > 0 {
+		xs, err = s.rdb.XRangeN(ctx, requestsKey, "-", "+", int64(n)).Result()
+	} else {
+		xs, err = s.rdb.XRange(ctx, requestsKey, "-", "+").Result()
+	}
 	if err != nil {
 		return nil, err
 	}
-	done, err := s.rdb.HGetAll(ctx, requestsDone).Result()
-	if err != nil {
-		return nil, err
+	// Entries an earlier version marked done without removing them.
+	ids := make([]string, len(xs))
+	for i, x := range xs {
+		ids[i] = x.ID
+	}
+	var done []any
+	if len(ids) > 0 {
+		if done, err = s.rdb.HMGet(ctx, requestsDone, ids...).Result(); err != nil {
+			return nil, err
+		}
 	}
 	var open []redis.XMessage
-	for _, x := range xs {
-		if done[x.ID] == "" {
+	for i, x := range xs {
+		if done[i] == nil {
 			open = append(open, x)
 		}
 	}
@@ -608,8 +630,19 @@ func (s *Store) RequestDone(ctx context.Context, id, rep string) error {
 	if _, _, ok := ParseID(id); !ok {
 		return fmt.Errorf("bad request id %q", id)
 	}
+	xs, err := s.rdb.XRange(ctx, requestsKey, id, id).Result()
+	if err != nil {
+		return err
+	}
 	if err := s.rdb.HSet(ctx, requestsDone, id, rep).Err(); err != nil {
 		return err
+	}
+	// Handled: out of the stream, and its details out of the conversation.
+	s.rdb.XDel(ctx, requestsKey, id)
+	if len(xs) == 1 {
+		if conv, _ := xs[0].Values["conv"].(string); conv != "" {
+			s.rdb.HDel(ctx, keysFor(conv).reqs, id)
+		}
 	}
 	s.consoleEvent(ctx, consoleEvent{T: "requests"})
 	return nil

@@ -466,7 +466,7 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 			if left := traces(); len(left) > 0 {
 				t.Errorf("after delete: %q", left)
 			}
-			rs, err := st.OpenRequests(ctx)
+			rs, err := st.OpenRequests(ctx, 0)
 			if err != nil || len(rs) != 1 || rs[0].Conv != other || rs[0].Insurer != "Aetna" {
 				t.Errorf("open requests %+v (%v), want only the other conversation's", rs, err)
 			}
@@ -510,6 +510,47 @@ func TestTrimActive(t *testing.T) {
 			}
 			if isMember(old) || !isMember(recent) {
 				t.Errorf("after the trim: old kept %v, recent kept %v", isMember(old), isMember(recent))
+			}
+		})
+	}
+}
+
+// TestRequestsAreBounded: a handled request leaves the stream, with its
+// details, so what a console reads on every change is what it shows (at
+// most n), not the whole day's history.
+func TestRequestsAreBounded(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			b.Client.Del(ctx, "hl:requests", "hl:requests:done")
+			st := store.New(b.Client, store.Options{Retention: time.Hour})
+			var ids []string
+			var convs []string
+			for i := 0; i < 5; i++ {
+				conv := newConv(t, st)
+				id, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "N", Phone: fmt.Sprintf("555-010%d", i)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids, convs = append(ids, id), append(convs, conv)
+			}
+			if rs, err := st.OpenRequests(ctx, 3); err != nil || len(rs) != 3 || rs[0].ID != ids[0] {
+				t.Fatalf("first three: %+v (%v)", rs, err)
+			}
+			if err := st.RequestDone(ctx, ids[0], "ana"); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := b.Client.XLen(ctx, "hl:requests").Result(); n != 4 {
+				t.Errorf("stream length %d after one was handled, want 4", n)
+			}
+			if left, _ := b.Client.HLen(ctx, "hl:{"+convs[0]+"}:reqs").Result(); left != 0 {
+				t.Errorf("the handled request's details are still kept (%d)", left)
+			}
+			if rs, err := st.OpenRequests(ctx, 3); err != nil || len(rs) != 3 || rs[0].ID != ids[1] {
+				t.Errorf("after one handled: %+v (%v)", rs, err)
+			}
+			if rs, err := st.OpenRequests(ctx, 0); err != nil || len(rs) != 4 {
+				t.Errorf("all open: %d (%v)", len(rs), err)
 			}
 		})
 	}
