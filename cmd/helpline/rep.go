@@ -53,7 +53,7 @@ func runRep(ctx context.Context, args []string, getenv func(string) string, stdi
 	if url == "" {
 		return errors.New("REDIS_URL is not set: accounts are kept in the Redis the service uses (the embedded one prints a demo account when it starts)")
 	}
-	rdb, closeRedis, _, err := store.Connect(ctx, url, getenv("REDIS_MASTER"))
+	rdb, closeRedis, err := store.Connect(ctx, url, getenv("REDIS_MASTER"))
 	if err != nil {
 		return err
 	}

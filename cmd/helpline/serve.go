@@ -17,6 +17,7 @@ import (
 	"helpline/internal/chat"
 	"helpline/internal/config"
 	"helpline/internal/console"
+	"helpline/internal/embedredis"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
 	"helpline/internal/render"
@@ -51,14 +52,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	rdb, closeRedis, embedded, err := store.Connect(ctx, cfg.RedisURL, cfg.RedisMaster)
+	redisURL, embedded := cfg.RedisURL, cfg.RedisURL == ""
+	if embedded {
+		emb, err := embedredis.Start()
+		if err != nil {
+			return err
+		}
+		defer emb.Close()
+		redisURL = emb.URL()
+		log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; every conversation is lost when the service stops")
+	}
+	rdb, closeRedis, err := store.Connect(ctx, redisURL, cfg.RedisMaster)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
-	if embedded {
-		log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; every conversation is lost when the service stops")
-	}
 
 	m := metrics.New()
 	store.Instrument(rdb, m.RedisCommands, m.RedisErrors)

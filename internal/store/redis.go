@@ -2,54 +2,43 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	neturl "net/url"
 	"strings"
-	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
-// Connect opens the Redis the service keeps its state in. An empty url
-// starts an embedded in-memory Redis on loopback, reached through the same
-// go-redis client as a real one, so that one command runs the service on a
-// fresh machine; embedded reports that state will be lost on restart.
-// Otherwise url is a redis:// or rediss:// URL of one Redis; a
-// redis+cluster:// or rediss+cluster:// URL of a Redis Cluster, with any
-// number of its nodes (see ParseClusterURL); or comma-separated host:port
-// addresses of a Redis Cluster or (with master) of Sentinels, without
-// credentials or TLS.
-func Connect(ctx context.Context, url, master string) (client redis.UniversalClient, closeFn func(), embedded bool, err error) {
+// Connect opens the Redis the service keeps its state in: url is a
+// redis:// or rediss:// URL of one Redis; a redis+cluster:// or
+// rediss+cluster:// URL of a Redis Cluster, with any number of its nodes
+// (see ParseClusterURL); or comma-separated host:port addresses of a Redis
+// Cluster or (with master) of Sentinels, without credentials or TLS. (The
+// embedded Redis, for a run with none configured, is the command's to
+// start: see package embedredis.)
+func Connect(ctx context.Context, url, master string) (client redis.UniversalClient, closeFn func(), err error) {
 	if url == "" {
-		mr := miniredis.NewMiniRedis()
-		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
-			return nil, nil, false, fmt.Errorf("start embedded redis: %w", err)
-		}
-		client = redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
-		stop := make(chan struct{})
-		ticking := make(chan struct{})
-		go tick(mr, stop, ticking)
-		return client, func() { close(stop); <-ticking; client.Close(); mr.Close() }, true, nil
+		return nil, nil, errors.New("no Redis URL")
 	}
 	if IsClusterURL(url) {
 		o, err := ParseClusterURL(url)
 		if err != nil {
-			return nil, nil, false, fmt.Errorf("parse redis cluster url: %w", err)
+			return nil, nil, fmt.Errorf("parse redis cluster url: %w", err)
 		}
 		client = redis.NewClusterClient(o)
 		if err := client.Ping(ctx).Err(); err != nil {
 			client.Close()
-			return nil, nil, false, fmt.Errorf("reach redis cluster: %w", err)
+			return nil, nil, fmt.Errorf("reach redis cluster: %w", err)
 		}
-		return client, func() { client.Close() }, false, nil
+		return client, func() { client.Close() }, nil
 	}
 	var opts redis.UniversalOptions
 	if strings.Contains(url, "://") {
 		o, err := redis.ParseURL(url)
 		if err != nil {
-			return nil, nil, false, fmt.Errorf("parse redis url: %w", err)
+			return nil, nil, fmt.Errorf("parse redis url: %w", err)
 		}
 		opts = redis.UniversalOptions{
 			Addrs: []string{o.Addr}, Username: o.Username, Password: o.Password, DB: o.DB, TLSConfig: o.TLSConfig,
@@ -63,9 +52,9 @@ func Connect(ctx context.Context, url, master string) (client redis.UniversalCli
 	client = redis.NewUniversalClient(&opts)
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
-		return nil, nil, false, fmt.Errorf("reach redis: %w", err)
+		return nil, nil, fmt.Errorf("reach redis: %w", err)
 	}
-	return client, func() { client.Close() }, false, nil
+	return client, func() { client.Close() }, nil
 }
 
 // IsClusterURL reports whether url names a Redis Cluster by its scheme.
@@ -117,25 +106,6 @@ func ParseClusterURL(s string) (*redis.ClusterOptions, error) {
 		u += "?" + q.Encode()
 	}
 	return redis.ParseClusterURL(u)
-}
-
-// tick advances the embedded Redis's clock with the wall clock, until stop:
-// miniredis expires keys only when its time moves, and retention must hold
-// in the embedded mode too.
-func tick(mr *miniredis.Miniredis, stop <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
-	t := time.NewTicker(250 * time.Millisecond)
-	defer t.Stop()
-	last := time.Now()
-	for {
-		select {
-		case now := <-t.C:
-			mr.FastForward(now.Sub(last))
-			last = now
-		case <-stop:
-			return
-		}
-	}
 }
 
 // Counter is what Instrument counts with (a Prometheus counter fits).

@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpline/internal/embedredis"
 	"helpline/internal/store"
 )
 
@@ -49,7 +50,12 @@ func Backends(t testing.TB, db int) []Backend {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	emb, closeEmb, _, err := store.Connect(ctx, "", "")
+	srv, err := embedredis.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	emb, closeEmb, err := store.Connect(ctx, srv.URL(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +83,7 @@ func Real(t testing.TB, db int) (Backend, bool) {
 	}
 	opts.DB = db
 	u := redisURL(opts)
-	real, closeReal, _, err := store.Connect(ctx, u, "")
+	real, closeReal, err := store.Connect(ctx, u, "")
 	switch {
 	case err == nil:
 	case env != "":
