@@ -89,6 +89,37 @@ func (p *process) ws(path string, header http.Header) *websocket.Conn {
 	return c
 }
 
+// signIn signs a representative in on this instance and returns the
+// session cookie, which every instance accepts (sessions live in Redis).
+func (p *process) signIn(name, password string) *http.Cookie {
+	p.t.Helper()
+	form := url.Values{"name": {name}, "password": {password}}
+	req, _ := http.NewRequest("POST", p.base+"console/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", strings.TrimSuffix(p.base, "/"))
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Value != "" && resp.StatusCode == http.StatusSeeOther {
+			return c
+		}
+	}
+	p.t.Fatalf("sign in as %s: %s", name, resp.Status)
+	return nil
+}
+
+// console opens the console websocket with a session cookie and waits for
+// its welcome.
+func (p *process) console(cookie *http.Cookie) *websocket.Conn {
+	p.t.Helper()
+	c := p.ws("console/ws", http.Header{"Origin": {strings.TrimSuffix(p.base, "/")}, "Cookie": {cookie.Name + "=" + cookie.Value}})
+	until(p.t, c, "the console's welcome", func(f anyFrame) bool { return f.Type == "welcome" })
+	return c
+}
+
 // frame is any frame of either protocol, with the fields the test reads.
 type anyFrame struct {
 	Type         string          `json:"type"`
@@ -150,26 +181,7 @@ func TestInstancesOnACluster(t *testing.T) {
 	a, b := startProcess(t, env), startProcess(t, env)
 
 	// Ana signs in on B.
-	form := url.Values{"name": {"ana"}, "password": {password}}
-	req, _ := http.NewRequest("POST", b.base+"console/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", strings.TrimSuffix(b.base, "/"))
-	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var cookie *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Value != "" {
-			cookie = c
-		}
-	}
-	if resp.StatusCode != http.StatusSeeOther || cookie == nil {
-		t.Fatalf("sign in on B: %s, cookie %v", resp.Status, cookie)
-	}
-	console := b.ws("console/ws", http.Header{"Origin": {strings.TrimSuffix(b.base, "/")}, "Cookie": {cookie.Name + "=" + cookie.Value}})
-	until(t, console, "welcome", func(f anyFrame) bool { return f.Type == "welcome" })
+	console := b.console(b.signIn("ana", password))
 
 	// The visitor, on A, asks for a person: Ana is online, so they wait.
 	visitor := a.ws("ws", nil)
