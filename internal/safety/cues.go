@@ -60,7 +60,7 @@ var cues = []cue{
 	{
 		name: "not breathing or cannot be woken", kind: Overdose, level: Emergency,
 		keys:    []string{"wake", "waking", "wakin", "woke", "respon", "breath", "breat", "moving", "moved", "doesnt"},
-		re:      regexp.MustCompile(`\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
+		re:      regexp.MustCompile(`\b(?:doesnt|does not|dont|do not|didnt) (?:look|seem|sound) (?:like )?(?:(?:he|she|they|hes|shes|theyre|he is|she is|they are|hes still|shes still) )?(?:is |are )?(?:breathing|breathin|awake|alive|conscious)\b|\b` + cantDo + `(?: even| really| properly| at all)? (?:wake|waking|wakin|woken|woke|respond|responding|responded|responsive|breathing|breathin|breathe|breath|breating|breathng|breathed|moving|moved|reacting|react|open (?:his|her|their) eyes|opening (?:his|her|their) eyes|stay awake|staying awake)\b`),
 		generic: true, past: true, needsThird: true,
 		unless:       regexp.MustCompile(`^(?:up (?:in the|early|on time|for (?:work|school|class|the day|his shift|her shift|their shift|church|it|that|this)\b|before|at)|in the morning|me back|my (?:calls|texts))`),
 		unlessBefore: regexp.MustCompile(`(?:\b(?:take|took|use|do|shoot|swallow|sleep|go to sleep)\b(?: \w+){0,4} (?:and|to|then)|\b(?:to|would|could|might|will|ll|never|hope|hoping|want|wanna|rather|may|just)) (?:just )?$`),
@@ -70,7 +70,7 @@ var cues = []cue{
 		// "lips are blue from the cold", "fading fast, off to bed".
 		unless:  regexp.MustCompile(`^(?:from|because of|bc) (?:the )?(?:cold|snow|sledding|swimming|pool|popsicles?|slushies?|blueberr\w*|freezing)|^(?:\w+ ){0,3}(?:bed|sleep|nap|goodnight|good night|night)\b`),
 		keys:    []string{"out cold", "slump", "going under", "fading", "slowing down", "breathing", "breath", "fell out", "falls out", "still out", "going back out", "is blue", "s blue", "look weird", "looks weird", "lips", "grey", "gray", "purple", "pale", "back", "falling", "turning"},
-		re:      regexp.MustCompile(`\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:is|s|hes|shes|theyre|he is|she is|went|going|passed) (?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
+		re:      regexp.MustCompile(`\b(?:(?:his|her|their|my) )?breathings?(?: has| is| s)? (?:gone|going|getting|got|turned) (?:really |very |so |all )?(?:bad|weird|slow|shallow|funny|strange|wrong|noisy|rattly)\b|\b(?:out cold|slumped(?: over)?|going under|fading (?:out|away|fast)|(?:im|i m|i am|feel like im|feel like i m|feel like i am|feels like im|hes|shes|he is|she is|theyre) (?:really |so |kinda |just )?fading|(?:everything|my breathing|his breathing|her breathing|heart) (?:is )?slowing down|(?:breathing|breaths?) (?:is |are |sounds? |seems? |looks? )?(?:all )?(?:wrong|weird|strange|funny|wet|slow|shallow|gurgly|rattly|off|really slow|so slow|barely there)|barely breathing|breathing but barely|(?:fell|falls|falling) out(?: \w+){0,2}$|(?:fell|falls|falling) out (?:in|on|at|after|and)|(?:is|s|hes|shes|theyre|he is|she is|went|going|passed) (?:still|back) out|going back out|(?:is|s|hes|shes|theyre|looks|look|turning|went) (?:blue|grey|gray|purple|so pale)|lips (?:look|looks|are|r) (?:weird|wrong|dark|funny|off))\b`),
 		generic: true, past: true,
 	},
 	{
@@ -141,7 +141,7 @@ var cues = []cue{
 	{
 		name: "overdosing now", kind: Overdose, level: Emergency,
 		keys:    []string{"od", "overdos", "o d"},
-		re:      regexp.MustCompile(`\b(?:(?:is|s|hes|shes|im|i m|theyre|are|am|think|thinks|maybe|might be|could be|keeps|currently|just|think im|think hes|think shes)(?: \w+)? (?:overdosing|oding|od ing|odin|overdoseing|o ding|odeing)|(?:just|think|thinks|might have|may have|i think i|i think he|i think she|pretty sure)(?: \w+){0,2} (?:overdosed|od d|oded|odd|o d d)|(?:overdosing|oding|od|overdose|overdosed)(?: \w+)? (?:right now|rn|now|again)|(?:is|hes|shes|im|they are|theyre) (?:having|in) an? (?:od|overdose)|(?:overdose|od) (?:happening|in progress|going on))\b`),
+		re:      regexp.MustCompile(`\b(?:(?:is|s|hes|shes|im|i m|theyre|are|am|think|thinks|maybe|might be|could be|keeps|currently|just|think im|think hes|think shes)(?: \w+)? (?:overdosing|oding|od ing|odin|overdoseing|o ding|odeing)|(?:just|think|thinks|might have|may have|i think i|i think he|i think she|pretty sure)(?: \w+){0,2} (?:overdosed|od d|oded|odd|o d d)|(?:looks|look|seems) like (?:he|she|they|hes|shes|theyre|he s|she s|they re|both of them)(?: have| has| are| is)? (?:overdosed|od d|oded|odd|o d d)|(?:overdosing|oding|od|overdose|overdosed)(?: \w+)? (?:right now|rn|now|again)|(?:is|hes|shes|im|they are|theyre) (?:having|in) an? (?:od|overdose)|(?:overdose|od) (?:happening|in progress|going on))\b`),
 		generic: true, past: true,
 		unless: regexp.MustCompile(`^(?:last|years|months|before|when|in the past)|^on (?:\w+ ){0,2}(?:cookies|candy|sugar|coffee|chocolate|caffeine|food|pizza|tv|netflix|love|christmas|halloween|junk|carbs|cake|shows?|movies|games?|work|studying|sun|vitamin c|memes|content|news|cheese|pie)\b`),
 	},
@@ -176,7 +176,7 @@ var cues = []cue{
 	{
 		name: "wants to die", kind: Suicide, level: Urgent, escalate: true,
 		keys:      []string{"die", "dead", "dying", "not be here", "not exist", "not be alive", "disappear", "end it", "end things", "ending", "end everything", "wake up", "sleep forever", "not live", "come back", "stop living", "stop existing", "death", "funeral", "suicide"},
-		re:        regexp.MustCompile(`\b(?:(?:want|wants|wanting|wish|wishing|hope|hoping|pray|praying|long|longing|ready) (?:for )?(?:death|my death|my own death)|(?:plan|planning|plans|planned) (?:my|his|her|their) (?:own )?(?:death|suicide|funeral)|want|wants|wanting|wanna|wanted|wish|wishes|wishing|hope|hoping|hopes|pray|praying|ready|(?:im|i m|i am|i|hes|shes|he s|she s|theyre) (?:going|gonna)|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
+		re:        regexp.MustCompile(`\b(?:(?:want|wants|wanting|wish|wishing|hope|hoping|pray|praying|ready) (?:for )?|(?:long|longing|yearn|yearning) for )(?:death|my death|my own death)\b|\b(?:plan|planning|plans|planned) (?:my|his|her|their) (?:own )?(?:death|suicide|funeral)\b|\b(?:want|wants|wanting|wanna|wanted|wish|wishes|wishing|hope|hoping|hopes|pray|praying|ready|(?:im|i m|i am|i|hes|shes|he s|she s|theyre) (?:going|gonna)|planning|plan|trying|tempted|thinking about|thought about|think about|thinks about|thinking of|deserve|rather|would rather|d rather|id rather|talks about|talking about|keeps saying (?:he|she) wants)(?: to)? (?:just )?(?:die|dying|be dead|not be here|not exist|not be alive|disappear forever|end it|ending it|end it all|ending it all|end things|ending things|end everything|ending everything|not wake up|never wake up|sleep forever|go to sleep forever|go to sleep and not wake up|not live|stop living|stop existing|not come back|never come back)\b`),
 		negatable: true, past: true,
 		// "i want to die lol" is a figure of speech; "i wanna die lol but
 		// seriously" is not.
@@ -190,8 +190,8 @@ var cues = []cue{
 	},
 	{
 		name: "does not want to wake up or live", kind: Suicide, level: Urgent, escalate: true,
-		keys:   []string{"dont want", "dont wanna", "do not want", "never want", "dont wish", "no desire"},
-		re:     regexp.MustCompile(`\b(?:dont|do not|never|no longer|dont even) (?:want|wanna|wish|care) (?:to )?(?:wake up|be alive|live|be here|exist|go on|keep going|keep living|see tomorrow|see another day|be around|live anymore|if i live|if i die|whether i live|whether i die|come back|come back this time|be saved|be found)\b`),
+		keys:   []string{"dont want", "dont wanna", "do not want", "never want", "dont wish", "no desire", "not wanting", "longer wanting"},
+		re:     regexp.MustCompile(`\b(?:not|no longer) wanting to (?:be alive|live|exist|wake up|be here|go on|keep living)\b|\b(?:dont|do not|never|no longer|dont even) (?:want|wanna|wish|care) (?:to )?(?:wake up|be alive|live|be here|exist|go on|keep going|keep living|see tomorrow|see another day|be around|live anymore|if i live|if i die|whether i live|whether i die|come back|come back this time|be saved|be found)\b`),
 		unless: regexp.MustCompile(`^(?:dope ?sick|sick|in withdrawal|withdrawing|hurting|in pain|feeling like this|like this|early|at \d|to the alarm|with cravings|craving|hungover|in this (?:pain|withdrawal))`),
 		past:   true,
 	},
@@ -249,7 +249,7 @@ var cues = []cue{
 	{
 		name: "took everything", kind: Overdose, level: Emergency,
 		keys: []string{"everything", "all of", "all my", "all the", "all his", "all her", "all their", "all these", "all those", "whole", "entire", "handful", "bunch", "too many", "lot of pills", "took them", "them all", " of my", " of his", " of her", " of the", " of those", " of these"},
-		re:   regexp.MustCompile(`\b(?:took|swallowed|taken|downed|did|used|shot|ate)\b(?: \w+){0,2} (?:everything|all (?:of )?(?:my|her|his|their|the|them|it|these|those)(?: \w+)? ` + pills + `?|the (?:whole|entire) (?:bottle|bag|supply|pack|script|stash)|a (?:whole|full) (?:bottle|bag)|a handful of|a bunch of (?:\w+ ){0,2}(?:pills|them|meds|tabs)|too many pills|a lot of pills|all (?:his|her|my) pills)\b|\b(?:already|just) (?:took|swallowed|taken|downed|did) (?:them all|all of them|them|all of it|the pills|the bottle)\b|\btook \d+ of (?:my|his|her|the|those|these)\b`),
+		re:   regexp.MustCompile(`\b(?:took|swallowed|taken|downed|did|used|shot|ate)\b(?: \w+){0,2} (?:everything|all (?:of )?(?:my|her|his|their|the|them|it|these|those)(?: \w+)? ` + pills + `?|(?:the|my|his|her) (?:whole|entire) (?:daily |weekly )?(?:bottle|bag|supply|pack|script|stash|dose|prescription)|a (?:whole|full) (?:bottle|bag)|a handful of|a bunch of (?:\w+ ){0,2}(?:pills|them|meds|tabs)|too many pills|a lot of pills|all (?:his|her|my) pills)\b|\b(?:already|just) (?:took|swallowed|taken|downed|did) (?:them all|all of them|them|all of it|the pills|the bottle)\b|\btook \d+ of (?:my|his|her|the|those|these)\b`),
 		past: true, generic: true,
 		unless: regexp.MustCompile(`^(?:steps|advice|the (?:classes|groups|steps|advice)|of the (?:steps|classes|groups))`),
 	},
@@ -297,9 +297,10 @@ var cues = []cue{
 	{
 		name: "hurting myself", kind: SelfHarm, level: Urgent,
 		keys:      []string{"myself", "my self", "my arm", "my wrist", "my leg", "my thigh", "my skin", "my body", "my stomach", "my head"},
-		re:        regexp.MustCompile(`\b(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|carve|carving|stab|stabbing|bang|banging|starve|starving|punish|punishing)(?:ing)? (?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|body|stomach|head))\b`),
+		re:        regexp.MustCompile(`\b(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|carve|carving|stab|stabbing|bang|banging|starve|starving|punish|punishing|slice|slicing|sliced|dig|digging|dug)(?:ing)? (?:into )?(?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|body|stomach|head))\b|\b(?:the |a |my )?(?:knife|blade|razor|glass)s? (?:ripping|cutting|slicing|tearing|digging) (?:into )?my (?:skin|arms?|wrists?|legs?|thighs?)\b`),
 		negatable: true, past: true,
-		unless: regexp.MustCompile(`^(?:on|at|by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking)`),
+		// "hurt myself at work", "on the job"; "hurt myself on my arms" is not an accident.
+		unless: regexp.MustCompile(`^(?:on (?:the|a|an|my way|purpose by accident|ice)\b|at |by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking)`),
 		// "am i harming my body with this stuff" asks about using.
 		unlessBefore: regexp.MustCompile(`\b(?:am i|are you|is (?:it|this|that)|could i be|will i be|arent i|is he|is she)(?: \w+){0,2} $`),
 	},
@@ -539,8 +540,8 @@ var cues = []cue{
 	},
 	{
 		name: "walking into traffic or jumping", kind: Suicide, level: Emergency,
-		keys: []string{"traffic", "jump", "oncoming", "into the road", "into the river", "into the lake"},
-		re:   regexp.MustCompile(`\b(?:walk|walking|step|stepping|run|running|drive|driving|jump|jumping)(?: out)? (?:into|in front of) (?:the )?(?:traffic|oncoming|road|highway|river|lake|train)\b|\b(?:going to|gonna|about to|threatening to|threatens to|wants to|saying (?:hes|shes|they are|he is|she is|hell|shell|he will|she will)(?: going to| gonna)?) jump\b`),
+		keys: []string{"traffic", "jump", "oncoming", "into the road", "into the river", "into the lake", "in front of"},
+		re:   regexp.MustCompile(`\b(?:walk|walking|step|stepping|run|running|drive|driving|jump|jumping)(?: out)? (?:into|in front of) (?:the |a |an )?(?:traffic|oncoming|road|highway|river|lake|train|car|truck|bus|semi)\b|\b(?:going to|gonna|about to|threatening to|threatens to|wants to|saying (?:hes|shes|they are|he is|she is|hell|shell|he will|she will)(?: going to| gonna)?) jump\b`),
 		past: true, negatable: true, generic: true,
 		unless: regexp.MustCompile(`^(?:to conclusions|at the chance|for joy|ship|start|through hoops|the gun|back in|right in|on (?:the|a|board|it)|in (?:the|a) (?:pool|lake|shower|car)|into (?:the )?(?:pool|conversation|lake|fray))`),
 	},

@@ -219,7 +219,7 @@ func testSafetySet(t *testing.T, file string, minCrisis, minNeg int, maxFalseAla
 // danger (testdata/real: forum posts, letters, emergency calls, gathered
 // verbatim with their sources), which a session may study and tune to,
 // unlike knowledge/eval/crisis-real.jsonl, which stays a measurement. The
-// floors are today's figures: the screen catches 55% of these, and
+// floors are today's figures: the screen catches 61% of these, and
 // flags about a fifth of the hard negatives (past attempts told as stories);
 // a change may raise them, never lower them.
 func TestGatheredRealCrisis(t *testing.T) {
@@ -242,8 +242,8 @@ func TestGatheredRealCrisis(t *testing.T) {
 	if crisis < 190 || neg < 170 {
 		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
 	}
-	if recall < 0.55 {
-		t.Errorf("recall %.1f%%, below the floor of 55%%", 100*recall)
+	if recall < 0.61 {
+		t.Errorf("recall %.1f%%, below the floor of 61%%", 100*recall)
 	}
 	if alarms > 0.23 {
 		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)
@@ -279,6 +279,15 @@ func TestScreen(t *testing.T) {
 		{"im locked in the bathroom please hurry", nil, Abuse, Emergency},
 		{"he went to get an axe", nil, Abuse, Emergency},
 		{"my husband stabbed me", nil, Abuse, Emergency},
+		{"i just want death", nil, Suicide, Urgent},
+		{"she doesnt look like shes breathing", nil, Overdose, Emergency},
+		{"his breathings gone really bad", nil, Overdose, Emergency},
+		{"i hurt myself on my arms again", nil, SelfHarm, Urgent},
+		{"i find myself not wanting to be alive", nil, Suicide, Urgent},
+		{"ive taken my entire daily dose at once", nil, Overdose, Emergency},
+		{"i hurt myself on the job, can i still go to detox", nil, None, NoLevel},
+		{"that looks like a really odd question", nil, None, NoLevel},
+		{"it was a long death for my grandfather", nil, None, NoLevel},
 		{"hes dead to me after what he did", nil, None, NoLevel},
 		{"my sister stabbed me in the back, she told everyone im on methadone", nil, None, NoLevel},
 		{"hes up for anything this weekend", nil, None, NoLevel},
