@@ -121,6 +121,7 @@ func TestIntents(t *testing.T) {
 		"how much does rehab cost",
 		"my son is getting high on his meds again", "what advice can you give me", "can you give me some advice",
 		"i dont know any dealers, where does he get it", "is smoking fentanyl safer than shooting it",
+		"how does the doctor decide my dose", "why did the clinic raise my dose", "who decides how much suboxone i get",
 	} {
 		if reason, ok := refusal(normalizeForIntent(q)); ok {
 			t.Errorf("refusal(%q) = %q; it is a fair question", q, reason)

@@ -83,6 +83,9 @@ var (
 		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
 	}
 
+	doseProcessKeys = []string{"decide", "choose", "pick", "figure", "work out", "works out", "set", "determine", "adjust", "why "}
+	doseProcess     = regexp.MustCompile(`\bhow (?:does|do|will|would|is|are|can) (?:the |my |a |your |his |her )?(?:doctor|dr|prescriber|clinic|provider|nurse|they|you|clinics|doctors)(?: \w+)? (?:decide|choose|pick|figure out|work out|set|determine|find|adjust)\b|\bwho (?:decides|chooses|sets|picks|determines)\b|^why (?:did|do|does|would|will|has|have|is|are) (?:the |my |a |his |her )?(?:doctor|dr|prescriber|clinic|provider|nurse|they)\b`)
+
 	// Questions about naloxone and other harm-reduction supplies are never
 	// refused: giving naloxone, or testing for fentanyl, is what keeps
 	// people alive.
@@ -126,6 +129,13 @@ var handoffKeys = []string{"person", "human", "someone", "somebody", "some one",
 // bot must refuse, and why.
 func refusal(norm string) (string, bool) {
 	if harmReduction.MatchString(norm) {
+		return "", false
+	}
+	// How a prescriber sets or changes a dose ("how does the doctor decide
+	// my dose", "why did the clinic raise my dose") is a fair question
+	// about treatment, answered without a number; "what dose should i
+	// take" is not.
+	if containsAny(norm, doseProcessKeys) && doseProcess.MatchString(norm) {
 		return "", false
 	}
 	for _, p := range refusePatterns {
