@@ -68,6 +68,9 @@ func TestRedisOutage(t *testing.T) {
 	redis.Start()
 	waitReady(http.StatusOK)
 	// What the widget does after retry_after: the same message again.
+	// On the way, the restored subscription says what the conversation's
+	// state is now: events may have been missed while Redis was away.
+	sawState := false
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		send(t, v, map[string]any{"type": "message", "id": "m2", "text": "how long does withdrawal last"})
@@ -77,6 +80,9 @@ func TestRedisOutage(t *testing.T) {
 		for {
 			if err := v.ReadJSON(&f); err != nil {
 				t.Fatalf("after Redis came back: %v", err)
+			}
+			if f.Type == "state" && f.State == "bot" {
+				sawState = true
 			}
 			if f.Type == "error" {
 				break // not yet: try again, as the widget does
@@ -93,5 +99,8 @@ func TestRedisOutage(t *testing.T) {
 			t.Fatal("the message was never answered after Redis came back")
 		}
 		time.Sleep(time.Second)
+	}
+	if !sawState {
+		t.Error("after Redis came back, the connection was not told the conversation's state")
 	}
 }

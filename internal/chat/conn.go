@@ -275,8 +275,16 @@ func (c *conn) deliver(ev *store.Event, conv string, last *string) bool {
 			return false
 		}
 	case broker.Resync:
+		// Events may have been lost while Redis was away: the messages
+		// after the last one sent, and the state as it is now (a
+		// representative may have joined or left meanwhile).
 		if !c.replay(conv, last) {
 			return false
+		}
+		if cv, err := c.h.store.Get(c.ctx, conv); err == nil {
+			if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
+				return false
+			}
 		}
 	}
 	return true
