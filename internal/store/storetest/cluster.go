@@ -195,7 +195,8 @@ func (s *Server) Start() {
 	s.t.Helper()
 	p := strconv.Itoa(s.port)
 	s.cmd = exec.Command(s.bin, "--port", p, "--bind", "127.0.0.1", "--dir", s.dir, "--save", "",
-		"--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no", "--logfile", "redis.log")
+		"--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no", "--logfile", "redis.log",
+		"--repl-diskless-sync-delay", "0")
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}
@@ -207,5 +208,66 @@ func (s *Server) Kill() {
 	if s.cmd != nil && s.cmd.Process != nil && s.cmd.ProcessState == nil {
 		s.cmd.Process.Kill()
 		s.cmd.Wait()
+	}
+}
+
+// Sentinel is a Redis master with one replica and a Sentinel watching
+// them, started by the test, so that a failover can be forced.
+type Sentinel struct {
+	Master, Replica *Server
+	// Addr is the Sentinel's address; MasterName the name it watches.
+	Addr, MasterName string
+	cmd              *exec.Cmd
+}
+
+// StartSentinel starts a master, a replica of it, and a Sentinel that
+// fails over after two seconds of silence.
+func StartSentinel(t testing.TB) *Sentinel {
+	t.Helper()
+	master := StartServer(t)
+	replica := StartServer(t)
+	rdb := redis.NewClient(&redis.Options{Addr: replica.Addr})
+	defer rdb.Close()
+	host, port, _ := net.SplitHostPort(master.Addr)
+	if err := rdb.ReplicaOf(context.Background(), host, port).Err(); err != nil {
+		t.Fatalf("replicaof: %v", err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		info, _ := rdb.Info(context.Background(), "replication").Result()
+		if strings.Contains(info, "master_link_status:up") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica never synced: %s", info)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	sp := freeClusterPort(t)
+	conf := fmt.Sprintf("port %d\nbind 127.0.0.1\nprotected-mode no\ndir %s\nsentinel monitor helpline 127.0.0.1 %s 1\n"+
+		"sentinel down-after-milliseconds helpline 2000\nsentinel failover-timeout helpline 10000\n", sp, t.TempDir(), port)
+	path := t.TempDir() + "/sentinel.conf"
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(master.bin, path, "--sentinel")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start sentinel: %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	s := &Sentinel{Master: master, Replica: replica, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(sp)), MasterName: "helpline", cmd: cmd}
+	waitPing(t, s.Addr)
+	// Until the Sentinel knows the replica, a failover has nowhere to go.
+	sc := redis.NewSentinelClient(&redis.Options{Addr: s.Addr})
+	defer sc.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		rs, err := sc.Replicas(context.Background(), "helpline").Result()
+		if err == nil && len(rs) > 0 {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sentinel never saw the replica: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
