@@ -3,15 +3,18 @@
 //
 // The service keeps some keys for every conversation at once (the queue,
 // representatives' presence), so tests on the real Redis each use a
-// database of their own, emptied when the test starts: databases 1 to 15
+// database of their own, emptied when the test starts: databases 1 to 14
 // of the Redis named by REDIS_URL belong to the tests, one per test
-// package (see the DB constants). Database 0, the service's, is left
-// alone.
+// process, leased in database 15 (see lease), so that two runs on one
+// machine never share one; the DB constants say which each package tries
+// first. Database 0, the service's, is left alone.
 package storetest
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,9 +84,9 @@ func Real(t testing.TB, db int) (Backend, bool) {
 	if err != nil {
 		t.Fatalf("REDIS_URL: %v", err)
 	}
-	opts.DB = db
-	u := redisURL(opts)
-	real, closeReal, err := store.Connect(ctx, u, "")
+	probe := redis.NewClient(opts)
+	err = probe.Ping(ctx).Err()
+	probe.Close()
 	switch {
 	case err == nil:
 	case env != "":
@@ -92,11 +95,72 @@ func Real(t testing.TB, db int) (Backend, bool) {
 		t.Logf("no Redis at 127.0.0.1:6379 (%v); testing the embedded one only", err)
 		return Backend{}, false
 	}
+	opts.DB = lease(t, *opts, db)
+	db = opts.DB
+	u := redisURL(opts)
+	real, closeReal, err := store.Connect(ctx, u, "")
+	if err != nil {
+		t.Fatalf("test database %d: %v", db, err)
+	}
 	t.Cleanup(closeReal)
 	if err := real.FlushDB(ctx).Err(); err != nil {
 		t.Fatalf("empty test database %d: %v", db, err)
 	}
 	return Backend{Name: "redis", Client: real, URL: u}, true
+}
+
+// A test process leases one database for its whole run, so that two runs
+// on one machine (two developers' suites, a session's and CI's) never
+// flush or read each other's keys: the lease is a key in database
+// leaseDB, refreshed while the process lives and gone a minute after it
+// ends. The package's own database is tried first.
+const (
+	leaseDB  = 15
+	leaseTTL = time.Minute
+)
+
+var leased struct {
+	sync.Mutex
+	db int
+}
+
+func lease(t testing.TB, opts redis.Options, want int) int {
+	t.Helper()
+	leased.Lock()
+	defer leased.Unlock()
+	if leased.db != 0 {
+		return leased.db
+	}
+	opts.DB = leaseDB
+	ctl := redis.NewClient(&opts)
+	token := fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
+	order := []int{want}
+	for db := 1; db < leaseDB; db++ {
+		if db != want {
+			order = append(order, db)
+		}
+	}
+	for _, db := range order {
+		key := fmt.Sprintf("helpline:test:lease:%d", db)
+		ok, err := ctl.SetNX(context.Background(), key, token, leaseTTL).Result()
+		if err != nil {
+			t.Fatalf("lease a test database: %v", err)
+		}
+		if !ok {
+			continue
+		}
+		// Kept while this process runs; it ends with the process.
+		go func() {
+			for range time.Tick(leaseTTL / 3) {
+				ctl.Expire(context.Background(), key, leaseTTL)
+			}
+		}()
+		leased.db = db
+		return db
+	}
+	ctl.Close()
+	t.Fatalf("all %d test databases are leased by other test runs", leaseDB-1)
+	return 0
 }
 
 func redisURL(o *redis.Options) string {
