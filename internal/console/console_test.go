@@ -148,6 +148,9 @@ type item struct {
 	ID           string `json:"id"`
 	Kind         string `json:"kind"`
 	Phone        string `json:"phone"`
+	Title        string `json:"title"` // a canned reply's
+	Text         string `json:"text"`
+	By           string `json:"by"`
 }
 
 type message struct{ From, Text, Rep string }
@@ -161,6 +164,7 @@ func (f cframe) msg() message {
 
 type cframe struct {
 	Type         string `json:"type"`
+	ID           string `json:"id"`
 	Code         string `json:"code"`
 	Answered     bool   `json:"answered"`
 	Conversation string `json:"conversation"`
