@@ -163,6 +163,7 @@
       const t = Number(el.dataset.ago);
       if (Number.isFinite(t)) el.textContent = ago(now - t);
     }
+    syncAlerts();
     if (!S.ws && S.retryAt) setConn("offline", `Disconnected — reconnecting in ${Math.max(1, Math.ceil((S.retryAt - now) / 1000))} s`);
   }
 
@@ -554,14 +555,20 @@
     if (hadFocus) focusHeading("queue-title");
   }
 
-  // Once a crisis has left the queue (someone took it), its alert goes; one about a chat held by
-  // someone else is news, not a task, and goes after a while.
+  // Once a crisis has left the queue (someone took it), its alert goes; at once when this
+  // representative holds it now. One about a chat held by someone else is news, not a task, and goes
+  // after a while. Checked on every list change and every second, so an alert whose grace ran out
+  // while nothing else changed goes too.
   function syncAlerts() {
+    if (!S.alerts.size) return;
     const waiting = new Set(S.queue.map((q) => str(q.conversation)));
     for (const l of S.live) if (l.state === "bot") waiting.add(str(l.conversation));
+    const mine = new Set(S.mine.map((m) => str(m.conversation)));
     for (const [id, a] of S.alerts) {
       const age = Date.now() - a.at;
-      if (a.waiting ? !waiting.has(id) && age > ALERT_GRACE_MS : age > HELD_ALERT_MS) dismissAlert(id);
+      const conv = S.convs.get(id);
+      if (mine.has(id) || (conv && mineNow(conv))) dismissAlert(id);
+      else if (a.waiting ? !waiting.has(id) && age > ALERT_GRACE_MS : age > HELD_ALERT_MS) dismissAlert(id);
     }
   }
 
