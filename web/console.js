@@ -1135,7 +1135,7 @@
     const e = conv.els;
     const mine = mineNow(conv);
     e.cannedStatus.textContent = S.canned.length ? ""
-      : S.role === "supervisor" ? "None yet: add them with “Manage…” under Canned replies, on the left." : "None yet: supervisors add them.";
+      : S.role === "supervisor" ? "None yet: add them with “Canned replies” at the top." : "None yet: supervisors add them.";
     e.canned.replaceChildren(...S.canned.map((c) => h("li", { "data-id": str(c.id) },
       h("h4", null, str(c.title)),
       h("div", { class: "plain suggestion-text", tabindex: "0", role: "region", "aria-label": `Text of canned reply “${str(c.title)}”` }, str(c.text)),
@@ -1150,7 +1150,7 @@
   function setupCanned() {
     if (S.role !== "supervisor" || S.cannedReady) return;
     S.cannedReady = true;
-    $("canned-box").hidden = false;
+    $("canned-manage").hidden = false;
     const dlg = $("canned-dialog");
     $("canned-manage").addEventListener("click", () => { editCanned(null); dlg.showModal(); $("canned-title-input").focus(); });
     $("canned-close").addEventListener("click", () => dlg.close());
@@ -1403,6 +1403,8 @@
   function renderToday(f) {
     const wait = (w) => (w && w.count ? `median ${duration(w.median_seconds)} (${w.count})` : "none");
     const row = (k, v) => [h("dt", null, k), h("dd", null, v)];
+    const median = (w) => (w && w.count ? duration(w.median_seconds) : "–");
+    $("today-digest").textContent = `wait ${median(f.all)} · crisis ${median(f.crisis)} · referred ${Number(f.referred) || 0} · callbacks ${Number(f.callbacks_open) || 0}`;
     put($("today"), [
       ...row("Waited for a person", wait(f.all)),
       ...row("Crises waited", wait(f.crisis)),

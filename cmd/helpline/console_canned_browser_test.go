@@ -27,7 +27,7 @@ func TestBrowserConsoleCanned(t *testing.T) {
 		return chromedp.Evaluate[chromedp.Void](inConsole(`($("#` + id + `").value = ` + jsString(value) + `, $("#` + id + `").dispatchEvent(new Event("input")))`))
 	}
 	if err := chromedp.Do(sup,
-		consolePoll(`shown($("#canned-box")) && shown($("#canned-manage"))`),
+		consolePoll(`shown($("#canned-manage"))`),
 		chromedp.Click(chromedp.ID("canned-manage")),
 		consolePoll(`$("#canned-dialog").open && document.activeElement === $("#canned-title-input")`),
 	); err != nil {
