@@ -206,9 +206,14 @@ func (in *instance) dialConsole(c *http.Cookie) (*websocket.Conn, *http.Response
 // console signs name in and opens the console.
 func (in *instance) console(name string) *rep {
 	in.t.Helper()
-	ws, _, err := in.dialConsole(in.cookie(name))
+	ws, resp, err := in.dialConsole(in.cookie(name))
 	if err != nil {
-		in.t.Fatalf("console %s: %v", name, err)
+		status := ""
+		if resp != nil {
+			body, _ := io.ReadAll(resp.Body)
+			status = fmt.Sprintf(" (%s: %q)", resp.Status, body)
+		}
+		in.t.Fatalf("console %s: %v%s", name, err, status)
 	}
 	in.t.Cleanup(func() { ws.Close() })
 	r := &rep{t: in.t, ws: ws}
