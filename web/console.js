@@ -23,6 +23,7 @@
   const HELD_ALERT_MS = 60000; // an alert about a chat someone else holds stays this long
   const CONFIRM_MS = 5000; // a button asking "click again to confirm" waits this long
   const MAX_CHARS = 2000;
+  const [CANNED_TITLE, CANNED_TEXT] = [80, 2000]; // the server's limits on a canned reply
   const TOPIC_CHARS = 80; // the longest topic a tab's title (tooltip) shows; the tab itself ellipsises
   const NOTIFY_AGAIN_MS = 10000; // one conversation makes at most one sound and notification this often
   const SOUND_KEY = "helpline.console.sound"; // "off" when the representative muted the sound
@@ -78,7 +79,7 @@
     retryAt: 0, // when the next reconnect is due (ms), for the countdown
     me: null, role: "", maxChats: 0,
     presence: loadPresence(),
-    queue: [], live: [], mine: [], requests: [],
+    queue: [], live: [], mine: [], requests: [], canned: [],
     mineSeen: null, // conversations in the previous mine frame (null before the first one)
     convs: new Map(), // conversation id → Conv (one tab each), in tab order
     active: null, // id of the conversation in view
@@ -162,6 +163,7 @@
       const t = Number(el.dataset.ago);
       if (Number.isFinite(t)) el.textContent = ago(now - t);
     }
+    syncAlerts();
     if (!S.ws && S.retryAt) setConn("offline", `Disconnected — reconnecting in ${Math.max(1, Math.ceil((S.retryAt - now) / 1000))} s`);
   }
 
@@ -553,14 +555,20 @@
     if (hadFocus) focusHeading("queue-title");
   }
 
-  // Once a crisis has left the queue (someone took it), its alert goes; one about a chat held by
-  // someone else is news, not a task, and goes after a while.
+  // Once a crisis has left the queue (someone took it), its alert goes; at once when this
+  // representative holds it now. One about a chat held by someone else is news, not a task, and goes
+  // after a while. Checked on every list change and every second, so an alert whose grace ran out
+  // while nothing else changed goes too.
   function syncAlerts() {
+    if (!S.alerts.size) return;
     const waiting = new Set(S.queue.map((q) => str(q.conversation)));
     for (const l of S.live) if (l.state === "bot") waiting.add(str(l.conversation));
+    const mine = new Set(S.mine.map((m) => str(m.conversation)));
     for (const [id, a] of S.alerts) {
       const age = Date.now() - a.at;
-      if (a.waiting ? !waiting.has(id) && age > ALERT_GRACE_MS : age > HELD_ALERT_MS) dismissAlert(id);
+      const conv = S.convs.get(id);
+      if (mine.has(id) || (conv && mineNow(conv))) dismissAlert(id);
+      else if (a.waiting ? !waiting.has(id) && age > ALERT_GRACE_MS : age > HELD_ALERT_MS) dismissAlert(id);
     }
   }
 
@@ -738,13 +746,21 @@
       h("div", { class: "box-head" }, h("h3", { id: pid("suggest-title") }, "Answers from the knowledge base"), e.suggestBtn),
       e.suggestStatus, e.suggestions);
 
+    // The supervisors' canned replies, beside the suggestions: inserted, never sent by themselves.
+    e.canned = h("ul", { class: "suggestions-list canned-list" });
+    e.cannedStatus = h("p", { class: "hint" });
+    const canned = h("section", { class: "suggest canned", "aria-labelledby": pid("canned-title") },
+      h("div", { class: "box-head" }, h("h3", { id: pid("canned-title") }, "Canned replies")),
+      e.cannedStatus, e.canned);
+
     e.panel = h("section", {
       class: "panel", id: `panel-${conv.id}`, role: "tabpanel", "aria-labelledby": `tab-${conv.id}`, hidden: true,
     }, head,
     h("div", { class: "panel-body" },
       h("div", { class: "convo" }, e.summary, e.log, e.typing, reply),
-      h("div", { class: "panel-side" }, notes, suggestions)));
+      h("div", { class: "panel-side" }, notes, suggestions, canned)));
     $("panels").append(e.panel);
+    renderCannedIn(conv);
   }
 
   const mineNow = (conv) => conv.state === "rep" && !!S.me && conv.holder === S.me;
@@ -772,6 +788,7 @@
     e.tabClose.hidden = e.stopBtn.hidden = mine;
     renderTab(conv);
     for (const b of e.suggestions.querySelectorAll(".insert")) b.disabled = !mine;
+    for (const b of e.canned.querySelectorAll(".insert")) b.disabled = !mine;
     // Our own hand-back, close or transfer went through: the tab has done its job.
     if (conv.leaving && !mine) closeConv(conv);
   }
@@ -1091,13 +1108,102 @@
 
   // insert puts a suggestion in the reply box, after what is there, to edit before sending.
   function insert(conv, raw) {
-    const text = reflow(raw);
+    insertText(conv, reflow(raw));
+  }
+
+  // insertText puts text in the reply box as it is, after what is there (a blank line between).
+  function insertText(conv, text) {
     const box = conv.els.reply;
     box.value = box.value.trim() ? `${box.value.replace(/\s+$/, "")}\n\n${text}` : text;
     box.focus();
     box.setSelectionRange(box.value.length, box.value.length);
     box.scrollTop = box.scrollHeight;
     sendTyping(conv);
+  }
+
+  // ---- canned replies ----
+
+  // renderCanned shows the canned replies in every open conversation and, for supervisors, in the
+  // left column and the dialog that manages them.
+  function renderCanned() {
+    for (const conv of S.convs.values()) renderCannedIn(conv);
+    $("canned-count").textContent = String(S.canned.length);
+    renderCannedManage();
+  }
+
+  function renderCannedIn(conv) {
+    const e = conv.els;
+    const mine = mineNow(conv);
+    e.cannedStatus.textContent = S.canned.length ? ""
+      : S.role === "supervisor" ? "None yet: add them with “Canned replies” at the top." : "None yet: supervisors add them.";
+    e.canned.replaceChildren(...S.canned.map((c) => h("li", { "data-id": str(c.id) },
+      h("h4", null, str(c.title)),
+      h("div", { class: "plain suggestion-text", tabindex: "0", role: "region", "aria-label": `Text of canned reply “${str(c.title)}”` }, str(c.text)),
+      button("Insert", () => insertText(conv, str(c.text)), {
+        class: "insert", disabled: !mine, "aria-label": `Insert canned reply “${str(c.title)}” into the reply`,
+      }))));
+  }
+
+  // The dialog in which supervisors add, edit and delete canned replies. The server checks the
+  // title and text again and says what is wrong; its message is shown in the form.
+  let cannedEditing = ""; // the id of the reply in the form, or "" for a new one
+  function setupCanned() {
+    if (S.role !== "supervisor" || S.cannedReady) return;
+    S.cannedReady = true;
+    $("canned-manage").hidden = false;
+    const dlg = $("canned-dialog");
+    $("canned-manage").addEventListener("click", () => { editCanned(null); dlg.showModal(); $("canned-title-input").focus(); });
+    $("canned-close").addEventListener("click", () => dlg.close());
+    $("canned-new").addEventListener("click", () => { editCanned(null); $("canned-title-input").focus(); });
+    $("canned-form").addEventListener("submit", (ev) => { ev.preventDefault(); saveCanned(); });
+    for (const id of ["canned-title-input", "canned-text"]) $(id).addEventListener("input", countCanned);
+    dlg.addEventListener("close", () => $("canned-manage").focus());
+  }
+
+  function editCanned(c) {
+    cannedEditing = c ? str(c.id) : "";
+    $("canned-form-title").textContent = c ? `Edit “${str(c.title)}”` : "New canned reply";
+    $("canned-title-input").value = c ? str(c.title) : "";
+    $("canned-text").value = c ? str(c.text) : "";
+    $("canned-error").textContent = "";
+    $("canned-new").hidden = !c;
+    countCanned();
+  }
+
+  function countCanned() {
+    $("canned-counts").textContent = `Title ${$("canned-title-input").value.trim().length} of ${CANNED_TITLE} characters · text ${$("canned-text").value.trim().length} of ${CANNED_TEXT}`;
+  }
+
+  function saveCanned() {
+    const title = $("canned-title-input").value.trim(), text = $("canned-text").value.trim();
+    const problem = !title ? "Give the canned reply a title, so representatives can find it."
+      : !text ? "Write the text representatives will insert." : "";
+    if (problem) return void ($("canned-error").textContent = problem);
+    $("canned-error").textContent = "";
+    const f = { type: "canned_save", title, text };
+    if (cannedEditing) f.id = cannedEditing;
+    if (!send(f)) $("canned-error").textContent = "Not connected: try again in a moment.";
+  }
+
+  function renderCannedManage() {
+    if (S.role !== "supervisor") return;
+    $("canned-empty").hidden = S.canned.length > 0;
+    $("canned-list").replaceChildren(...S.canned.map((c) => {
+      const del = button("Delete", () => confirmThen(del, "Click again to delete", () => send({ type: "canned_delete", id: str(c.id) })), {
+        class: "danger", "aria-label": `Delete canned reply “${str(c.title)}”`,
+      });
+      return h("li", { "data-id": str(c.id) },
+        h("h3", null, str(c.title)),
+        h("p", { class: "canned-preview" }, str(c.text)),
+        h("div", { class: "row" },
+          button("Edit", () => { editCanned(c); $("canned-title-input").focus(); }, { "aria-label": `Edit canned reply “${str(c.title)}”` }),
+          del));
+    }));
+  }
+
+  function onCannedDone(f, what) {
+    if (f.type === "canned_saved" || str(f.id) === cannedEditing) editCanned(null);
+    $("canned-status").textContent = what;
   }
 
   // ---- state, errors, notices ----
@@ -1117,6 +1223,10 @@
       if (conv) unsend(conv, last.id);
     }
     if (last?.type === "take" || code === "taken" || code === "too_many") S.take = { at: 0, target: null };
+    if (last?.type?.startsWith("canned_") && $("canned-dialog").open) {
+      $("canned-error").textContent = str(f.message) || FALLBACK_ERRORS[code] || "Something went wrong. Please try again.";
+      return;
+    }
     if (code === "taken") toast(TAKEN, "info");
     else toast(str(f.message) || FALLBACK_ERRORS[code] || "Something went wrong. Please try again.", "error");
     for (const conv of S.convs.values()) conv.leaving = false;
@@ -1241,6 +1351,9 @@
       case "live": S.live = list(f.items); alertWaiting("live", S.live); renderLive(); return renderTabs();
       case "mine": return onMine(list(f.items));
       case "requests": S.requests = list(f.items); return renderRequests();
+      case "canned": S.canned = list(f.items).filter((c) => c && typeof c === "object"); return renderCanned();
+      case "canned_saved": return onCannedDone(f, "Saved. Every representative sees it now.");
+      case "canned_deleted": return onCannedDone(f, "Deleted.");
       case "transcript": return onTranscript(f);
       case "message": return onMessage(f);
       case "note": {
@@ -1268,6 +1381,8 @@
     for (const conv of S.convs.values()) for (const p of conv.pending.values()) send(p.frame);
     settle();
     startToday();
+    setupCanned();
+    renderCanned();
   }
 
   // ---- today's figures (supervisors) ----
@@ -1288,6 +1403,8 @@
   function renderToday(f) {
     const wait = (w) => (w && w.count ? `median ${duration(w.median_seconds)} (${w.count})` : "none");
     const row = (k, v) => [h("dt", null, k), h("dd", null, v)];
+    const median = (w) => (w && w.count ? duration(w.median_seconds) : "–");
+    $("today-digest").textContent = `wait ${median(f.all)} · crisis ${median(f.crisis)} · referred ${Number(f.referred) || 0} · callbacks ${Number(f.callbacks_open) || 0}`;
     put($("today"), [
       ...row("Waited for a person", wait(f.all)),
       ...row("Crises waited", wait(f.crisis)),

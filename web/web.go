@@ -1,7 +1,8 @@
 // Package web holds the files that the helpline service serves to browsers: the embeddable chat
 // widget (widget.js and widget.css), which talks to the service over the websocket protocol in
 // docs/protocol.md; a demo page (index.html) of a fictional helpline website with the widget added
-// by its one script tag; and the representatives' console (console.html, console.js and
+// by its one script tag, whose placeholders {{NAME}}, {{PHONE}}, {{PHONE_TEL}} and {{HOURS}} the server
+// fills from the configured facts at start-up; and the representatives' console (console.html, console.js and
 // console.css), described in docs/console.md.
 //
 // console.html is one static page for both the sign-in form and the console. Before serving it, the

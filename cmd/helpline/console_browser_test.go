@@ -91,4 +91,26 @@ func TestBrowserConsoleCrisis(t *testing.T) {
 	if err != nil || strings.Contains(alerts, "Crisis") {
 		t.Errorf("the representative holding the conversation got %q (%v), want no alert", alerts, err)
 	}
+
+	// A second emergency comes while the representative is signed in, who
+	// takes it at once from the alert: the alert goes as soon as they hold
+	// it, not only when the queue changes again (nothing else comes).
+	other := profile()
+	if err := chromedp.Do(other, chromedp.Navigate(svc.URL), chromedp.WaitVisible(launcher), chromedp.Click(launcher),
+		chromedp.WaitVisible(input), chromedp.SendKeys(input, "my brother took a bunch of pills and now he wont wake up"+kb.Enter),
+		poll(botSaid("911")+` > 0`)); err != nil {
+		t.Fatalf("the second emergency: %v", err)
+	}
+	if err := chromedp.Do(rep,
+		poll(alert+` !== null && `+alert+`.textContent.includes("in the queue")`),
+		chromedp.Click(chromedp.JSPath(alert+`.querySelector(".alert-take")`)),
+		poll(`document.querySelectorAll("#mine > li").length === 2`),
+	); err != nil {
+		t.Fatalf("taking the second emergency: %v", err)
+	}
+	if err := chromedp.Do(rep, chromedp.Poll[chromedp.Void](`document.querySelector("#alerts .alert") === null && !document.title.includes("Crisis waiting")`,
+		chromedp.WithPollingTimeout(3*time.Second))); err != nil {
+		text, _ := chromedp.Run(rep, chromedp.Evaluate[string](`document.getElementById("alerts").textContent + " | " + document.title`))
+		t.Errorf("the alert for the emergency the representative now holds stayed: %q", text)
+	}
 }

@@ -106,7 +106,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopJanitor(); <-janitorDone }()
 
 	srv := &http.Server{
-		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}),
+		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS(), Facts: cfg.Facts}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -24,6 +24,7 @@ type frame struct {
 	Status       string `json:"status"`
 	To           string `json:"to"`
 	Outcome      string `json:"outcome"`
+	Title        string `json:"title"` // of a canned reply
 }
 
 // Limits on what a representative sends.
@@ -127,6 +128,10 @@ func (c *conn) act(f frame) {
 		}
 		c.audit(ctx, "close", f.Conversation, f.Outcome)
 		c.h.metrics.Outcomes.WithLabelValues(f.Outcome).Inc()
+	case "canned_save":
+		c.saveCanned(ctx, f)
+	case "canned_delete":
+		c.deleteCanned(ctx, f.ID)
 	case "request_done":
 		if err := c.h.store.RequestDone(ctx, f.ID, c.rep); err != nil {
 			c.fail("bad_frame", "No such request.")

@@ -204,7 +204,7 @@ func (c *conn) writer() {
 	defer tick.Stop()
 	beat := time.NewTicker(c.h.handoff.BeatEvery())
 	defer beat.Stop()
-	stale := map[string]bool{"queue": true, "live": true, "mine": true, "requests": true}
+	stale := map[string]bool{"queue": true, "live": true, "mine": true, "requests": true, "canned": true}
 	var last time.Time // of the last refresh
 	n := 0
 	refresh := func() bool {
@@ -262,12 +262,14 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 			stale["queue"], stale["mine"] = true, true
 		case "requests":
 			stale["requests"] = true
+		case "canned":
+			stale["canned"] = true
 		case "live":
 			stale["live"] = true
 		case "presence": // a visitor came or went
 			stale["queue"], stale["live"], stale["mine"] = true, true, true
 		case broker.Resync:
-			stale["queue"], stale["live"], stale["mine"], stale["requests"] = true, true, true, true
+			stale["queue"], stale["live"], stale["mine"], stale["requests"], stale["canned"] = true, true, true, true, true
 		case "alert":
 			stale["queue"], stale["live"], stale["mine"] = true, true, true
 			return c.alert(ev)
@@ -291,7 +293,7 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 	case broker.Resync:
 		// Events may have been lost while Redis was away: send the whole
 		// conversation again, and every list.
-		for what := range map[string]bool{"queue": true, "live": true, "mine": true, "requests": true} {
+		for what := range map[string]bool{"queue": true, "live": true, "mine": true, "requests": true, "canned": true} {
 			stale[what] = true
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)

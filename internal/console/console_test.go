@@ -149,6 +149,9 @@ type item struct {
 	ID           string `json:"id"`
 	Kind         string `json:"kind"`
 	Phone        string `json:"phone"`
+	Title        string `json:"title"` // a canned reply's
+	Text         string `json:"text"`
+	By           string `json:"by"`
 }
 
 type message struct{ From, Text, Rep string }
@@ -162,6 +165,7 @@ func (f cframe) msg() message {
 
 type cframe struct {
 	Type         string `json:"type"`
+	ID           string `json:"id"`
 	Code         string `json:"code"`
 	Answered     bool   `json:"answered"`
 	Conversation string `json:"conversation"`
@@ -203,9 +207,14 @@ func (in *instance) dialConsole(c *http.Cookie) (*websocket.Conn, *http.Response
 // console signs name in and opens the console.
 func (in *instance) console(name string) *rep {
 	in.t.Helper()
-	ws, _, err := in.dialConsole(in.cookie(name))
+	ws, resp, err := in.dialConsole(in.cookie(name))
 	if err != nil {
-		in.t.Fatalf("console %s: %v", name, err)
+		status := ""
+		if resp != nil {
+			body, _ := io.ReadAll(resp.Body)
+			status = fmt.Sprintf(" (%s: %q)", resp.Status, body)
+		}
+		in.t.Fatalf("console %s: %v%s", name, err, status)
 	}
 	in.t.Cleanup(func() { ws.Close() })
 	r := &rep{t: in.t, ws: ws}
@@ -1125,9 +1134,11 @@ func TestWorsePlaceSaysWhy(t *testing.T) {
 }
 
 // TestDirectorsFigures: a crisis and an ordinary hand-off, taken on one
-// instance and closed, show in that instance's /metrics histograms and
-// counters, and in the supervisors' figures read on another instance
-// (from Redis); representatives may not read the figures.
+// instance (the ordinary one closed, referred to treatment; the crisis
+// later), read back from that instance's /metrics as one wait each in
+// the histogram of its priority and one close for each outcome, and in
+// the supervisors' figures read on another instance (from Redis);
+// representatives may not read the figures.
 func TestDirectorsFigures(t *testing.T) {
 	b := storetest.Backends(t, storetest.DBConsole)
 	rdb := b[len(b)-1].Client
@@ -1160,26 +1171,67 @@ func TestDirectorsFigures(t *testing.T) {
 		}
 	}
 	time.Sleep(20 * time.Millisecond) // a wait of more than nothing
-	for _, outcome := range []string{"crisis_escalated", "referred"} {
+	take := func() string {
+		t.Helper()
 		ana.send(map[string]any{"type": "take"})
-		tr := ana.until(func(f cframe) bool { return f.Type == "transcript" })
-		ana.send(map[string]any{"type": "close", "conversation": tr.Conversation, "outcome": outcome})
-		ana.until(func(f cframe) bool {
-			return f.Type == "state" && f.Conversation == tr.Conversation && f.State == "closed"
-		})
+		return ana.until(func(f cframe) bool { return f.Type == "transcript" }).Conversation
 	}
+	closeWith := func(conv, outcome string) {
+		t.Helper()
+		ana.send(map[string]any{"type": "close", "conversation": conv, "outcome": outcome})
+		ana.until(func(f cframe) bool { return f.Type == "state" && f.Conversation == conv && f.State == "closed" })
+	}
+	// The crisis is taken first (it is first in the queue) and kept; the
+	// ordinary hand-off is taken and closed, referred to treatment.
+	if got := take(); got != crisis.conv {
+		t.Fatalf("took %s first, want the crisis %s", got, crisis.conv)
+	}
+	if got := take(); got != calm.conv {
+		t.Fatalf("took %s second, want %s", got, calm.conv)
+	}
+	closeWith(calm.conv, "referred")
 	time.Sleep(200 * time.Millisecond) // the counters follow the closes the console saw
-	m := scrape(one)
-	for _, want := range []string{
-		`helpline_wait_for_person_seconds_count{priority="emergency"} 1`,
-		`helpline_wait_for_person_seconds_count{priority="normal"} 1`,
-		`helpline_outcomes_total{outcome="referred"} 1`,
-		`helpline_outcomes_total{outcome="crisis_escalated"} 1`,
-		`helpline_callbacks_open 0`, // the test's watcher reads the queue only
-		`helpline_queue_waiting{priority="emergency"} 0`,
+	m := series(t, scrape(one))
+	for name, want := range map[string]float64{
+		`helpline_wait_for_person_seconds_count{priority="emergency"}`: 1,
+		`helpline_wait_for_person_seconds_count{priority="normal"}`:    1,
+		`helpline_wait_for_person_seconds_count{priority="urgent"}`:    0,
+		`helpline_outcomes_total{outcome="referred"}`:                  1,
+		`helpline_outcomes_total{outcome="crisis_escalated"}`:          0, // the crisis is still held
+		`helpline_callbacks_open`:                                      0, // the test's watcher reads the queue only
+		`helpline_queue_waiting{priority="emergency"}`:                 0,
+		`helpline_queue_waiting{priority="normal"}`:                    0,
 	} {
-		if !strings.Contains(m, want) {
-			t.Errorf("/metrics lacks %s", want)
+		if got := m[name]; got != want {
+			t.Errorf("/metrics: %s is %v, want %v", name, got, want)
+		}
+	}
+	for _, p := range []string{"emergency", "normal"} {
+		// Each waited at least the 20 ms above and far less than the
+		// smallest bucket (5 s): the wait is in every bucket, and the sum
+		// is the wait.
+		sum := m[`helpline_wait_for_person_seconds_sum{priority="`+p+`"}`]
+		if sum < 0.02 || sum > 5 {
+			t.Errorf("the %s wait sums to %v s, want between 0.02 and 5", p, sum)
+		}
+		if got := m[`helpline_wait_for_person_seconds_bucket{priority="`+p+`",le="5"}`]; got != 1 {
+			t.Errorf("the %s wait is in the 5 s bucket %v times, want 1", p, got)
+		}
+	}
+	if two := series(t, scrape(two)); two[`helpline_wait_for_person_seconds_count{priority="emergency"}`] != 0 {
+		t.Errorf("the other instance, where nobody took anything, counted a wait")
+	}
+
+	closeWith(crisis.conv, "crisis_escalated")
+	time.Sleep(200 * time.Millisecond)
+	m = series(t, scrape(one))
+	for name, want := range map[string]float64{
+		`helpline_outcomes_total{outcome="referred"}`:                  1,
+		`helpline_outcomes_total{outcome="crisis_escalated"}`:          1,
+		`helpline_wait_for_person_seconds_count{priority="emergency"}`: 1, // a close is no second wait
+	} {
+		if got := m[name]; got != want {
+			t.Errorf("/metrics after closing the crisis: %s is %v, want %v", name, got, want)
 		}
 	}
 
@@ -1208,4 +1260,27 @@ func TestDirectorsFigures(t *testing.T) {
 	if f.Referred != 1 || f.Outcomes["crisis_escalated"] != 1 || f.CallbacksOpen != 1 {
 		t.Errorf("referred %d, outcomes %v, callbacks open %d; want 1, one crisis escalated, 1", f.Referred, f.Outcomes, f.CallbacksOpen)
 	}
+}
+
+// series reads a Prometheus text exposition into its samples, by name and
+// labels as written ("name{label=\"value\"}"), failing on a line it
+// cannot read.
+func series(t *testing.T, exposition string) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, line := range strings.Split(exposition, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		if i < 0 {
+			t.Fatalf("metrics line %q", line)
+		}
+		var v float64
+		if _, err := fmt.Sscan(line[i+1:], &v); err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // The console's lists, read fresh from Redis: the queue, the live
-// conversations, the representative's own, and the open requests.
+// conversations, the representative's own, the open requests, and the
+// canned replies.
 
 type queueItem struct {
 	Conversation string    `json:"conversation"`
@@ -126,6 +127,12 @@ func (c *conn) snapshot(what string) []byte {
 		}
 		if rs == nil {
 			rs = []store.Request{}
+		}
+		items = rs
+	case "canned":
+		rs, err := c.h.store.CannedReplies(ctx)
+		if err != nil {
+			return nil
 		}
 		items = rs
 	default:

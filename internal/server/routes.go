@@ -4,7 +4,7 @@ import "net/http"
 
 // addRoutes lists every route of the service.
 func addRoutes(mux *http.ServeMux, d Deps) {
-	mux.Handle("GET /{$}", static(d.Web, "index.html", "text/html; charset=utf-8", cacheShort))
+	mux.Handle("GET /{$}", demoPage(d.Web, d.Facts))
 	mux.Handle("GET /site.css", static(d.Web, "site.css", "text/css; charset=utf-8", cacheShort))
 	mux.Handle("GET /widget.js", static(d.Web, "widget.js", "text/javascript; charset=utf-8", cacheShort))
 	mux.Handle("GET /widget.css", static(d.Web, "widget.css", "text/css; charset=utf-8", cacheShort))

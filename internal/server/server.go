@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helpline/internal/console"
+	"helpline/internal/kb"
 	"helpline/internal/metrics"
 )
 
@@ -28,6 +29,10 @@ type Deps struct {
 	Console *console.Handler
 	// Web holds index.html, widget.js and widget.css.
 	Web fs.FS
+	// Facts are the operator's phone number, hours and name, shown on
+	// the demo page as the assistant gives them; the zero value means
+	// kb.DefaultFacts.
+	Facts kb.Facts
 }
 
 // New returns the service's HTTP handler.

@@ -10,7 +10,7 @@ import (
 type Event struct {
 	// Type is "msg", "state", "deleted", "typing", "queue" (a place in
 	// line), "note" (representatives only), or, on the console channel,
-	// "queue", "alert", "requests".
+	// "queue", "alert", "requests", "canned".
 	Type     string
 	Message  Message
 	State    State

@@ -47,12 +47,13 @@ const (
 	requestsDone = prefix + "requests:done" // HASH: handled request id -> representative
 	janitorLock  = prefix + "janitor"       // one instance at a time tidies up
 	toldKey      = prefix + "queue:told"    // STRING: the queue order waiting visitors were last told (JSON)
+	cannedKey    = prefix + "canned"        // HASH: canned reply id -> JSON (title, text, updated, by), written by supervisors
 	// ZSETs for the director's figures, by time (ms): finished waits for a
 	// person ("conv:priority:ms") and closes ("conv:outcome").
 	statsWaitsKey    = prefix + "stats:waits"
 	statsOutcomesKey = prefix + "stats:outcomes"
 	// ConsoleChannel carries changes every console follows: the queue,
-	// alerts, requests.
+	// alerts, requests, canned replies.
 	ConsoleChannel = prefix + "console"
 )
 
