@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"testing"
 
+	"helpline/internal/kb"
 	"helpline/knowledge"
 )
 
@@ -11,3 +12,5 @@ func testKnowledge(t *testing.T) fs.FS {
 	t.Helper()
 	return knowledge.FS()
 }
+
+var testFacts = kb.DefaultFacts()
