@@ -26,7 +26,8 @@ var (
 		"The nasal spray (Narcan 4 mg) is sold without a prescription. If breathing is not back after 2 to 3 minutes, " +
 		"give another dose. Call 911, and call {{phone}} to talk about treatment."}
 	methadone = &kb.Entry{ID: "what-is-methadone", Title: "What methadone is", Answer: "Methadone is a long-acting medication " +
-		"for opioid use disorder, taken once a day at a clinic. A clinic near you is listed on {{website}}."}
+		"for opioid use disorder, taken once a day at a clinic. A clinic near you is listed on {{website}}. " +
+		"Never buy methadone from a dealer or online without a prescription."}
 	entries = []*kb.Entry{naloxone, methadone}
 	none    = safety.Risk{Kind: safety.None}
 )
@@ -85,6 +86,10 @@ func TestAnswer(t *testing.T) {
 			"To talk about treatment, call 1-800-662-4357.\nSOURCES: naloxone"}, assistant.Used, ""},
 		{"two sources, a website from the facts", assistanttest.Reply{Text: "Methadone is taken once a day at a clinic; findtreatment.gov lists them.\n" +
 			"Sources: what-is-methadone, naloxone"}, assistant.Used, ""},
+		{"a copied sentence that reads like an instruction", assistanttest.Reply{Text: "Methadone is taken at a clinic. " +
+			"Never buy methadone from a dealer or online without a prescription.\nSOURCES: what-is-methadone"}, assistant.Used, ""},
+		{"the same words, cut to an instruction", assistanttest.Reply{Text: "Buy methadone from a dealer or online without a prescription.\n" +
+			"SOURCES: what-is-methadone"}, assistant.Instruction, ""},
 		{"unknown citation", assistanttest.Reply{Text: "Methadone is a medication.\nSOURCES: methadone-doses"}, assistant.UnknownCitation, "methadone-doses"},
 		{"no citation", assistanttest.Reply{Text: "Methadone is a medication."}, assistant.NoCitation, ""},
 		{"empty citation", assistanttest.Reply{Text: "Methadone is a medication.\nSOURCES:"}, assistant.NoCitation, ""},

@@ -102,16 +102,21 @@ func Check(reply string, entries []*kb.Entry, facts kb.Facts, maxRunes int) Chec
 	if m := roleClaim.FindString(text); m != "" {
 		return c.fail(Role, m)
 	}
-	if reason, ok := answer.Refusal(text); ok {
-		return c.fail(Instruction, reason)
-	}
-	for _, re := range instructions {
-		if m := re.FindString(text); m != "" {
-			return c.fail(Instruction, m)
-		}
-	}
 	grounds = append(grounds, facts.HelplineName, facts.Phone, facts.Hours, facts.Website, facts.Insurers)
 	g := newGrounds(grounds)
+	// A sentence copied from a cited entry is reviewed text ("anyone can
+	// buy Narcan without a prescription"); the instruction checks read
+	// the sentences the model wrote itself.
+	if own := g.novel(text); own != "" {
+		if reason, ok := answer.Refusal(own); ok {
+			return c.fail(Instruction, reason)
+		}
+		for _, re := range instructions {
+			if m := re.FindString(own); m != "" {
+				return c.fail(Instruction, m)
+			}
+		}
+	}
 	rest := text
 	for _, m := range email.FindAllString(rest, -1) {
 		if !g.has(m) {
@@ -188,11 +193,18 @@ type grounds struct {
 	numbers map[string]bool // every number in the text
 	amounts map[string]bool // every normalized amount
 	phones  []string        // the digits of every phone number
+	// sentences are the sentences of the text, as sentences returns them.
+	sentences map[string]bool
 }
 
 func newGrounds(texts []string) grounds {
 	all := strings.Join(texts, "\n")
-	g := grounds{text: strings.ToLower(all), numbers: map[string]bool{}, amounts: map[string]bool{}}
+	g := grounds{text: strings.ToLower(all), numbers: map[string]bool{}, amounts: map[string]bool{}, sentences: map[string]bool{}}
+	for _, t := range texts {
+		for _, s := range sentences(t) {
+			g.sentences[s] = true
+		}
+	}
 	for _, m := range number.FindAllString(all, -1) {
 		g.numbers[m] = true
 	}
@@ -203,6 +215,34 @@ func newGrounds(texts []string) grounds {
 		g.phones = append(g.phones, phoneDigits(m))
 	}
 	return g
+}
+
+// sentenceEnd splits a reply into sentences.
+var sentenceEnd = regexp.MustCompile(`[.!?]+(?:\s+|$)|\n\s*\n`)
+
+// novel returns the sentences of text that are not copied whole from
+// the grounds, joined. Copied means the same words as one sentence of the
+// grounds, whatever the spacing and case: a fragment ("take more than
+// 8 mg" out of "never take more than 8 mg") is not a copy.
+func (g grounds) novel(text string) string {
+	var own []string
+	for _, s := range sentences(text) {
+		if !g.sentences[s] {
+			own = append(own, s)
+		}
+	}
+	return strings.Join(own, ". ")
+}
+
+// sentences splits text into sentences, lowercased, with single spaces.
+func sentences(text string) []string {
+	var out []string
+	for _, s := range sentenceEnd.Split(text, -1) {
+		if s = strings.ToLower(strings.Join(strings.Fields(s), " ")); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (g grounds) has(s string) bool { return strings.Contains(g.text, strings.ToLower(s)) }

@@ -317,6 +317,26 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	return c, errors.Join(errs...)
 }
 
+// LoadLLM reads the language model's settings from the environment
+// alone, with the same defaults and checks as Load, for the commands
+// other than serve (helpline kb eval --llm).
+func LoadLLM(getenv func(string) string) (LLM, error) {
+	d := Default().LLM
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	l := LLM{APIKey: getenv("HELPLINE_LLM_API_KEY"), BaseURL: getenv("HELPLINE_LLM_BASE_URL"),
+		Model: getenv("HELPLINE_LLM_MODEL"), EmbeddingModel: getenv("HELPLINE_LLM_EMBEDDING_MODEL")}
+	var errs []error
+	checkLLM(&l, env("HELPLINE_LLM_TIMEOUT", d.Timeout.String()), env("HELPLINE_LLM_REQUESTS_PER_MINUTE", strconv.Itoa(d.RequestsPerMinute)),
+		env("HELPLINE_LLM_MONTHLY_TOKENS", strconv.FormatInt(d.MonthlyTokens, 10)), env("HELPLINE_LLM_TRANSCRIPTS", "false"),
+		func(setting string, err error) { errs = append(errs, fmt.Errorf("%s: %w", setting, err)) })
+	return l, errors.Join(errs...)
+}
+
 // checkLLM parses and checks the language model's settings. They are
 // checked only when the model is on, so a stray setting never stops a
 // service that does not use it.

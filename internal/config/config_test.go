@@ -154,3 +154,17 @@ func TestLLMErrorsNameTheSetting(t *testing.T) {
 		t.Errorf("bad URL error %v", err)
 	}
 }
+
+func TestLoadLLM(t *testing.T) {
+	l, err := LoadLLM(env(nil))
+	if err != nil || l.On() || l.Timeout != 8*time.Second {
+		t.Errorf("off: %+v, %v", l, err)
+	}
+	l, err = LoadLLM(env(map[string]string{"HELPLINE_LLM_BASE_URL": "http://127.0.0.1:9/v1", "HELPLINE_LLM_MODEL": "m", "HELPLINE_LLM_REQUESTS_PER_MINUTE": "7"}))
+	if err != nil || !l.On() || l.RequestsPerMinute != 7 || l.Model != "m" {
+		t.Errorf("on: %+v, %v", l, err)
+	}
+	if _, err := LoadLLM(env(map[string]string{"HELPLINE_LLM_BASE_URL": "http://127.0.0.1:9/v1"})); err == nil || !strings.Contains(err.Error(), "HELPLINE_LLM_MODEL") {
+		t.Errorf("no model: %v", err)
+	}
+}
