@@ -23,8 +23,16 @@ func runKBEval(ctx context.Context, args []string, getenv func(string) string, s
 	quiet := flags.Bool("quiet", false, "print only the summary, not each miss")
 	allowCopies := flags.Bool("allow-copies", false, "warn about, rather than refuse, questions that copy sample questions (for sets written blind, where short questions coincide)")
 	sweep := flags.Bool("sweep", false, "calibrate: try a grid of ranking parameters and thresholds and print the best")
+	llm := flags.Bool("llm", false, "ask the configured language model (HELPLINE_LLM_*) for a grounded answer to each answered question and report how often it was used, and why not")
 	if err := parseFlags(flags, args); err != nil {
 		return err
+	}
+	if *llm {
+		if flags.NArg() != 1 {
+			fmt.Fprintln(stderr, "usage: helpline kb eval --llm FILE")
+			return errUsage
+		}
+		return runLLMEval(ctx, flags.Arg(0), open, getenv, stdout)
 	}
 	if flags.NArg() != 1 && !(*sweep && flags.NArg() > 1) {
 		fmt.Fprintln(stderr, "usage: helpline kb eval [--min-accuracy P] FILE, or kb eval --sweep FILE...")

@@ -21,6 +21,7 @@ commands:
   ask [--json] [--session] ["question"]   answer one question, or one per line from standard input
   kb check                                 validate the knowledge base
   kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
+  kb eval --llm FILE                       report how often the configured language model's grounded answers pass the checks
   bench [--visitors N] [--idle N]          load a running service from loopback and report latency and memory
   rep add|password|list|disable|enable     manage representatives' console accounts (needs REDIS_URL)
 

@@ -43,6 +43,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg.LogFormat, stderr)
+	if cfg.LLM.On() {
+		// The value logs the endpoint's host and the model, never the key.
+		log.Info("language model configured; the chat does not use it yet (try helpline kb eval --llm)", "llm", cfg.LLM)
+	}
 
 	fsys := knowledge.FS()
 	if cfg.Knowledge != "" {

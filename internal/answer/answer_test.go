@@ -443,3 +443,21 @@ func TestCrisisEntriesExist(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalExported: the exported check reads text as Decide does.
+func TestRefusalExported(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want string
+	}{
+		{"How much suboxone should I take?", RefuseDose},
+		{"Where can I buy oxys without a prescription?", RefuseSource},
+		{"What is methadone?", ""},
+		{"Where can I get Narcan?", ""},
+	} {
+		got, ok := Refusal(tt.text)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Refusal(%q) = %q, %v; want %q", tt.text, got, ok, tt.want)
+		}
+	}
+}

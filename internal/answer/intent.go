@@ -125,6 +125,14 @@ var handoffKeys = []string{"person", "human", "someone", "somebody", "some one",
 	"transfer", "connect", "put me", "bot", "machine", "computer", "ai", "call", "hablar", "habla", "platicar",
 	"chatear", "persona", "alguien", "consejer", "agente", "supervisor", "one of your", "anyone", "anybody", "give me", "get me", "find me", "send me"}
 
+// Refusal reports whether text asks for, or gives, what the bot must
+// never serve (a dose, a taper on one's own, a source of drugs, how to use
+// them), and which of the Refuse reasons it is. It reads text as Decide
+// does; a generated reply can be checked with it before it is used.
+func Refusal(text string) (reason string, ok bool) {
+	return refusal(normalizeForIntent(truncateRunes(text, maxIntentRunes)))
+}
+
 // refusal reports whether the normalized message asks for something the
 // bot must refuse, and why.
 func refusal(norm string) (string, bool) {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
@@ -79,6 +80,82 @@ type Config struct {
 	LogFormat string
 	// ShutdownGrace bounds how long a shutdown waits for connections.
 	ShutdownGrace time.Duration
+	// LLM configures the optional language model; it is off unless an
+	// API key or a base URL is set.
+	LLM LLM
+}
+
+// LLM is the optional language model behind grounded answers: any
+// endpoint that speaks OpenAI's chat-completions API (OpenAI itself, or a
+// local server such as vLLM, llama.cpp or Ollama through BaseURL). With
+// neither APIKey nor BaseURL set it is off, and every answer is the
+// curated one, as without it.
+type LLM struct {
+	// APIKey is the endpoint's key. It is read from the environment only
+	// (HELPLINE_LLM_API_KEY), never from a flag, so that it shows in no
+	// process list and no usage text, and it is never logged.
+	APIKey string
+	// BaseURL is the endpoint, e.g. http://127.0.0.1:8000/v1 for a local
+	// server; empty with a key set means OpenAI's own.
+	BaseURL string
+	// Model is the chat model's name; it must be set when the model is on.
+	Model string
+	// EmbeddingModel is the embedding model's name; empty means no
+	// embeddings.
+	EmbeddingModel string
+	// Timeout bounds one request to the endpoint; past it the curated
+	// answer is used.
+	Timeout time.Duration
+	// RequestsPerMinute is the most requests this instance sends in any
+	// minute; past it the curated answer is used.
+	RequestsPerMinute int
+	// MonthlyTokens is the most tokens (prompt and reply) this instance
+	// spends in a calendar month (UTC); past it the curated answer is
+	// used. 0 means no limit.
+	MonthlyTokens int64
+	// Transcripts allows sending the visitor's earlier messages (masked)
+	// along with the question. Off, only the current question is ever
+	// sent.
+	Transcripts bool
+}
+
+// DefaultOpenAIURL is the base URL used when only an API key is set.
+const DefaultOpenAIURL = "https://api.openai.com/v1"
+
+// On reports whether the language model is configured.
+func (l LLM) On() bool { return l.APIKey != "" || l.BaseURL != "" }
+
+// String describes the settings without the key.
+func (l LLM) String() string {
+	if !l.On() {
+		return "off"
+	}
+	key := "no key"
+	if l.APIKey != "" {
+		key = "key set"
+	}
+	return fmt.Sprintf("on (%s, model %s, %s)", l.endpointHost(), l.Model, key)
+}
+
+// LogValue keeps the key out of logs.
+func (l LLM) LogValue() slog.Value {
+	if !l.On() {
+		return slog.StringValue("off")
+	}
+	return slog.GroupValue(slog.String("endpoint", l.endpointHost()), slog.String("model", l.Model),
+		slog.String("embedding_model", l.EmbeddingModel), slog.Bool("key", l.APIKey != ""),
+		slog.Duration("timeout", l.Timeout), slog.Int("requests_per_minute", l.RequestsPerMinute),
+		slog.Int64("monthly_tokens", l.MonthlyTokens), slog.Bool("transcripts", l.Transcripts))
+}
+
+// endpointHost is the endpoint's scheme and host: a base URL may carry
+// credentials in its user part or query, which are not shown.
+func (l LLM) endpointHost() string {
+	u, err := url.Parse(l.BaseURL)
+	if err != nil || u.Host == "" {
+		return "(invalid endpoint)"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // ErrFlags marks an error in how the command line was written (the flag
@@ -102,6 +179,11 @@ func Default() Config {
 		VisitorRejoin:       15 * time.Minute,
 		LogFormat:           "json",
 		ShutdownGrace:       10 * time.Second,
+		LLM: LLM{
+			Timeout:           8 * time.Second,
+			RequestsPerMinute: 60,
+			MonthlyTokens:     2_000_000,
+		},
 	}
 }
 
@@ -118,6 +200,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		return def
 	}
 	var origins, retention, maxMessage, ratePerConv, ratePerAddr, grace, maxChats, repGrace, visitorGrace, visitorRejoin string
+	var llmTimeout, llmRate, llmTokens, llmTranscripts string
 	fs.StringVar(&c.Addr, "addr", env("HELPLINE_ADDR", c.Addr), "listen `address` (env HELPLINE_ADDR)")
 	fs.StringVar(&c.RedisURL, "redis", env("REDIS_URL", ""), "Redis `URL` or addresses; empty starts an embedded Redis (env REDIS_URL)")
 	fs.StringVar(&c.RedisMaster, "redis-master", env("REDIS_MASTER", ""), "Sentinel master `name` (env REDIS_MASTER)")
@@ -149,6 +232,14 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("HELPLINE_DEBUG_ADDR", ""), "serve the Go profiler on this `address` (e.g. 127.0.0.1:6060; env HELPLINE_DEBUG_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", env("HELPLINE_LOG_FORMAT", c.LogFormat), "json or text (env HELPLINE_LOG_FORMAT)")
 	fs.StringVar(&grace, "shutdown-grace", env("HELPLINE_SHUTDOWN_GRACE", c.ShutdownGrace.String()), "how long shutdown waits for connections (env HELPLINE_SHUTDOWN_GRACE)")
+	c.LLM.APIKey = getenv("HELPLINE_LLM_API_KEY") // environment only: a flag would show it
+	fs.StringVar(&c.LLM.BaseURL, "llm-base-url", env("HELPLINE_LLM_BASE_URL", ""), "OpenAI-compatible endpoint `URL`, e.g. http://127.0.0.1:8000/v1; the model is off unless this or HELPLINE_LLM_API_KEY is set (env HELPLINE_LLM_BASE_URL)")
+	fs.StringVar(&c.LLM.Model, "llm-model", env("HELPLINE_LLM_MODEL", ""), "chat model `name` (env HELPLINE_LLM_MODEL)")
+	fs.StringVar(&c.LLM.EmbeddingModel, "llm-embedding-model", env("HELPLINE_LLM_EMBEDDING_MODEL", ""), "embedding model `name`; empty means no embeddings (env HELPLINE_LLM_EMBEDDING_MODEL)")
+	fs.StringVar(&llmTimeout, "llm-timeout", env("HELPLINE_LLM_TIMEOUT", c.LLM.Timeout.String()), "longest wait for the model; then the curated answer is used (env HELPLINE_LLM_TIMEOUT)")
+	fs.StringVar(&llmRate, "llm-requests-per-minute", env("HELPLINE_LLM_REQUESTS_PER_MINUTE", strconv.Itoa(c.LLM.RequestsPerMinute)), "most model requests per minute from this instance (env HELPLINE_LLM_REQUESTS_PER_MINUTE)")
+	fs.StringVar(&llmTokens, "llm-monthly-tokens", env("HELPLINE_LLM_MONTHLY_TOKENS", strconv.FormatInt(c.LLM.MonthlyTokens, 10)), "most model tokens per calendar month from this instance; 0 means no limit (env HELPLINE_LLM_MONTHLY_TOKENS)")
+	fs.StringVar(&llmTranscripts, "llm-transcripts", env("HELPLINE_LLM_TRANSCRIPTS", "false"), "send the visitor's earlier messages (masked) with the question; false sends only the current question (env HELPLINE_LLM_TRANSCRIPTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", ErrFlags, err)
 	}
@@ -222,7 +313,60 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 			bad(name, errors.New("must not be empty"))
 		}
 	}
+	checkLLM(&c.LLM, llmTimeout, llmRate, llmTokens, llmTranscripts, bad)
 	return c, errors.Join(errs...)
+}
+
+// LoadLLM reads the language model's settings from the environment
+// alone, with the same defaults and checks as Load, for the commands
+// other than serve (helpline kb eval --llm).
+func LoadLLM(getenv func(string) string) (LLM, error) {
+	d := Default().LLM
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	l := LLM{APIKey: getenv("HELPLINE_LLM_API_KEY"), BaseURL: getenv("HELPLINE_LLM_BASE_URL"),
+		Model: getenv("HELPLINE_LLM_MODEL"), EmbeddingModel: getenv("HELPLINE_LLM_EMBEDDING_MODEL")}
+	var errs []error
+	checkLLM(&l, env("HELPLINE_LLM_TIMEOUT", d.Timeout.String()), env("HELPLINE_LLM_REQUESTS_PER_MINUTE", strconv.Itoa(d.RequestsPerMinute)),
+		env("HELPLINE_LLM_MONTHLY_TOKENS", strconv.FormatInt(d.MonthlyTokens, 10)), env("HELPLINE_LLM_TRANSCRIPTS", "false"),
+		func(setting string, err error) { errs = append(errs, fmt.Errorf("%s: %w", setting, err)) })
+	return l, errors.Join(errs...)
+}
+
+// checkLLM parses and checks the language model's settings. They are
+// checked only when the model is on, so a stray setting never stops a
+// service that does not use it.
+func checkLLM(l *LLM, timeout, rate, tokens, transcripts string, bad func(string, error)) {
+	var err error
+	if l.Timeout, err = time.ParseDuration(timeout); err != nil || l.Timeout < 100*time.Millisecond || l.Timeout > 2*time.Minute {
+		bad("llm-timeout (HELPLINE_LLM_TIMEOUT)", errOr(err, "must be from 100ms to 2m"))
+	}
+	if l.RequestsPerMinute, err = positive(rate); err != nil {
+		bad("llm-requests-per-minute (HELPLINE_LLM_REQUESTS_PER_MINUTE)", err)
+	}
+	if l.MonthlyTokens, err = strconv.ParseInt(tokens, 10, 64); err != nil || l.MonthlyTokens < 0 {
+		bad("llm-monthly-tokens (HELPLINE_LLM_MONTHLY_TOKENS)", fmt.Errorf("%q is not a number of tokens (0 for no limit)", tokens))
+	}
+	if l.Transcripts, err = strconv.ParseBool(transcripts); err != nil {
+		bad("llm-transcripts (HELPLINE_LLM_TRANSCRIPTS)", fmt.Errorf("%q is not true or false", transcripts))
+	}
+	if !l.On() {
+		return
+	}
+	if l.BaseURL == "" {
+		l.BaseURL = DefaultOpenAIURL
+	}
+	// The error never quotes the URL: it may carry a credential.
+	if u, err := url.Parse(l.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("llm-base-url (HELPLINE_LLM_BASE_URL)", errors.New("is not an http:// or https:// URL such as http://127.0.0.1:8000/v1"))
+	}
+	if strings.TrimSpace(l.Model) == "" {
+		bad("llm-model (HELPLINE_LLM_MODEL)", errors.New("must be set when the language model is on (HELPLINE_LLM_API_KEY or HELPLINE_LLM_BASE_URL)"))
+	}
 }
 
 // parseDays parses a duration that may also be given in days ("30d").

@@ -1,8 +1,11 @@
 package config
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +71,100 @@ func TestErrorsNameTheSetting(t *testing.T) {
 	_, err := Load("serve", []string{"--bogus"}, env(nil), io.Discard)
 	if !errors.Is(err, ErrFlags) {
 		t.Errorf("unknown flag: %v", err)
+	}
+}
+
+func TestLLMOffByDefault(t *testing.T) {
+	c, err := Load("serve", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLM.On() || c.LLM.String() != "off" {
+		t.Errorf("LLM %v, want off", c.LLM)
+	}
+	// A stray model name alone does not turn it on.
+	c, err = Load("serve", nil, env(map[string]string{"HELPLINE_LLM_MODEL": "m"}), io.Discard)
+	if err != nil || c.LLM.On() {
+		t.Errorf("model alone: on %v, err %v", c.LLM.On(), err)
+	}
+}
+
+func TestLLMSettings(t *testing.T) {
+	const key = "sk-secret-do-not-print"
+	var usage strings.Builder
+	c, err := Load("serve", []string{"--llm-timeout", "3s"}, env(map[string]string{
+		"HELPLINE_LLM_API_KEY": key, "HELPLINE_LLM_MODEL": "gpt-x", "HELPLINE_LLM_REQUESTS_PER_MINUTE": "5",
+		"HELPLINE_LLM_MONTHLY_TOKENS": "1000", "HELPLINE_LLM_TRANSCRIPTS": "true", "HELPLINE_LLM_EMBEDDING_MODEL": "emb",
+	}), &usage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.LLM
+	if !l.On() || l.APIKey != key || l.BaseURL != DefaultOpenAIURL || l.Model != "gpt-x" || l.EmbeddingModel != "emb" ||
+		l.Timeout != 3*time.Second || l.RequestsPerMinute != 5 || l.MonthlyTokens != 1000 || !l.Transcripts {
+		t.Errorf("got %+v", l)
+	}
+	// The key never shows: not in the description, the log value or the usage text.
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("start", "llm", l)
+	for what, s := range map[string]string{"String": l.String(), "log": logged.String(), "fmt": fmt.Sprint(l)} {
+		if strings.Contains(s, key) {
+			t.Errorf("%s shows the key: %s", what, s)
+		}
+	}
+	_, _ = Load("serve", []string{"-h"}, env(map[string]string{"HELPLINE_LLM_API_KEY": key}), &usage)
+	if strings.Contains(usage.String(), key) || !strings.Contains(usage.String(), "llm-base-url") {
+		t.Errorf("usage shows the key or lacks the settings:\n%s", usage.String())
+	}
+	// A local server needs no key.
+	c, err = Load("serve", nil, env(map[string]string{"HELPLINE_LLM_BASE_URL": "http://127.0.0.1:8000/v1", "HELPLINE_LLM_MODEL": "llama"}), io.Discard)
+	if err != nil || !c.LLM.On() || c.LLM.APIKey != "" || c.LLM.String() != "on (http://127.0.0.1:8000, model llama, no key)" {
+		t.Errorf("local: %v, %v", c.LLM, err)
+	}
+}
+
+func TestLLMErrorsNameTheSetting(t *testing.T) {
+	on := func(m map[string]string) map[string]string {
+		m["HELPLINE_LLM_BASE_URL"] = cmp.Or(m["HELPLINE_LLM_BASE_URL"], "http://127.0.0.1:8000/v1")
+		if _, ok := m["HELPLINE_LLM_MODEL"]; !ok {
+			m["HELPLINE_LLM_MODEL"] = "m"
+		}
+		return m
+	}
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{on(map[string]string{"HELPLINE_LLM_MODEL": ""}), "HELPLINE_LLM_MODEL"},
+		{on(map[string]string{"HELPLINE_LLM_BASE_URL": "127.0.0.1:8000"}), "HELPLINE_LLM_BASE_URL"},
+		{on(map[string]string{"HELPLINE_LLM_TIMEOUT": "1h"}), "HELPLINE_LLM_TIMEOUT"},
+		{on(map[string]string{"HELPLINE_LLM_REQUESTS_PER_MINUTE": "0"}), "HELPLINE_LLM_REQUESTS_PER_MINUTE"},
+		{on(map[string]string{"HELPLINE_LLM_MONTHLY_TOKENS": "-1"}), "HELPLINE_LLM_MONTHLY_TOKENS"},
+		{on(map[string]string{"HELPLINE_LLM_TRANSCRIPTS": "sometimes"}), "HELPLINE_LLM_TRANSCRIPTS"},
+	}
+	for _, tt := range tests {
+		_, err := Load("serve", nil, env(tt.env), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("env %v: error %v, want one naming %s", tt.env, err, tt.want)
+		}
+	}
+	// An endpoint URL may carry a credential: the error does not quote it.
+	_, err := Load("serve", nil, env(on(map[string]string{"HELPLINE_LLM_BASE_URL": "ftp://user:hunter2@x"})), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("bad URL error %v", err)
+	}
+}
+
+func TestLoadLLM(t *testing.T) {
+	l, err := LoadLLM(env(nil))
+	if err != nil || l.On() || l.Timeout != 8*time.Second {
+		t.Errorf("off: %+v, %v", l, err)
+	}
+	l, err = LoadLLM(env(map[string]string{"HELPLINE_LLM_BASE_URL": "http://127.0.0.1:9/v1", "HELPLINE_LLM_MODEL": "m", "HELPLINE_LLM_REQUESTS_PER_MINUTE": "7"}))
+	if err != nil || !l.On() || l.RequestsPerMinute != 7 || l.Model != "m" {
+		t.Errorf("on: %+v, %v", l, err)
+	}
+	if _, err := LoadLLM(env(map[string]string{"HELPLINE_LLM_BASE_URL": "http://127.0.0.1:9/v1"})); err == nil || !strings.Contains(err.Error(), "HELPLINE_LLM_MODEL") {
+		t.Errorf("no model: %v", err)
 	}
 }

@@ -25,6 +25,12 @@ type Metrics struct {
 	// Outcomes counts closed conversations by outcome (information,
 	// referred, callback, crisis_escalated, other).
 	Outcomes *prometheus.CounterVec
+	// AssistantAnswers counts the answers the language model was asked
+	// for, by reason: used, or why the curated answer was used instead
+	// (the budgets, a timeout, a failed check...).
+	AssistantAnswers *prometheus.CounterVec
+	// AssistantTokens counts the tokens the language model spent.
+	AssistantTokens prometheus.Counter
 }
 
 // New creates and registers the metrics.
@@ -62,9 +68,24 @@ func New() *Metrics {
 		Outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "helpline_outcomes_total", Help: "Conversations closed by a representative, by outcome (referred: referred to treatment).",
 		}, []string{"outcome"}),
+		AssistantAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_assistant_answers_total", Help: "Grounded answers asked of the language model, by reason (used, or why the curated answer was used: off, crisis, rate_budget, token_budget, timeout, error, unknown_citation, unsupported_number...).",
+		}, []string{"reason"}),
+		AssistantTokens: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "helpline_assistant_tokens_total", Help: "Tokens (prompt and reply) the language model spent.",
+		}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
-		m.WaitForPerson, m.Outcomes,
+		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// AssistantAnswer counts one grounded answer by its reason, and the
+// tokens it spent.
+func (m *Metrics) AssistantAnswer(reason string, tokens int) {
+	m.AssistantAnswers.WithLabelValues(reason).Inc()
+	if tokens > 0 {
+		m.AssistantTokens.Add(float64(tokens))
+	}
 }
