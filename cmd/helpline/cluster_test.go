@@ -267,3 +267,39 @@ func TestInstancesOnACluster(t *testing.T) {
 		return f.Type == "message" && m.Text == "yes, im ok"
 	})
 }
+
+// resendUntilAnswered does what the widget does while the service cannot
+// store messages: it sends the message, and after each error sends it
+// again with the same id, until the bot answers or within has passed.
+// Every frame read on the way is passed to seen (nil: none). A read that
+// times out fails the test: a websocket is unusable after it.
+func resendUntilAnswered(t *testing.T, c *websocket.Conn, id, text string, within time.Duration, seen func(anyFrame)) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		send(t, c, map[string]any{"type": "message", "id": id, "text": text})
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			var f anyFrame
+			if err := c.ReadJSON(&f); err != nil {
+				t.Fatalf("waiting for an answer to %q: %v", text, err)
+			}
+			if seen != nil {
+				seen(f)
+			}
+			if f.Type == "message" && f.From == "bot" {
+				return
+			}
+			if f.Type == "error" {
+				if f.Code == "closed" {
+					t.Fatalf("the conversation is gone: %+v", f)
+				}
+				break // not yet: again, as the widget does
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q was never answered", text)
+		}
+		time.Sleep(time.Second)
+	}
+}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"testing"
 	"time"
 
@@ -26,34 +24,5 @@ func TestSentinelFailover(t *testing.T) {
 	time.Sleep(500 * time.Millisecond) // the replica has it
 
 	s.Master.Kill()
-	deadline := time.Now().Add(45 * time.Second)
-	for i := 0; ; i++ {
-		id := fmt.Sprintf("m2-%d", i)
-		send(t, v, map[string]any{"type": "message", "id": id, "text": "how long does withdrawal last"})
-		v.SetReadDeadline(time.Now().Add(5 * time.Second))
-		answered := false
-		for {
-			var f anyFrame
-			if err := v.ReadJSON(&f); err != nil {
-				break // no answer yet: send again, as the widget does
-			}
-			if f.Type == "error" {
-				if f.Code == "closed" {
-					t.Fatalf("after the failover the conversation is gone: %+v", f)
-				}
-				break
-			}
-			if botReply(f) {
-				answered = true
-				break
-			}
-		}
-		if answered {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no answer after the failover")
-		}
-		time.Sleep(time.Second)
-	}
+	resendUntilAnswered(t, v, "m2", "how long does withdrawal last", 45*time.Second, nil)
 }
