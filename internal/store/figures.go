@@ -25,7 +25,7 @@ import (
 const figuresKept = 8 * 24 * time.Hour
 
 // recordWait adds a finished wait to the figures, in a pipeline.
-func (s *Store) recordWait(ctx context.Context, pipe redis.Pipeliner, conv string, p Priority, wait time.Duration) {
+func (s *Store) recordWait(ctx context.Context, pipe redis.Pipeliner, p Priority, wait time.Duration) {
 	now := s.now()
 	pipe.ZAdd(ctx, statsWaitsKey, redis.Z{Score: float64(now.UnixMilli()), Member: figureTag() + ":" + string(p) + ":" + strconv.FormatInt(wait.Milliseconds(), 10)})
 	pipe.ZRemRangeByScore(ctx, statsWaitsKey, "-inf", "("+strconv.FormatInt(now.Add(-figuresKept).UnixMilli(), 10))
@@ -39,7 +39,7 @@ func figureTag() string {
 }
 
 // recordOutcome adds a close to the figures.
-func (s *Store) recordOutcome(ctx context.Context, pipe redis.Pipeliner, conv, outcome string) {
+func (s *Store) recordOutcome(ctx context.Context, pipe redis.Pipeliner, outcome string) {
 	now := s.now()
 	pipe.ZAdd(ctx, statsOutcomesKey, redis.Z{Score: float64(now.UnixMilli()), Member: figureTag() + ":" + outcome})
 	pipe.ZRemRangeByScore(ctx, statsOutcomesKey, "-inf", "("+strconv.FormatInt(now.Add(-figuresKept).UnixMilli(), 10))

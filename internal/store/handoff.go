@@ -165,7 +165,7 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 	if len(res) > 3 && res[3] == string(StateWaiting) {
 		pipe.LPush(ctx, waitsKey, s.now().UnixMilli()-queued)
 		pipe.LTrim(ctx, waitsKey, 0, recentWaits-1)
-		s.recordWait(ctx, pipe, conv, Priority(res[2]), time.Duration(s.now().UnixMilli()-queued)*time.Millisecond)
+		s.recordWait(ctx, pipe, Priority(res[2]), time.Duration(s.now().UnixMilli()-queued)*time.Millisecond)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("claim: %w", err)
@@ -252,7 +252,7 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to State, supervi
 	if to == StateClosed {
 		pipe.ZRem(ctx, queueKey, conv)
 		if outcome != "" {
-			s.recordOutcome(ctx, pipe, conv, outcome)
+			s.recordOutcome(ctx, pipe, outcome)
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
