@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
 	"helpline/internal/safety"
@@ -85,13 +86,13 @@ func (c *conn) act(f frame) {
 			c.refused("reply", f.Conversation, err)
 			return
 		}
-		c.h.metrics.Messages.WithLabelValues(string(store.FromRep)).Inc()
+		c.h.metrics.Messages.WithLabelValues(string(conversation.FromRep)).Inc()
 	case "typing":
 		if now := time.Now(); now.Sub(c.typed[f.Conversation]) > typingEvery {
 			c.typed[f.Conversation] = now
 			conv, err := c.h.store.Get(ctx, f.Conversation)
-			if err == nil && conv.State == store.StateRep && strings.EqualFold(conv.Holder, c.rep) {
-				c.h.store.Publish(ctx, f.Conversation, false, map[string]any{"t": "typing", "from": "rep", "name": reps.DisplayName(c.rep)})
+			if err == nil && conv.State == conversation.StateRep && strings.EqualFold(conv.Holder, c.rep) {
+				c.h.store.Publish(ctx, f.Conversation, false, conversation.Event{Type: "typing", From: "rep", Name: reps.DisplayName(c.rep)})
 			}
 		}
 	case "note":
@@ -107,7 +108,7 @@ func (c *conn) act(f frame) {
 	case "suggest":
 		c.suggest(ctx, f.Conversation)
 	case "handback":
-		err := c.h.store.Release(ctx, f.Conversation, c.rep, store.StateBot, false, c.h.handoff.Text(handoff.TextBack), "")
+		err := c.h.store.Release(ctx, f.Conversation, c.rep, conversation.StateBot, false, c.h.handoff.Text(handoff.TextBack), "")
 		if err != nil {
 			c.refused("handback", f.Conversation, err)
 			return
@@ -121,7 +122,7 @@ func (c *conn) act(f frame) {
 			c.fail("bad_frame", "Choose an outcome: information, referred, callback, crisis_escalated or other.")
 			return
 		}
-		err := c.h.store.Release(ctx, f.Conversation, c.rep, store.StateClosed, c.supervisor(), c.h.handoff.Text(handoff.TextClosed), f.Outcome)
+		err := c.h.store.Release(ctx, f.Conversation, c.rep, conversation.StateClosed, c.supervisor(), c.h.handoff.Text(handoff.TextClosed), f.Outcome)
 		if err != nil {
 			c.refused("close", f.Conversation, err)
 			return
@@ -205,7 +206,7 @@ func (c *conn) take(ctx context.Context, conv string) {
 			c.refused("take", conv, err)
 			return
 		}
-		if before.State == store.StateBot {
+		if before.State == conversation.StateBot {
 			action = "take_over"
 		}
 		if err := c.h.store.Claim(ctx, conv, c.rep, say, true); err != nil {
@@ -226,7 +227,7 @@ func (c *conn) take(ctx context.Context, conv string) {
 
 // held returns the conversations this representative still holds,
 // forgetting those that ended without them (the visitor closed the chat).
-func (c *conn) held(ctx context.Context) ([]store.Overview, error) {
+func (c *conn) held(ctx context.Context) ([]conversation.Overview, error) {
 	ids, err := c.h.store.Held(ctx, c.rep)
 	if err != nil {
 		return nil, err
@@ -238,7 +239,7 @@ func (c *conn) held(ctx context.Context) ([]store.Overview, error) {
 	mine := all[:0]
 	kept := map[string]bool{}
 	for _, o := range all {
-		if o.State == store.StateRep && strings.EqualFold(o.Holder, c.rep) {
+		if o.State == conversation.StateRep && strings.EqualFold(o.Holder, c.rep) {
 			mine = append(mine, o)
 			kept[o.Conv] = true
 		}
@@ -347,7 +348,7 @@ func (c *conn) suggest(ctx context.Context, conv string) {
 	}
 	var questions []string
 	for _, m := range msgs {
-		if m.From == store.FromVisitor {
+		if m.From == conversation.FromVisitor {
 			questions = append(questions, m.Text)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 )
 
@@ -41,7 +42,7 @@ func (c *conn) saveCanned(ctx context.Context, f frame) {
 		c.fail("bad_frame", problem)
 		return
 	}
-	saved, err := c.h.store.SaveCanned(ctx, store.CannedReply{ID: f.ID, Title: title, Text: text, By: c.rep}, maxCanned)
+	saved, err := c.h.store.SaveCanned(ctx, conversation.CannedReply{ID: f.ID, Title: title, Text: text, By: c.rep}, maxCanned)
 	switch {
 	case errors.Is(err, store.ErrCannedFull):
 		c.fail("too_many", fmt.Sprintf("There are already %d canned replies, as many as there may be; delete one first.", maxCanned))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
 	"helpline/internal/store"
@@ -143,7 +144,7 @@ func TestCannedLimit(t *testing.T) {
 			errs := make(chan error, 10)
 			for i := 0; i < 10; i++ {
 				go func() {
-					_, err := st.SaveCanned(ctx, store.CannedReply{Title: "t", Text: "x"}, 3)
+					_, err := st.SaveCanned(ctx, conversation.CannedReply{Title: "t", Text: "x"}, 3)
 					errs <- err
 				}()
 			}

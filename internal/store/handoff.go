@@ -5,49 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/conversation"
 )
-
-// Priority orders the queue: emergencies first, then urgent risks, then
-// everyone else; within a priority, whoever has waited longest.
-type Priority string
-
-// The priorities.
-const (
-	PriorityEmergency Priority = "emergency"
-	PriorityUrgent    Priority = "urgent"
-	PriorityNormal    Priority = "normal"
-)
-
-// PriorityOf maps a risk level to a queue priority.
-func PriorityOf(riskLevel string) Priority {
-	switch riskLevel {
-	case "emergency":
-		return PriorityEmergency
-	case "urgent":
-		return PriorityUrgent
-	}
-	return PriorityNormal
-}
-
-func (p Priority) rank() float64 {
-	switch p {
-	case PriorityEmergency:
-		return 1
-	case PriorityUrgent:
-		return 2
-	}
-	return 3
-}
 
 // queueScore sorts by priority, then by the time the wait began; the time
 // fits in 13 digits of milliseconds.
-func queueScore(p Priority, queued int64) float64 { return p.rank()*1e13 + float64(queued) }
+func queueScore(p conversation.Priority, queued int64) float64 {
+	return float64(p.Rank())*1e13 + float64(queued)
+}
 
 // Hand-off errors.
 var (
@@ -55,16 +26,6 @@ var (
 	ErrNotHolder = errors.New("another representative holds this conversation")
 	ErrNotHeld   = errors.New("no representative holds this conversation")
 	ErrNotWaitng = errors.New("this conversation is not waiting for a person")
-)
-
-// HandoffStatus is what asking for a person did.
-type HandoffStatus string
-
-// The outcomes of Enqueue.
-const (
-	Queued        HandoffStatus = "ok"      // now waiting
-	AlreadyQueued HandoffStatus = "waiting" // was waiting; kept its place
-	AlreadyHeld   HandoffStatus = "held"    // a representative has it
 )
 
 func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args ...any) ([]string, error) {
@@ -87,7 +48,7 @@ func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args
 // reason; say is the system message the visitor sees, and riskKind, with
 // the evidence, what raised the priority. A conversation already waiting
 // keeps its place and takes the more urgent priority.
-func (s *Store) Enqueue(ctx context.Context, conv string, p Priority, reason, say, riskKind string, evidence []string) (HandoffStatus, error) {
+func (s *Store) Enqueue(ctx context.Context, conv string, p conversation.Priority, reason, say, riskKind string, evidence []string) (conversation.HandoffStatus, error) {
 	ev := ""
 	if len(evidence) > 0 {
 		b, _ := json.Marshal(evidence)
@@ -97,15 +58,15 @@ func (s *Store) Enqueue(ctx context.Context, conv string, p Priority, reason, sa
 	if err != nil {
 		return "", fmt.Errorf("enqueue: %w", err)
 	}
-	st := HandoffStatus(res[0])
-	if st == Queued || st == AlreadyQueued {
+	st := conversation.HandoffStatus(res[0])
+	if st == conversation.Queued || st == conversation.AlreadyQueued {
 		queued, _ := strconv.ParseInt(res[1], 10, 64)
-		if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(Priority(res[2]), queued), Member: conv}).Err(); err != nil {
+		if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(conversation.Priority(res[2]), queued), Member: conv}).Err(); err != nil {
 			return "", fmt.Errorf("enqueue: %w", err)
 		}
-		s.consoleEvent(ctx, consoleEvent{T: "queue"})
-		if st == Queued && p != PriorityNormal {
-			s.consoleEvent(ctx, consoleEvent{T: "alert", Conv: conv, Priority: string(p), Kind: riskKind})
+		s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+		if st == conversation.Queued && p != conversation.PriorityNormal {
+			s.consoleEvent(ctx, conversation.Event{Type: "alert", Conv: conv, Priority: string(p), Kind: riskKind})
 		}
 	}
 	return st, nil
@@ -125,16 +86,16 @@ func (s *Store) EnsureQueued(ctx context.Context, conv string) (bool, error) {
 		return false, fmt.Errorf("ensure queued: %w", err)
 	}
 	str := func(i int) string { s, _ := v[i].(string); return s }
-	if str(0) != string(StateWaiting) {
+	if str(0) != string(conversation.StateWaiting) {
 		return false, nil
 	}
 	queued, _ := strconv.ParseInt(str(2), 10, 64)
-	n, err := s.rdb.ZAddNX(ctx, queueKey, redis.Z{Score: queueScore(Priority(str(1)), queued), Member: conv}).Result()
+	n, err := s.rdb.ZAddNX(ctx, queueKey, redis.Z{Score: queueScore(conversation.Priority(str(1)), queued), Member: conv}).Result()
 	if err != nil {
 		return false, fmt.Errorf("ensure queued: %w", err)
 	}
 	if n > 0 {
-		s.consoleEvent(ctx, consoleEvent{T: "queue"})
+		s.consoleEvent(ctx, conversation.Event{Type: "queue"})
 	}
 	return n > 0, nil
 }
@@ -162,15 +123,15 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 	pipe := s.rdb.Pipeline()
 	pipe.ZRem(ctx, queueKey, conv)
 	pipe.SAdd(ctx, heldKey(rep), conv)
-	if len(res) > 3 && res[3] == string(StateWaiting) {
+	if len(res) > 3 && res[3] == string(conversation.StateWaiting) {
 		pipe.LPush(ctx, waitsKey, s.now().UnixMilli()-queued)
 		pipe.LTrim(ctx, waitsKey, 0, recentWaits-1)
-		s.recordWait(ctx, pipe, Priority(res[2]), time.Duration(s.now().UnixMilli()-queued)*time.Millisecond)
+		s.recordWait(ctx, pipe, conversation.Priority(res[2]), time.Duration(s.now().UnixMilli()-queued)*time.Millisecond)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("claim: %w", err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
 	return nil
 }
 
@@ -222,7 +183,7 @@ func (s *Store) RepSays(ctx context.Context, conv, rep, clientID, text string, m
 // StateClosed (close, with an outcome) or StateWaiting (the representative
 // is gone: back to the front of the queue at the original priority). A
 // supervisor may release any conversation.
-func (s *Store) Release(ctx context.Context, conv, rep string, to State, supervisor bool, say, outcome string) error {
+func (s *Store) Release(ctx context.Context, conv, rep string, to conversation.State, supervisor bool, say, outcome string) error {
 	sup := ""
 	if supervisor {
 		sup = "1"
@@ -245,11 +206,11 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to State, supervi
 	if holder != "" {
 		pipe.SRem(ctx, heldKey(holder), conv)
 	}
-	if to == StateWaiting {
+	if to == conversation.StateWaiting {
 		queued, _ := strconv.ParseInt(res[1], 10, 64)
-		pipe.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(Priority(res[2]), queued), Member: conv})
+		pipe.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(conversation.Priority(res[2]), queued), Member: conv})
 	}
-	if to == StateClosed {
+	if to == conversation.StateClosed {
 		pipe.ZRem(ctx, queueKey, conv)
 		if outcome != "" {
 			s.recordOutcome(ctx, pipe, outcome)
@@ -258,7 +219,7 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to State, supervi
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
 	return nil
 }
 
@@ -290,17 +251,8 @@ func (s *Store) Held(ctx context.Context, rep string) ([]string, error) {
 	return s.rdb.SMembers(ctx, heldKey(rep)).Result()
 }
 
-// QueueItem is one waiting conversation.
-type QueueItem struct {
-	Conv     string
-	Priority Priority
-	Queued   time.Time
-	Reason   string
-	RiskKind string
-}
-
 // Queue returns up to n waiting conversations, most urgent first.
-func (s *Store) Queue(ctx context.Context, n int64) ([]QueueItem, error) {
+func (s *Store) Queue(ctx context.Context, n int64) ([]conversation.QueueItem, error) {
 	convs, err := s.rdb.ZRange(ctx, queueKey, 0, n-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read queue: %w", err)
@@ -313,14 +265,14 @@ func (s *Store) Queue(ctx context.Context, n int64) ([]QueueItem, error) {
 	if len(convs) > 0 {
 		pipe.Exec(ctx)
 	}
-	out := make([]QueueItem, 0, len(convs))
+	out := make([]conversation.QueueItem, 0, len(convs))
 	for i, c := range convs {
 		v, err := cmds[i].Result()
-		if err != nil || v[4] != string(StateWaiting) {
+		if err != nil || v[4] != string(conversation.StateWaiting) {
 			continue
 		}
 		str := func(x any) string { s, _ := x.(string); return s }
-		out = append(out, QueueItem{Conv: c, Priority: Priority(str(v[0])), Queued: fromMillis(str(v[1])), Reason: str(v[2]), RiskKind: str(v[3])})
+		out = append(out, conversation.QueueItem{Conv: c, Priority: conversation.Priority(str(v[0])), Queued: fromMillis(str(v[1])), Reason: str(v[2]), RiskKind: str(v[3])})
 	}
 	return out, nil
 }
@@ -359,75 +311,41 @@ func (s *Store) RecentWaits(ctx context.Context) ([]time.Duration, error) {
 	return out, nil
 }
 
-// EstimateWait estimates how long the visitor at position pos will wait:
-// the median of recent waits, once per turn of the available
-// representatives. With no history it returns zero (unknown).
-func EstimateWait(recent []time.Duration, pos, available int) time.Duration {
-	if len(recent) == 0 || pos <= 0 {
-		return 0
-	}
-	sorted := append([]time.Duration(nil), recent...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-	median := sorted[len(sorted)/2]
-	turns := (pos + max(available, 1) - 1) / max(available, 1)
-	return median * time.Duration(turns)
-}
-
-// Note is a representative's private note.
-type Note struct {
-	ID   string    `json:"id"`
-	Time time.Time `json:"time"`
-	Rep  string    `json:"rep"`
-	Text string    `json:"text"`
-}
-
 // AddNote stores a private note; it reaches consoles only.
-func (s *Store) AddNote(ctx context.Context, conv, rep, text string) (Note, error) {
+func (s *Store) AddNote(ctx context.Context, conv, rep, text string) (conversation.Note, error) {
 	res, err := noteScript.Run(ctx, s.rdb, keysFor(conv).list(), s.now().UnixMilli(), s.opts.Retention.Milliseconds(), rep, text).StringSlice()
 	if err != nil {
-		return Note{}, fmt.Errorf("add note: %w", err)
+		return conversation.Note{}, fmt.Errorf("add note: %w", err)
 	}
 	if res[0] == "gone" {
-		return Note{}, ErrNotFound
+		return conversation.Note{}, ErrNotFound
 	}
-	return Note{ID: res[1], Time: TimeOf(res[1]), Rep: rep, Text: text}, nil
+	return conversation.Note{ID: res[1], Time: conversation.TimeOf(res[1]), Rep: rep, Text: text}, nil
 }
 
 // Notes returns a conversation's private notes, oldest first.
-func (s *Store) Notes(ctx context.Context, conv string) ([]Note, error) {
+func (s *Store) Notes(ctx context.Context, conv string) ([]conversation.Note, error) {
 	xs, err := s.rdb.XRange(ctx, keysFor(conv).notes, "-", "+").Result()
 	if err != nil {
 		return nil, fmt.Errorf("read notes: %w", err)
 	}
-	out := make([]Note, 0, len(xs))
+	out := make([]conversation.Note, 0, len(xs))
 	for _, x := range xs {
 		rep, _ := x.Values["rep"].(string)
 		text, _ := x.Values["text"].(string)
-		out = append(out, Note{ID: x.ID, Time: TimeOf(x.ID), Rep: rep, Text: text})
+		out = append(out, conversation.Note{ID: x.ID, Time: conversation.TimeOf(x.ID), Rep: rep, Text: text})
 	}
 	return out, nil
 }
 
-// HandoffInfo is what a representative's summary needs beyond messages.
-type HandoffInfo struct {
-	Reason   string
-	Priority Priority
-	Queued   time.Time
-	Claimed  time.Time
-	Holder   string
-	Evidence []string
-	Details  map[string]string
-	Outcome  string
-}
-
 // Handoff returns a conversation's hand-off details.
-func (s *Store) Handoff(ctx context.Context, conv string) (HandoffInfo, error) {
+func (s *Store) Handoff(ctx context.Context, conv string) (conversation.HandoffInfo, error) {
 	v, err := s.rdb.HMGet(ctx, keysFor(conv).conv, "reason", "prio", "queued", "claimed", "holder", "evidence", "details", "outcome").Result()
 	if err != nil {
-		return HandoffInfo{}, err
+		return conversation.HandoffInfo{}, err
 	}
 	str := func(i int) string { s, _ := v[i].(string); return s }
-	h := HandoffInfo{Reason: str(0), Priority: Priority(str(1)), Queued: fromMillis(str(2)), Claimed: fromMillis(str(3)), Holder: str(4), Outcome: str(7)}
+	h := conversation.HandoffInfo{Reason: str(0), Priority: conversation.Priority(str(1)), Queued: fromMillis(str(2)), Claimed: fromMillis(str(3)), Holder: str(4), Outcome: str(7)}
 	json.Unmarshal([]byte(str(5)), &h.Evidence)
 	json.Unmarshal([]byte(str(6)), &h.Details)
 	return h, nil
@@ -458,7 +376,7 @@ func (s *Store) MarkActive(ctx context.Context, conv string) error {
 		return err
 	}
 	if added > 0 { // a conversation the consoles do not list yet
-		s.consoleEvent(ctx, consoleEvent{T: "live"})
+		s.consoleEvent(ctx, conversation.Event{Type: "live"})
 	}
 	return nil
 }
@@ -488,37 +406,18 @@ func (s *Store) Audit(ctx context.Context, rep, action, conv, detail string) err
 		Values: []any{"rep", rep, "action", action, "conv", conv, "detail", detail}}).Err()
 }
 
-// AuditEntry is one line of the audit stream.
-type AuditEntry struct {
-	ID, Rep, Action, Conv, Detail string
-	Time                          time.Time
-}
-
 // AuditLog returns the most recent audit entries, newest first.
-func (s *Store) AuditLog(ctx context.Context, n int64) ([]AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context, n int64) ([]conversation.AuditEntry, error) {
 	xs, err := s.rdb.XRevRangeN(ctx, auditKey, "+", "-", n).Result()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]AuditEntry, 0, len(xs))
+	out := make([]conversation.AuditEntry, 0, len(xs))
 	for _, x := range xs {
 		str := func(k string) string { s, _ := x.Values[k].(string); return s }
-		out = append(out, AuditEntry{ID: x.ID, Time: TimeOf(x.ID), Rep: str("rep"), Action: str("action"), Conv: str("conv"), Detail: str("detail")})
+		out = append(out, conversation.AuditEntry{ID: x.ID, Time: conversation.TimeOf(x.ID), Rep: str("rep"), Action: str("action"), Conv: str("conv"), Detail: str("detail")})
 	}
 	return out, nil
-}
-
-// Request is a callback or insurance-check request.
-type Request struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"` // callback or insurance
-	Conv     string    `json:"conversation"`
-	Time     time.Time `json:"time"`
-	Name     string    `json:"name,omitempty"`
-	Phone    string    `json:"phone,omitempty"`
-	BestTime string    `json:"best_time,omitempty"`
-	Insurer  string    `json:"insurer,omitempty"`
-	State    string    `json:"state,omitempty"`
 }
 
 // requestDetails is what a request holds of the person: kept with its
@@ -536,7 +435,7 @@ type requestDetails struct {
 // and insurer live with the conversation, expire with it and go when it
 // is deleted. A request for a conversation that no longer exists is
 // refused (ErrNotFound): its details would outlive it.
-func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
+func (s *Store) AddRequest(ctx context.Context, r conversation.Request) (string, error) {
 	if r.Conv == "" {
 		return "", errors.New("store request: no conversation")
 	}
@@ -555,7 +454,7 @@ func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
 		}
 		return "", fmt.Errorf("store request: %w", err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "requests"})
+	s.consoleEvent(ctx, conversation.Event{Type: "requests"})
 	return id, nil
 }
 
@@ -563,7 +462,7 @@ func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
 // oldest first. A handled request leaves the stream (RequestDone), so the
 // stream holds the open ones and a console reads what it shows, not the
 // history.
-func (s *Store) OpenRequests(ctx context.Context, n int) ([]Request, error) {
+func (s *Store) OpenRequests(ctx context.Context, n int) ([]conversation.Request, error) {
 	var xs []redis.XMessage
 	var err error
 	if n > 0 {
@@ -604,7 +503,7 @@ func (s *Store) OpenRequests(ctx context.Context, n int) ([]Request, error) {
 			return nil, err
 		}
 	}
-	var out []Request
+	var out []conversation.Request
 	for i, x := range open {
 		str := func(k string) string { s, _ := x.Values[k].(string); return s }
 		var d requestDetails
@@ -619,7 +518,7 @@ func (s *Store) OpenRequests(ctx context.Context, n int) ([]Request, error) {
 		default:
 			continue
 		}
-		out = append(out, Request{ID: x.ID, Kind: str("kind"), Conv: str("conv"), Time: TimeOf(x.ID), Name: d.Name,
+		out = append(out, conversation.Request{ID: x.ID, Kind: str("kind"), Conv: str("conv"), Time: conversation.TimeOf(x.ID), Name: d.Name,
 			Phone: d.Phone, BestTime: d.BestTime, Insurer: d.Insurer, State: d.State})
 	}
 	return out, nil
@@ -627,7 +526,7 @@ func (s *Store) OpenRequests(ctx context.Context, n int) ([]Request, error) {
 
 // RequestDone marks a request handled by rep.
 func (s *Store) RequestDone(ctx context.Context, id, rep string) error {
-	if _, _, ok := ParseID(id); !ok {
+	if _, _, ok := conversation.ParseID(id); !ok {
 		return fmt.Errorf("bad request id %q", id)
 	}
 	xs, err := s.rdb.XRange(ctx, requestsKey, id, id).Result()
@@ -644,7 +543,7 @@ func (s *Store) RequestDone(ctx context.Context, id, rep string) error {
 			s.rdb.HDel(ctx, keysFor(conv).reqs, id)
 		}
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "requests"})
+	s.consoleEvent(ctx, conversation.Event{Type: "requests"})
 	return nil
 }
 
@@ -660,7 +559,7 @@ func (s *Store) TrimRequests(ctx context.Context) error {
 		return err
 	}
 	for _, id := range done {
-		if After(minID, id) {
+		if conversation.After(minID, id) {
 			s.rdb.HDel(ctx, requestsDone, id)
 		}
 	}
@@ -675,29 +574,20 @@ func (s *Store) TryLock(ctx context.Context, owner string, ttl time.Duration) bo
 	return err == nil && ok
 }
 
-// consoleEvent is published on the console channel.
-type consoleEvent struct {
-	T        string `json:"t"`
-	Conv     string `json:"conv,omitempty"`
-	Priority string `json:"priority,omitempty"`
-	Kind     string `json:"kind,omitempty"`
-}
-
-func (s *Store) consoleEvent(ctx context.Context, e consoleEvent) {
-	b, _ := json.Marshal(e)
-	s.rdb.Publish(ctx, ConsoleChannel, string(b))
+// consoleEvent publishes an event on the console channel.
+func (s *Store) consoleEvent(ctx context.Context, e conversation.Event) {
+	s.rdb.Publish(ctx, ConsoleChannel, conversation.EncodeEvent(e))
 }
 
 // Publish sends an event that is not stored (typing, a place in line) to a
 // conversation's visitor channel, or with rep set to its representatives'
 // channel.
-func (s *Store) Publish(ctx context.Context, conv string, rep bool, ev map[string]any) error {
+func (s *Store) Publish(ctx context.Context, conv string, rep bool, ev conversation.Event) error {
 	ch := keysFor(conv).events
 	if rep {
 		ch = keysFor(conv).rep
 	}
-	b, _ := json.Marshal(ev)
-	return s.rdb.Publish(ctx, ch, string(b)).Err()
+	return s.rdb.Publish(ctx, ch, conversation.EncodeEvent(ev)).Err()
 }
 
 // MarkRisk records a risk without a reply (a representative is answering)
@@ -707,33 +597,8 @@ func (s *Store) MarkRisk(ctx context.Context, conv, kind, level string, evidence
 	if _, err := s.run(ctx, riskScript, conv, kind, level, string(b)); err != nil {
 		return fmt.Errorf("mark risk: %w", err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "alert", Conv: conv, Priority: string(PriorityOf(level)), Kind: kind})
+	s.consoleEvent(ctx, conversation.Event{Type: "alert", Conv: conv, Priority: string(conversation.PriorityOf(level)), Kind: kind})
 	return nil
-}
-
-// Overview is what the console's lists show of a conversation.
-type Overview struct {
-	Conv      string
-	State     State
-	Holder    string
-	Last      time.Time
-	RiskKind  string
-	RiskLevel string
-	Priority  Priority
-	Reason    string
-	Queued    time.Time
-	// Preview is the visitor's latest message, shortened.
-	Preview string
-	// VisitorOnline says whether the visitor has a connection open now;
-	// VisitorSeen is when they were last connected (zero if never
-	// recorded).
-	VisitorOnline bool
-	VisitorSeen   time.Time
-	// Left is when the visitor, gone, was taken out of the queue (zero if
-	// not); Requeued and Returned when the conversation went back to the
-	// queue because its representative was gone, or at its old place
-	// because its visitor came back.
-	Left, Requeued, Returned time.Time
 }
 
 // previewRunes bounds a preview: enough to tell conversations apart.
@@ -741,7 +606,7 @@ const previewRunes = 120
 
 // Overviews returns the overview of each conversation that still exists,
 // in the order given, in two round trips however many there are.
-func (s *Store) Overviews(ctx context.Context, convs []string) ([]Overview, error) {
+func (s *Store) Overviews(ctx context.Context, convs []string) ([]conversation.Overview, error) {
 	if len(convs) == 0 {
 		return nil, nil
 	}
@@ -760,26 +625,26 @@ func (s *Store) Overviews(ctx context.Context, convs []string) ([]Overview, erro
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read overviews: %w", err)
 	}
-	out := make([]Overview, 0, len(convs))
+	out := make([]conversation.Overview, 0, len(convs))
 	for i, c := range convs {
 		v, err := fields[i].Result()
 		if err != nil || v[0] == nil {
 			continue // gone
 		}
 		str := func(i int) string { s, _ := v[i].(string); return s }
-		o := Overview{Conv: c, State: State(str(0)), Holder: str(1), Last: fromMillis(str(2)), RiskKind: str(3), RiskLevel: str(4),
-			Priority: Priority(str(5)), Reason: str(6), Queued: fromMillis(str(7)), VisitorOnline: online[i].Val() > 0}
+		o := conversation.Overview{Conv: c, State: conversation.State(str(0)), Holder: str(1), Last: fromMillis(str(2)), RiskKind: str(3), RiskLevel: str(4),
+			Priority: conversation.Priority(str(5)), Reason: str(6), Queued: fromMillis(str(7)), VisitorOnline: online[i].Val() > 0}
 		for j, t := range []*time.Time{&o.VisitorSeen, &o.Left, &o.Requeued, &o.Returned} {
 			if v := str(8 + j); v != "" {
 				*t = fromMillis(v)
 			}
 		}
-		if o.State != StateRep {
+		if o.State != conversation.StateRep {
 			o.Holder = ""
 		}
 		msgs, _ := recent[i].Result()
 		for _, x := range msgs {
-			if m := messageOf(x.ID, x.Values); m.From == FromVisitor {
+			if m := messageOf(x.ID, x.Values); m.From == conversation.FromVisitor {
 				o.Preview = shorten(m.Text, previewRunes)
 				break
 			}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/conversation"
 )
 
 // A visitor's presence: every open visitor connection of a conversation
@@ -55,7 +57,7 @@ func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 		return fmt.Errorf("visitor presence %s: %w", conv, err)
 	}
 	if n == 2 { // a visitor came or went: the consoles' lists show it
-		s.consoleEvent(ctx, consoleEvent{T: "presence"})
+		s.consoleEvent(ctx, conversation.Event{Type: "presence"})
 	}
 	return nil
 }
@@ -87,8 +89,8 @@ func (s *Store) Leave(ctx context.Context, conv, say string) error {
 	if err := s.rdb.ZRem(ctx, queueKey, conv).Err(); err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
-	s.consoleEvent(ctx, consoleEvent{T: "live"})
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+	s.consoleEvent(ctx, conversation.Event{Type: "live"})
 	return nil
 }
 
@@ -115,34 +117,27 @@ touch()
 return {where, queued, prio}
 `)
 
-// Rejoined says where a visitor who came back was put.
-type Rejoined string
-
-// The outcomes of Rejoin.
-const (
-	NotLeft     Rejoined = ""      // the conversation had not left the line
-	AtPlace     Rejoined = "place" // back at the place they had
-	AtEnd       Rejoined = "end"   // away too long: at the end of the line
-	rejoinNoOne Rejoined = "no"
-)
+// rejoinNoOne is rejoinScript's answer for a conversation that had not
+// left the line.
+const rejoinNoOne = "no"
 
 // Rejoin puts a conversation that left the queue back in it: at its old
 // place when the visitor comes back within window, else at the end.
 // atPlace and atEnd are the system messages for each case.
-func (s *Store) Rejoin(ctx context.Context, conv string, window time.Duration, atPlace, atEnd string) (Rejoined, error) {
+func (s *Store) Rejoin(ctx context.Context, conv string, window time.Duration, atPlace, atEnd string) (conversation.Rejoined, error) {
 	res, err := s.run(ctx, rejoinScript, conv, window.Milliseconds(), atPlace, atEnd)
 	if err != nil {
-		return NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
+		return conversation.NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
 	}
-	if Rejoined(res[0]) == rejoinNoOne {
-		return NotLeft, nil
+	if res[0] == rejoinNoOne {
+		return conversation.NotLeft, nil
 	}
 	queued, _ := strconv.ParseInt(res[1], 10, 64)
-	if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(Priority(res[2]), queued), Member: conv}).Err(); err != nil {
-		return NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
+	if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(conversation.Priority(res[2]), queued), Member: conv}).Err(); err != nil {
+		return conversation.NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
-	return Rejoined(res[0]), nil
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+	return conversation.Rejoined(res[0]), nil
 }
 
 // ForgetLeft clears the mark of a conversation that left the queue (its
