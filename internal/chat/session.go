@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -99,8 +98,8 @@ func (c *conn) hello(f clientFrame) {
 	}
 	conv, err := c.h.store.Open(c.ctx, f.Token)
 	token, resumed := f.Token, err == nil
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	switch conversation.ErrorCode(err) {
+	case conversation.NotFound:
 		// Unknown, expired, deleted or forged: a new conversation, and
 		// nothing about any other.
 		conv, token, err = c.h.store.Create(c.ctx)
@@ -108,7 +107,8 @@ func (c *conn) hello(f clientFrame) {
 			c.helloFailed("create", err)
 			return
 		}
-	case err != nil:
+	case "":
+	default:
 		c.helloFailed("open", err)
 		return
 	}
@@ -208,18 +208,18 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) ans
 // store stores the visitor's message, answering the visitor on failure.
 func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte, state conversation.State, ok bool) {
 	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
-	var limited *store.RateLimitedError
-	switch {
-	case errors.As(err, &limited):
-		c.rateLimited(time.Now(), limited.RetryAfter)
+	switch conversation.ErrorCode(err) {
+	case "":
+	case conversation.RateLimited:
+		c.rateLimited(time.Now(), conversation.RetryAfter(err))
 		return "", false, nil, "", false
-	case errors.Is(err, store.ErrClosed):
+	case conversation.Closed:
 		c.push(errFrame(codeClosed, "This chat has ended. Start a new one any time.", 0))
 		return "", false, nil, "", false
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.NotFound:
 		c.push(errFrame(codeClosed, "This conversation no longer exists. Start a new one any time.", 0))
 		return "", false, nil, "", false
-	case err != nil:
+	default:
 		c.storeFailed("store message", err)
 		return "", false, nil, "", false
 	}

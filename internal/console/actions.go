@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -374,20 +373,22 @@ type suggestion struct {
 }
 
 // refused tells the representative why an action on a conversation could
-// not be done.
+// not be done: the one place the domain's error codes for a conversation
+// become the console's error frames (docs/console.md). Canned replies,
+// refused in words of their own, map theirs in canned.go.
 func (c *conn) refused(op, conv string, err error) {
-	switch {
-	case errors.Is(err, store.ErrTaken):
+	switch conversation.ErrorCode(err) {
+	case conversation.Taken:
 		c.fail("taken", "Someone else took this conversation first.")
-	case errors.Is(err, store.ErrNotHolder):
+	case conversation.HeldByOther:
 		c.fail("not_holder", "Another representative is answering this conversation.")
-	case errors.Is(err, store.ErrNotHeld):
+	case conversation.NotHeld:
 		c.fail("not_holder", "Nobody holds this conversation; take it first.")
-	case errors.Is(err, store.ErrNotWaitng):
+	case conversation.NotWaiting:
 		c.fail("not_waiting", "This conversation is not waiting for a person.")
-	case errors.Is(err, store.ErrClosed):
+	case conversation.Closed:
 		c.fail("not_waiting", "This conversation has ended.")
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.NotFound:
 		c.fail("unknown", "This conversation no longer exists.")
 	default:
 		c.internal(op, err)

@@ -2,7 +2,6 @@ package console_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -151,7 +150,7 @@ func TestCannedLimit(t *testing.T) {
 			full := 0
 			for i := 0; i < 10; i++ {
 				switch err := <-errs; {
-				case errors.Is(err, store.ErrCannedFull):
+				case conversation.ErrorCode(err) == conversation.Full:
 					full++
 				case err != nil:
 					t.Fatal(err)
@@ -164,8 +163,8 @@ func TestCannedLimit(t *testing.T) {
 			if err := st.DeleteCanned(ctx, all[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.SaveCanned(ctx, all[0], 3); !errors.Is(err, store.ErrCannedNotFound) {
-				t.Errorf("editing a deleted reply: %v, want ErrCannedNotFound", err)
+			if _, err := st.SaveCanned(ctx, all[0], 3); conversation.ErrorCode(err) != conversation.NotFound {
+				t.Errorf("editing a deleted reply: %v, want NotFound", err)
 			}
 		})
 	}

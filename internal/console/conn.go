@@ -317,7 +317,7 @@ func (c *conn) alert(ev *conversation.Event) bool {
 	f := map[string]any{"type": "alert", "conversation": ev.Conv, "priority": ev.Priority, "risk_kind": ev.Kind, "risk_level": ev.Priority}
 	conv, err := c.h.store.Get(ctx, ev.Conv)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.ErrorCode(err) == conversation.NotFound:
 		return true // deleted or expired since: nothing to act on
 	case err != nil:
 		// Better an alert without its place than none.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"time"
 
 	"helpline/internal/conversation"
 	"helpline/internal/reps"
-	"helpline/internal/store"
 )
 
 // Janitor does, on one instance at a time, the work no request triggers:
@@ -110,7 +108,7 @@ func (j *Janitor) leaveGone(ctx context.Context) {
 			continue
 		}
 		if err := j.s.store.Leave(ctx, o.Conv, j.s.Text(textLeft)); err != nil {
-			if !errors.Is(err, store.ErrNotWaitng) {
+			if conversation.ErrorCode(err) != conversation.NotWaiting {
 				j.s.log.Warn("leave the queue", "conv", o.Conv, "err", err)
 			}
 			continue

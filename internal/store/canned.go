@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -21,11 +20,12 @@ import (
 // (length, who may change them) is the console's; the store keeps them and
 // tells every console when they change.
 
-// ErrCannedNotFound is a canned reply that does not exist (any more).
-var ErrCannedNotFound = errors.New("canned reply not found")
-
-// ErrCannedFull is a new canned reply when there are as many as allowed.
-var ErrCannedFull = errors.New("too many canned replies")
+// The refusals of a canned reply: one that does not exist (any more), and
+// a new one when there are as many as allowed.
+var (
+	errCannedNotFound = conversation.Errorf(conversation.NotFound, "canned reply not found")
+	errCannedFull     = conversation.Errorf(conversation.Full, "too many canned replies")
+)
 
 // saveCannedScript adds a canned reply, unless there are max already, or
 // replaces one, unless it is gone: the count or the existence checked and
@@ -85,9 +85,9 @@ func (s *Store) SaveCanned(ctx context.Context, r conversation.CannedReply, max 
 	case err != nil:
 		return conversation.CannedReply{}, fmt.Errorf("save canned reply %s: %w", r.ID, err)
 	case n == -1:
-		return conversation.CannedReply{}, ErrCannedFull
+		return conversation.CannedReply{}, errCannedFull
 	case n == -2:
-		return conversation.CannedReply{}, ErrCannedNotFound
+		return conversation.CannedReply{}, errCannedNotFound
 	}
 	s.consoleEvent(ctx, conversation.Event{Type: "canned"})
 	return r, nil
@@ -100,7 +100,7 @@ func (s *Store) DeleteCanned(ctx context.Context, id string) error {
 		return fmt.Errorf("delete canned reply %s: %w", id, err)
 	}
 	if n == 0 {
-		return ErrCannedNotFound
+		return errCannedNotFound
 	}
 	s.consoleEvent(ctx, conversation.Event{Type: "canned"})
 	return nil

@@ -20,12 +20,12 @@ func queueScore(p conversation.Priority, queued int64) float64 {
 	return float64(p.Rank())*1e13 + float64(queued)
 }
 
-// Hand-off errors.
+// The refusals of a hand-off.
 var (
-	ErrTaken     = errors.New("someone else took it first")
-	ErrNotHolder = errors.New("another representative holds this conversation")
-	ErrNotHeld   = errors.New("no representative holds this conversation")
-	ErrNotWaitng = errors.New("this conversation is not waiting for a person")
+	errTaken       = conversation.Errorf(conversation.Taken, "someone else took it first")
+	errHeldByOther = conversation.Errorf(conversation.HeldByOther, "another representative holds this conversation")
+	errNotHeld     = conversation.Errorf(conversation.NotHeld, "no representative holds this conversation")
+	errNotWaiting  = conversation.Errorf(conversation.NotWaiting, "this conversation is not waiting for a person")
 )
 
 func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args ...any) ([]string, error) {
@@ -36,10 +36,10 @@ func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args
 		return nil, err
 	}
 	if res[0] == "gone" {
-		return nil, ErrNotFound
+		return nil, errNotFound
 	}
 	if res[0] == "closed" {
-		return nil, ErrClosed
+		return nil, errClosed
 	}
 	return res, nil
 }
@@ -103,7 +103,7 @@ func (s *Store) EnsureQueued(ctx context.Context, conv string) (bool, error) {
 // Claim gives a conversation to rep: one waiting for a person, or, with
 // takeover, one the bot is answering. Of many representatives claiming
 // the same conversation at once, exactly one succeeds; the others get
-// ErrTaken. say is the system message the visitor sees.
+// conversation.Taken. say is the system message the visitor sees.
 func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool) error {
 	flag := ""
 	if takeover {
@@ -115,9 +115,9 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 	}
 	switch res[0] {
 	case "taken":
-		return ErrTaken
+		return errTaken
 	case "not_waiting":
-		return ErrNotWaitng
+		return errNotWaiting
 	}
 	queued, _ := strconv.ParseInt(res[1], 10, 64)
 	pipe := s.rdb.Pipeline()
@@ -151,12 +151,12 @@ func (s *Store) TakeNext(ctx context.Context, rep, say string) (string, error) {
 		}
 		for _, conv := range convs {
 			err := s.Claim(ctx, conv, rep, say, false)
-			switch {
-			case err == nil:
+			switch conversation.ErrorCode(err) {
+			case "":
 				return conv, nil
-			case errors.Is(err, ErrTaken):
+			case conversation.Taken:
 				// Someone was faster; the next one, then.
-			case errors.Is(err, ErrNotWaitng), errors.Is(err, ErrNotFound), errors.Is(err, ErrClosed):
+			case conversation.NotWaiting, conversation.NotFound, conversation.Closed:
 				s.rdb.ZRem(ctx, queueKey, conv) // stale: not waiting any more
 			default:
 				return "", err
@@ -174,7 +174,7 @@ func (s *Store) RepSays(ctx context.Context, conv, rep, clientID, text string, m
 		return "", fmt.Errorf("representative message: %w", err)
 	}
 	if res[0] == "not_holder" {
-		return "", ErrNotHolder
+		return "", errHeldByOther
 	}
 	return res[1], nil
 }
@@ -194,9 +194,9 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to conversation.S
 	}
 	switch res[0] {
 	case "not_held":
-		return ErrNotHeld
+		return errNotHeld
 	case "not_holder":
-		return ErrNotHolder
+		return errHeldByOther
 	}
 	holder := ""
 	if len(res) > 3 {
@@ -235,9 +235,9 @@ func (s *Store) Transfer(ctx context.Context, conv, from, to string, supervisor 
 	}
 	switch res[0] {
 	case "not_held":
-		return ErrNotHeld
+		return errNotHeld
 	case "not_holder":
-		return ErrNotHolder
+		return errHeldByOther
 	}
 	pipe := s.rdb.Pipeline()
 	pipe.SRem(ctx, heldKey(res[1]), conv)
@@ -318,7 +318,7 @@ func (s *Store) AddNote(ctx context.Context, conv, rep, text string) (conversati
 		return conversation.Note{}, fmt.Errorf("add note: %w", err)
 	}
 	if res[0] == "gone" {
-		return conversation.Note{}, ErrNotFound
+		return conversation.Note{}, errNotFound
 	}
 	return conversation.Note{ID: res[1], Time: conversation.TimeOf(res[1]), Rep: rep, Text: text}, nil
 }
@@ -434,10 +434,10 @@ type requestDetails struct {
 // stream says only which conversation asked for what; the name, number
 // and insurer live with the conversation, expire with it and go when it
 // is deleted. A request for a conversation that no longer exists is
-// refused (ErrNotFound): its details would outlive it.
+// refused (conversation.NotFound): its details would outlive it.
 func (s *Store) AddRequest(ctx context.Context, r conversation.Request) (string, error) {
 	if r.Conv == "" {
-		return "", errors.New("store request: no conversation")
+		return "", conversation.Errorf(conversation.Invalid, "store request: no conversation")
 	}
 	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: requestsKey, MaxLen: 100000, Approx: true, Values: []any{
 		"kind", r.Kind, "conv", r.Conv,
@@ -450,7 +450,7 @@ func (s *Store) AddRequest(ctx context.Context, r conversation.Request) (string,
 	if err != nil || kept == 0 {
 		s.rdb.XDel(ctx, requestsKey, id)
 		if err == nil {
-			err = ErrNotFound
+			err = errNotFound
 		}
 		return "", fmt.Errorf("store request: %w", err)
 	}
@@ -527,7 +527,7 @@ func (s *Store) OpenRequests(ctx context.Context, n int) ([]conversation.Request
 // RequestDone marks a request handled by rep.
 func (s *Store) RequestDone(ctx context.Context, id, rep string) error {
 	if _, _, ok := conversation.ParseID(id); !ok {
-		return fmt.Errorf("bad request id %q", id)
+		return conversation.Errorf(conversation.Invalid, "bad request id %q", id)
 	}
 	xs, err := s.rdb.XRange(ctx, requestsKey, id, id).Result()
 	if err != nil {

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,8 +65,8 @@ func TestClaimRace(t *testing.T) {
 						winner = fmt.Sprintf("rep%02d", i)
 					case err == nil:
 						t.Fatalf("round %d: %s and rep%02d both got the conversation", round, winner, i)
-					case !errors.Is(err, store.ErrTaken):
-						t.Fatalf("round %d: rep%02d: %v, want ErrTaken", round, i, err)
+					case conversation.ErrorCode(err) != conversation.Taken:
+						t.Fatalf("round %d: rep%02d: %v, want Taken", round, i, err)
 					}
 				}
 				if winner == "" {
@@ -219,16 +218,16 @@ func TestHandoffStates(t *testing.T) {
 			}
 			// With the bot: nobody holds it, so no one may reply, hand back
 			// or transfer, and a plain take is refused.
-			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hi", nil); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("reply to a bot conversation: %v", err)
 			}
-			if err := st.Release(ctx, conv, "ana", conversation.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Release(ctx, conv, "ana", conversation.StateBot, false, "", ""); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("hand back a bot conversation: %v", err)
 			}
-			if err := st.Transfer(ctx, conv, "ana", "ben", false, ""); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Transfer(ctx, conv, "ana", "ben", false, ""); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("transfer a bot conversation: %v", err)
 			}
-			if err := st.Claim(ctx, conv, "ana", "", false); !errors.Is(err, store.ErrNotWaitng) {
+			if err := st.Claim(ctx, conv, "ana", "", false); conversation.ErrorCode(err) != conversation.NotWaiting {
 				t.Errorf("take a bot conversation without taking over: %v", err)
 			}
 			state(conversation.StateBot, "")
@@ -243,16 +242,16 @@ func TestHandoffStates(t *testing.T) {
 			}
 			// Another representative may not reply, hand back, transfer or
 			// take it; names compare without case.
-			if _, err := st.RepSays(ctx, conv, "ben", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+			if _, err := st.RepSays(ctx, conv, "ben", "r1", "hi", nil); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder reply: %v", err)
 			}
-			if err := st.Release(ctx, conv, "ben", conversation.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHolder) {
+			if err := st.Release(ctx, conv, "ben", conversation.StateBot, false, "", ""); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder hand back: %v", err)
 			}
-			if err := st.Transfer(ctx, conv, "ben", "cat", false, ""); !errors.Is(err, store.ErrNotHolder) {
+			if err := st.Transfer(ctx, conv, "ben", "cat", false, ""); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder transfer: %v", err)
 			}
-			if err := st.Claim(ctx, conv, "ben", "", true); !errors.Is(err, store.ErrTaken) {
+			if err := st.Claim(ctx, conv, "ben", "", true); conversation.ErrorCode(err) != conversation.Taken {
 				t.Errorf("second take: %v", err)
 			}
 			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hello", nil); err != nil {
@@ -289,7 +288,7 @@ func TestHandoffStates(t *testing.T) {
 			if held, _ := st.Held(ctx, "Cat"); len(held) != 0 {
 				t.Errorf("cat still holds %v", held)
 			}
-			if err := st.Release(ctx, conv, "cat", conversation.StateClosed, false, "", "other"); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Release(ctx, conv, "cat", conversation.StateClosed, false, "", "other"); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("close by a former holder: %v", err)
 			}
 			if err := st.Release(ctx, conv, "sue", conversation.StateClosed, true, "closed", "information"); err != nil {
@@ -300,10 +299,10 @@ func TestHandoffStates(t *testing.T) {
 				t.Errorf("outcome %q", h.Outcome)
 			}
 			// Closed is the end: no take, no enqueue, no reply.
-			if err := st.Claim(ctx, conv, "ana", "", true); !errors.Is(err, store.ErrClosed) {
+			if err := st.Claim(ctx, conv, "ana", "", true); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("take a closed conversation: %v", err)
 			}
-			if _, err := st.Enqueue(ctx, conv, conversation.PriorityEmergency, "crisis", "", "", nil); !errors.Is(err, store.ErrClosed) {
+			if _, err := st.Enqueue(ctx, conv, conversation.PriorityEmergency, "crisis", "", "", nil); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("enqueue a closed conversation: %v", err)
 			}
 			// Nothing is said to the visitor by a refused move: the
@@ -472,8 +471,8 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 				t.Errorf("open requests %+v (%v), want only the other conversation's", rs, err)
 			}
 			// Written after the delete: refused, nothing kept.
-			if _, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone}); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("request for a deleted conversation: %v, want ErrNotFound", err)
+			if _, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone}); conversation.ErrorCode(err) != conversation.NotFound {
+				t.Errorf("request for a deleted conversation: %v, want NotFound", err)
 			}
 			if left := traces(); len(left) > 0 {
 				t.Errorf("after a late request: %q", left)

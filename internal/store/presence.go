@@ -77,14 +77,14 @@ return {'ok'}
 
 // Leave takes a waiting conversation whose visitor is gone out of the
 // queue; say is the system message they read when they come back. It
-// returns ErrNotWaitng if the conversation no longer waits.
+// returns conversation.NotWaiting if the conversation no longer waits.
 func (s *Store) Leave(ctx context.Context, conv, say string) error {
 	res, err := s.run(ctx, leaveScript, conv, say)
 	if err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)
 	}
 	if res[0] == "not_waiting" {
-		return ErrNotWaitng
+		return errNotWaiting
 	}
 	if err := s.rdb.ZRem(ctx, queueKey, conv).Err(); err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)

@@ -19,19 +19,12 @@ import (
 	"helpline/internal/conversation"
 )
 
-// Errors the store returns.
+// The refusals of a conversation's operations (and, rate limits,
+// conversation.RateLimited, made for each with its retry time).
 var (
-	ErrNotFound = errors.New("conversation not found")
-	ErrClosed   = errors.New("conversation is closed")
+	errNotFound = conversation.Errorf(conversation.NotFound, "conversation not found")
+	errClosed   = conversation.Errorf(conversation.Closed, "conversation is closed")
 )
-
-// RateLimitedError says the conversation sent too many messages; it may
-// send again after RetryAfter.
-type RateLimitedError struct{ RetryAfter time.Duration }
-
-func (e *RateLimitedError) Error() string {
-	return fmt.Sprintf("too many messages; retry after %s", e.RetryAfter)
-}
 
 // Options bound what the store keeps.
 type Options struct {
@@ -95,12 +88,12 @@ func (s *Store) Create(ctx context.Context) (conversation.Conversation, string, 
 }
 
 // Open returns the conversation a token opens, refreshing its retention.
-// A token that is malformed, unknown or forged is ErrNotFound: the caller
+// A token that is malformed, unknown or forged is conversation.NotFound: the caller
 // cannot tell which, and learns nothing about other conversations.
 func (s *Store) Open(ctx context.Context, token string) (conversation.Conversation, error) {
 	id, secret, ok := strings.Cut(token, ".")
 	if !ok || !validID(id) || secret == "" || len(token) > 200 {
-		return conversation.Conversation{}, ErrNotFound
+		return conversation.Conversation{}, errNotFound
 	}
 	c, tokenHash, err := s.get(ctx, id)
 	if err != nil {
@@ -109,7 +102,7 @@ func (s *Store) Open(ctx context.Context, token string) (conversation.Conversati
 	want, _ := hex.DecodeString(tokenHash)
 	got := sha256.Sum256([]byte(secret))
 	if subtle.ConstantTimeCompare(want, got[:]) != 1 {
-		return conversation.Conversation{}, ErrNotFound
+		return conversation.Conversation{}, errNotFound
 	}
 	return c, nil
 }
@@ -124,11 +117,11 @@ func (s *Store) Get(ctx context.Context, id string) (conversation.Conversation, 
 // of its token's secret, which only Open compares.
 func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation, tokenHash string, err error) {
 	if !validID(id) {
-		return conversation.Conversation{}, "", ErrNotFound
+		return conversation.Conversation{}, "", errNotFound
 	}
 	res, err := openScript.Run(ctx, s.rdb, keysFor(id).list(), s.opts.Retention.Milliseconds()).StringSlice()
 	if errors.Is(err, redis.Nil) || (err == nil && len(res) == 0) {
-		return conversation.Conversation{}, "", ErrNotFound
+		return conversation.Conversation{}, "", errNotFound
 	}
 	if err != nil {
 		return conversation.Conversation{}, "", fmt.Errorf("open conversation: %w", err)
@@ -172,12 +165,13 @@ func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id
 	}
 	switch res[0] {
 	case "gone":
-		return "", false, nil, "", ErrNotFound
+		return "", false, nil, "", errNotFound
 	case "closed":
-		return "", false, nil, conversation.StateClosed, ErrClosed
+		return "", false, nil, conversation.StateClosed, errClosed
 	case "limited":
 		secs, _ := strconv.Atoi(res[1])
-		return "", false, nil, "", &RateLimitedError{RetryAfter: time.Duration(max(secs, 1)) * time.Second}
+		return "", false, nil, "", &conversation.Error{Code: conversation.RateLimited, Message: "too many messages",
+			RetryAfter: time.Duration(max(secs, 1)) * time.Second}
 	}
 	return res[1], res[0] == "dup", []byte(res[2]), conversation.State(res[3]), nil
 }
@@ -191,7 +185,7 @@ func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply)
 		return "", fmt.Errorf("store %s message: %w", r.From, err)
 	}
 	if res[0] == "gone" {
-		return "", ErrNotFound
+		return "", errNotFound
 	}
 	return res[1], nil
 }
@@ -203,7 +197,7 @@ func (s *Store) SetState(ctx context.Context, conv string, state conversation.St
 		return fmt.Errorf("set state: %w", err)
 	}
 	if n == 0 {
-		return ErrNotFound
+		return errNotFound
 	}
 	return nil
 }
@@ -258,7 +252,7 @@ func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) (
 	start := "-"
 	if after != "" {
 		if _, _, ok := conversation.ParseID(after); !ok {
-			return nil, fmt.Errorf("bad message id %q", after)
+			return nil, conversation.Errorf(conversation.Invalid, "bad message id %q", after)
 		}
 		start = "(" + after
 	}

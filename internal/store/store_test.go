@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -32,8 +31,8 @@ func TestConversation(t *testing.T) {
 				t.Fatalf("Open(token) = %+v, %v", got, err)
 			}
 			for _, bad := range []string{"", "nonsense", conv.ID, conv.ID + ".forged", "x" + token[1:], strings.Repeat("a", 22) + ".b"} {
-				if _, err := st.Open(ctx, bad); !errors.Is(err, store.ErrNotFound) {
-					t.Errorf("Open(%q) = %v, want ErrNotFound", bad, err)
+				if _, err := st.Open(ctx, bad); conversation.ErrorCode(err) != conversation.NotFound {
+					t.Errorf("Open(%q) = %v, want NotFound", bad, err)
 				}
 			}
 
@@ -76,13 +75,13 @@ func TestConversation(t *testing.T) {
 			if err := st.SetState(ctx, conv.ID, conversation.StateClosed); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, "c3", "more"); !errors.Is(err, store.ErrClosed) {
+			if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, "c3", "more"); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("message to a closed conversation: %v", err)
 			}
 			if err := st.Delete(ctx, conv.ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Open(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			if _, err := st.Open(ctx, token); conversation.ErrorCode(err) != conversation.NotFound {
 				t.Errorf("deleted conversation opens: %v", err)
 			}
 			if n, _ := b.Client.Exists(ctx, "hl:{"+conv.ID+"}:conv", "hl:{"+conv.ID+"}:msgs", "hl:{"+conv.ID+"}:cids").Result(); n != 0 {
@@ -105,8 +104,7 @@ func TestRateLimit(t *testing.T) {
 				}
 			}
 			_, _, _, _, err := st.AddVisitor(ctx, conv.ID, "d", "x")
-			var rl *store.RateLimitedError
-			if !errors.As(err, &rl) || rl.RetryAfter <= 0 || rl.RetryAfter > time.Minute {
+			if wait := conversation.RetryAfter(err); conversation.ErrorCode(err) != conversation.RateLimited || wait <= 0 || wait > time.Minute {
 				t.Fatalf("fourth message: %v, want rate limited with a retry within a minute", err)
 			}
 		})
