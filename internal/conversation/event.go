@@ -51,7 +51,10 @@ type wireEvent struct {
 }
 
 // EncodeEvent gives an event as it is published; DecodeEvent reads it
-// back.
+// back. It is the only encoder of events: the store's scripts publish
+// what it wrote, and put in a message's id, which they learn only when
+// they store it, themselves. For them it promises that the type comes
+// first and the id second.
 func EncodeEvent(e Event) string {
 	w := wireEvent{T: e.Type, From: e.From, State: string(e.State), Holder: e.Holder, Name: e.Name,
 		Position: e.Position, Wait: e.Wait, Conv: e.Conv, Priority: e.Priority, Kind: e.Kind,

@@ -55,3 +55,23 @@ func TestDecodeEventRefusesGarbage(t *testing.T) {
 		t.Error("DecodeEvent(not json): no error")
 	}
 }
+
+// The store's scripts put a message's id into its event, encoded without
+// one, right after the type: what EncodeEvent writes with the id must be
+// exactly that.
+func TestEncodeEventIDFollowsType(t *testing.T) {
+	id := "1700000000000-12"
+	for _, e := range []Event{
+		{Type: "msg", Message: Message{ID: id, From: FromRep, Text: `a "quoted", <b>`, ClientID: "r1", Meta: json.RawMessage(`{"name":"Ana"}`)}},
+		{Type: "msg", Message: Message{ID: id}},
+		{Type: "note", Note: Note{ID: id, Rep: "ana", Text: "x"}},
+	} {
+		with := EncodeEvent(e)
+		e.Message.ID, e.Note.ID = "", ""
+		without := EncodeEvent(e)
+		typ := `{"t":"` + e.Type + `"`
+		if got := typ + `,"id":"` + id + `"` + without[len(typ):]; got != with {
+			t.Errorf("id put in after the type: %s, want %s", got, with)
+		}
+	}
+}

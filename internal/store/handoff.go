@@ -22,20 +22,21 @@ import (
 
 // luaSystem stores and publishes a system message and refreshes retention.
 // ARGV[1] is always now (ms), ARGV[2] the retention (ms), ARGV[3] the
-// maximum stream length.
-const luaSystem = `
+// maximum stream length. The events each script publishes come, encoded,
+// after its own arguments (see luaEvents).
+const luaSystem = luaEvents + `
 local function touch()
   redis.call('HSET', KEYS[1], 'last', ARGV[1])
   for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 end
-local function say(text)
+local function say(text, ev)
   if text == '' then return end
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'system', 'text', text)
-  redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = 'system', text = text}))
+  redis.call('PUBLISH', KEYS[4], with_id(ev, id))
 end
-local function state(s, holder)
+local function state(s, ev)
   redis.call('HSET', KEYS[1], 'state', s)
-  redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'state', state = s, holder = holder or ''}))
+  redis.call('PUBLISH', KEYS[4], ev)
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'holder', 'prio', 'queued')
@@ -43,6 +44,13 @@ local cur, holder, prio, queued = conv[1], conv[2] or '', conv[3] or '', conv[4]
 -- Names are compared as accounts are: without regard to case.
 local function same(a, b) return string.lower(a) == string.lower(b) end
 `
+
+// systemEvents encodes what a hand-off script publishes when it says text
+// and moves the conversation to state (held by holder, for StateRep): the
+// system message, without the id the script gives it, then the state.
+func systemEvents(text string, state conversation.State, holder string) []any {
+	return []any{msgEvent(conversation.FromSystem, text, "", nil), stateEvent(state, holder)}
+}
 
 func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args ...any) ([]string, error) {
 	now := s.now().UnixMilli()

@@ -21,8 +21,8 @@ import (
 // claimScript gives a conversation to a representative: one waiting for a
 // person, or (takeover) one with the bot. Exactly one claim of many
 // concurrent ones succeeds.
-// ARGV: now, retention, maxlen, rep, system text, takeover ("1" or "").
-// Returns {status, queued or holder, priority, the state it was in}.
+// ARGV: now, retention, maxlen, rep, system text, takeover ("1" or ""),
+// then the events (systemEvents). Returns {status, queued or holder, priority, the state it was in}.
 var claimScript = redis.NewScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if cur == 'rep' then return {'taken', holder} end
@@ -33,8 +33,8 @@ if cur == 'bot' then
 end
 redis.call('HSET', KEYS[1], 'holder', ARGV[4], 'claimed', ARGV[1])
 redis.call('HDEL', KEYS[1], 'left', 'requeued', 'returned')
-say(ARGV[5])
-state('rep', ARGV[4])
+say(ARGV[5], ARGV[7])
+state('rep', ARGV[8])
 touch()
 return {'ok', queued, prio, cur}
 `)
@@ -48,7 +48,8 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 	if takeover {
 		flag = "1"
 	}
-	res, err := s.run(ctx, claimScript, conv, rep, say, flag)
+	res, err := s.run(ctx, claimScript, conv, append([]any{rep, say, flag},
+		systemEvents(say, conversation.StateRep, rep)...)...)
 	if err != nil {
 		return fmt.Errorf("claim: %w", err)
 	}
@@ -75,7 +76,8 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 }
 
 // repScript stores a representative's message; only the holder may write.
-// ARGV: now, retention, maxlen, rep, text, meta, client id.
+// ARGV: now, retention, maxlen, rep, text, meta, client id, the message's
+// event.
 var repScript = redis.NewScript(luaSystem + `
 if cur ~= 'rep' or not same(holder, ARGV[4]) then return {'not_holder', holder} end
 if ARGV[7] ~= '' then
@@ -84,7 +86,7 @@ if ARGV[7] ~= '' then
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'rep', 'text', ARGV[5], 'meta', ARGV[6], 'cid', ARGV[7])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], 'rep:' .. ARGV[7], id) end
-redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = 'rep', text = ARGV[5], meta = ARGV[6], cid = ARGV[7]}))
+redis.call('PUBLISH', KEYS[4], with_id(ARGV[8], id))
 touch()
 return {'ok', id}
 `)
@@ -92,7 +94,8 @@ return {'ok', id}
 // RepSays stores a representative's message; only the holder may write.
 // clientID makes a retry safe, as for visitors.
 func (s *Store) RepSays(ctx context.Context, conv, rep, clientID, text string, meta json.RawMessage) (string, error) {
-	res, err := s.run(ctx, repScript, conv, rep, text, string(meta), clientID)
+	res, err := s.run(ctx, repScript, conv, rep, text, string(meta), clientID,
+		msgEvent(conversation.FromRep, text, clientID, meta))
 	if err != nil {
 		return "", fmt.Errorf("representative message: %w", err)
 	}
@@ -106,7 +109,8 @@ func (s *Store) RepSays(ctx context.Context, conv, rep, clientID, text string, m
 // 'closed' (close, with an outcome) or 'waiting' (the representative is
 // gone: back to the queue at the original priority and place). Only the
 // holder, or a supervisor (ARGV[6] = "1"), may release.
-// ARGV: now, retention, maxlen, rep, to, supervisor, system text, outcome.
+// ARGV: now, retention, maxlen, rep, to, supervisor, system text, outcome,
+// then the events (systemEvents).
 var releaseScript = redis.NewScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if ARGV[5] == 'closed' and cur ~= 'rep' and ARGV[6] == '1' then
@@ -116,8 +120,8 @@ elseif not same(holder, ARGV[4]) and ARGV[6] ~= '1' then return {'not_holder', h
 redis.call('HDEL', KEYS[1], 'holder')
 if ARGV[5] == 'waiting' then redis.call('HSET', KEYS[1], 'requeued', ARGV[1]) end
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[8]) end
-say(ARGV[7])
-state(ARGV[5])
+say(ARGV[7], ARGV[9])
+state(ARGV[5], ARGV[10])
 touch()
 return {'ok', queued, prio, holder}
 `)
@@ -131,7 +135,8 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to conversation.S
 	if supervisor {
 		sup = "1"
 	}
-	res, err := s.run(ctx, releaseScript, conv, rep, string(to), sup, say, outcome)
+	res, err := s.run(ctx, releaseScript, conv, append([]any{rep, string(to), sup, say, outcome},
+		systemEvents(say, to, "")...)...)
 	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
@@ -167,13 +172,14 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to conversation.S
 }
 
 // transferScript gives a held conversation to another representative.
-// ARGV: now, retention, maxlen, from rep, to rep, supervisor, system text.
+// ARGV: now, retention, maxlen, from rep, to rep, supervisor, system text,
+// then the events (systemEvents).
 var transferScript = redis.NewScript(luaSystem + `
 if cur ~= 'rep' then return {'not_held'} end
 if not same(holder, ARGV[4]) and ARGV[6] ~= '1' then return {'not_holder', holder} end
 redis.call('HSET', KEYS[1], 'holder', ARGV[5])
-say(ARGV[7])
-state('rep', ARGV[5])
+say(ARGV[7], ARGV[8])
+state('rep', ARGV[9])
 touch()
 return {'ok', holder}
 `)
@@ -184,7 +190,8 @@ func (s *Store) Transfer(ctx context.Context, conv, from, to string, supervisor 
 	if supervisor {
 		sup = "1"
 	}
-	res, err := s.run(ctx, transferScript, conv, from, to, sup, say)
+	res, err := s.run(ctx, transferScript, conv, append([]any{from, to, sup, say},
+		systemEvents(say, conversation.StateRep, to)...)...)
 	if err != nil {
 		return fmt.Errorf("transfer: %w", err)
 	}

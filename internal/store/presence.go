@@ -65,12 +65,13 @@ func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 // leaveScript takes a waiting visitor who is gone out of the line: the
 // conversation goes back to the assistant, remembering when (left) and
 // the place it had (queued and prio stay).
-// ARGV: now, retention, maxlen, system text.
+// ARGV: now, retention, maxlen, system text, then the events
+// (systemEvents).
 var leaveScript = redis.NewScript(luaSystem + `
 if cur ~= 'waiting' then return {'not_waiting'} end
 redis.call('HSET', KEYS[1], 'left', ARGV[1])
-say(ARGV[4])
-state('bot')
+say(ARGV[4], ARGV[5])
+state('bot', ARGV[6])
 touch()
 return {'ok'}
 `)
@@ -79,7 +80,7 @@ return {'ok'}
 // queue; say is the system message they read when they come back. It
 // returns conversation.NotWaiting if the conversation no longer waits.
 func (s *Store) Leave(ctx context.Context, conv, say string) error {
-	res, err := s.run(ctx, leaveScript, conv, say)
+	res, err := s.run(ctx, leaveScript, conv, append([]any{say}, systemEvents(say, conversation.StateBot, "")...)...)
 	if err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)
 	}
@@ -98,7 +99,8 @@ func (s *Store) Leave(ctx context.Context, conv, say string) error {
 // they had when they come back within the window, else at the end, at
 // their priority.
 // ARGV: now, retention, maxlen, window (ms), text for the old place, text
-// for the end. Returns {"place" or "end", queued, priority}.
+// for the end, then the events: the system message of each text, and the
+// state. Returns {"place" or "end", queued, priority}.
 var rejoinScript = redis.NewScript(luaSystem + `
 local left = redis.call('HGET', KEYS[1], 'left')
 if cur ~= 'bot' or not left then return {'no'} end
@@ -111,8 +113,8 @@ else
   redis.call('HSET', KEYS[1], 'returned', ARGV[1])
 end
 redis.call('HDEL', KEYS[1], 'left')
-if where == 'place' then say(ARGV[5]) else say(ARGV[6]) end
-state('waiting')
+if where == 'place' then say(ARGV[5], ARGV[7]) else say(ARGV[6], ARGV[8]) end
+state('waiting', ARGV[9])
 touch()
 return {where, queued, prio}
 `)
@@ -125,7 +127,9 @@ const rejoinNoOne = "no"
 // place when the visitor comes back within window, else at the end.
 // atPlace and atEnd are the system messages for each case.
 func (s *Store) Rejoin(ctx context.Context, conv string, window time.Duration, atPlace, atEnd string) (conversation.Rejoined, error) {
-	res, err := s.run(ctx, rejoinScript, conv, window.Milliseconds(), atPlace, atEnd)
+	res, err := s.run(ctx, rejoinScript, conv, window.Milliseconds(), atPlace, atEnd,
+		msgEvent(conversation.FromSystem, atPlace, "", nil), msgEvent(conversation.FromSystem, atEnd, "", nil),
+		stateEvent(conversation.StateWaiting, ""))
 	if err != nil {
 		return conversation.NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
 	}

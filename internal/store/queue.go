@@ -28,8 +28,8 @@ func queueScore(p conversation.Priority, queued int64) float64 {
 // enqueueScript asks for a person: a conversation with the bot starts
 // waiting; one already waiting keeps its place and takes the more urgent
 // priority; one held by a representative or closed is left as it is.
-// ARGV: now, retention, maxlen, priority, reason, system text, evidence.
-// Returns {status, queued, priority}.
+// ARGV: now, retention, maxlen, priority, reason, system text, evidence,
+// then the events (systemEvents). Returns {status, queued, priority}.
 var enqueueScript = redis.NewScript(luaSystem + `
 local rank = {emergency = 1, urgent = 2, normal = 3}
 if cur == 'rep' then return {'held', holder} end
@@ -45,8 +45,8 @@ if cur == 'waiting' then
 end
 redis.call('HSET', KEYS[1], 'prio', ARGV[4], 'queued', ARGV[1], 'reason', ARGV[5])
 redis.call('HDEL', KEYS[1], 'left', 'requeued', 'returned')
-say(ARGV[6])
-state('waiting')
+say(ARGV[6], ARGV[8])
+state('waiting', ARGV[9])
 touch()
 return {'ok', ARGV[1], ARGV[4]}
 `)
@@ -61,7 +61,8 @@ func (s *Store) Enqueue(ctx context.Context, conv string, p conversation.Priorit
 		b, _ := json.Marshal(evidence)
 		ev = string(b)
 	}
-	res, err := s.run(ctx, enqueueScript, conv, string(p), reason, say, ev)
+	res, err := s.run(ctx, enqueueScript, conv, append([]any{string(p), reason, say, ev},
+		systemEvents(say, conversation.StateWaiting, "")...)...)
 	if err != nil {
 		return "", fmt.Errorf("enqueue: %w", err)
 	}

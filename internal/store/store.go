@@ -159,7 +159,8 @@ func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation
 func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state conversation.State, err error) {
 	res, err := visitorScript.Run(ctx, s.rdb, keysFor(conv).list(),
 		clientID, text, s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
-		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages).StringSlice()
+		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages,
+		msgEvent(conversation.FromVisitor, text, clientID, nil)).StringSlice()
 	if err != nil {
 		return "", false, nil, "", fmt.Errorf("store visitor message: %w", err)
 	}
@@ -180,7 +181,8 @@ func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id
 func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply) (string, error) {
 	res, err := replyScript.Run(ctx, s.rdb, keysFor(conv).list(),
 		string(r.From), r.Text, string(r.Meta), string(r.Context), r.RiskKind, r.RiskLevel, string(r.State),
-		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages).StringSlice()
+		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages,
+		msgEvent(r.From, r.Text, "", r.Meta), stateEvent(r.State, "")).StringSlice()
 	if err != nil {
 		return "", fmt.Errorf("store %s message: %w", r.From, err)
 	}
@@ -192,7 +194,8 @@ func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply)
 
 // SetState changes a conversation's state.
 func (s *Store) SetState(ctx context.Context, conv string, state conversation.State) error {
-	n, err := stateScript.Run(ctx, s.rdb, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds()).Int()
+	n, err := stateScript.Run(ctx, s.rdb, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
+		stateEvent(state, "")).Int()
 	if err != nil {
 		return fmt.Errorf("set state: %w", err)
 	}
@@ -221,7 +224,7 @@ func (s *Store) Delete(ctx context.Context, conv string) error {
 	// deletes where it is recorded.
 	holder, _ := s.rdb.HGet(ctx, k.conv, "holder").Result()
 	reqs, _ := s.rdb.HKeys(ctx, k.reqs).Result()
-	if err := deleteScript.Run(ctx, s.rdb, k.list()).Err(); err != nil {
+	if err := deleteScript.Run(ctx, s.rdb, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).Err(); err != nil {
 		return fmt.Errorf("delete conversation: %w", err)
 	}
 	// Each on its own key (its own slot in a cluster).
