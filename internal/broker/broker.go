@@ -16,7 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"helpline/internal/store"
+	"helpline/internal/conversation"
 )
 
 // Resync is the type of a synthetic event: the subscription was restored
@@ -55,8 +55,8 @@ type channel struct {
 // the subscriber could not keep up (its buffer filled): it must then
 // resynchronize from the store, or give up.
 type Subscription struct {
-	C    <-chan *store.Event
-	c    chan *store.Event
+	C    <-chan *conversation.Event
+	c    chan *conversation.Event
 	name string
 	b    *Broker
 	once sync.Once
@@ -81,7 +81,7 @@ func New(rdb redis.UniversalClient, log *slog.Logger) *Broker {
 func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscription, error) {
 	// Pointers keep an idle subscription's buffer small: one per open
 	// connection, most of them waiting.
-	c := make(chan *store.Event, buf)
+	c := make(chan *conversation.Event, buf)
 	s := &Subscription{C: c, c: c, name: name, b: b}
 
 	b.mu.Lock()
@@ -172,7 +172,7 @@ func (b *Broker) run() {
 				b.confirmed(m.Channel)
 			}
 		case *redis.Message:
-			ev, err := store.DecodeEvent(m.Payload)
+			ev, err := conversation.DecodeEvent(m.Payload)
 			if err != nil {
 				b.log.Error("bad event", "err", err)
 				continue
@@ -199,11 +199,11 @@ func (b *Broker) confirmed(name string) {
 	}
 	b.mu.Unlock()
 	if again {
-		b.deliver(name, &store.Event{Type: Resync})
+		b.deliver(name, &conversation.Event{Type: Resync})
 	}
 }
 
-func (b *Broker) deliver(name string, ev *store.Event) {
+func (b *Broker) deliver(name string, ev *conversation.Event) {
 	b.mu.Lock()
 	ch := b.channels[name]
 	var slow []*Subscription
