@@ -13,12 +13,13 @@ import (
 	"helpline/internal/config"
 	"helpline/internal/eval"
 	"helpline/internal/kb"
+	"helpline/internal/semantic"
 )
 
 // newAssistant returns the client for the configured language model, or
 // nil (a model that is off) when none is configured.
 func newAssistant(l config.LLM, facts kb.Facts, rec assistant.Recorder) *assistant.Client {
-	if !l.On() {
+	if !l.On() || l.Model == "" {
 		return nil
 	}
 	return assistant.New(assistant.Config{APIKey: l.APIKey, BaseURL: l.BaseURL, Model: l.Model, Timeout: l.Timeout,
@@ -43,6 +44,7 @@ func runLLMEval(ctx context.Context, file string, open func() fs.FS, getenv func
 		return err
 	}
 	var turns []eval.Turn
+	var questions []eval.Case
 	if isSafetySet(data) {
 		cases, err := eval.ReadSafety(bytes.NewReader(data))
 		if err != nil {
@@ -59,14 +61,24 @@ func runLLMEval(ctx context.Context, file string, open func() fs.FS, getenv func
 		for _, c := range cases {
 			turns = append(turns, eval.Turn{Q: c.Q, Earlier: c.After})
 		}
+		questions = cases
 	}
 	base, err := loadBase(open())
 	if err != nil {
 		return err
 	}
 	facts := kb.DefaultFacts()
+	engine := answer.New(base, facts)
 	fmt.Fprintf(stdout, "language model: %s\n", l)
-	r, err := eval.RunGrounded(ctx, answer.New(base, facts), newAssistant(l, facts, nil), turns)
+	if l.EmbeddingModel != "" && len(questions) > 0 {
+		if err := semanticEval(ctx, l, base, engine, questions, stdout); err != nil {
+			return err
+		}
+	}
+	if l.Model == "" {
+		return nil
+	}
+	r, err := eval.RunGrounded(ctx, engine, newAssistant(l, facts, nil), turns)
 	r.WriteSummary(stdout)
 	if err != nil {
 		return err
@@ -75,4 +87,46 @@ func runLLMEval(ctx context.Context, file string, open func() fs.FS, getenv func
 		return fmt.Errorf("%d message(s) of a crisis conversation reached the model", r.CrisisSent)
 	}
 	return nil
+}
+
+// semanticEval measures what the embedding model's ranking changes: the
+// set decided by the engine alone, then with every decision reconsidered
+// in the light of the entries the model finds closest (as the service
+// does), side by side.
+func semanticEval(ctx context.Context, l config.LLM, base *kb.Base, engine *answer.Engine, cases []eval.Case, stdout io.Writer) error {
+	emb := semantic.NewOpenAI(semantic.OpenAIConfig{APIKey: l.APIKey, BaseURL: l.BaseURL, Model: l.EmbeddingModel, Timeout: l.Timeout})
+	ix, st, err := semantic.Build(ctx, base, emb, &semantic.Memory{})
+	if err != nil {
+		return fmt.Errorf("embedding the knowledge base: %w", err)
+	}
+	fmt.Fprintf(stdout, "embeddings (%s): %d texts embedded\n", l.EmbeddingModel, st.Embedded)
+	failed := 0
+	refine := func(q string, c answer.Context, d answer.Decision) answer.Decision {
+		hits, err := ix.Rank(ctx, emb, q, semanticHits)
+		if err != nil {
+			failed++
+			return d
+		}
+		return engine.Reconsider(q, c, d, similar(hits))
+	}
+	fmt.Fprintln(stdout, "\nlexical ranking alone:")
+	eval.Run(engine, cases).WriteSummary(stdout)
+	fmt.Fprintln(stdout, "\nreconsidered with the embedding model's ranking:")
+	eval.RunWith(engine, cases, refine).WriteSummary(stdout)
+	if failed > 0 {
+		fmt.Fprintf(stdout, "(%d questions could not be embedded and kept the lexical decision)\n", failed)
+	}
+	return nil
+}
+
+// semanticHits is how many of the model's closest entries a decision is
+// reconsidered with.
+const semanticHits = 8
+
+func similar(hits []semantic.Hit) []answer.Similar {
+	out := make([]answer.Similar, len(hits))
+	for i, h := range hits {
+		out[i] = answer.Similar{ID: h.ID, Score: h.Score}
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"helpline/internal/assistant/assistanttest"
+	"helpline/internal/semantic/semantictest"
 )
 
 func runWithEnv(t *testing.T, env map[string]string, args ...string) (string, error) {
@@ -69,4 +70,33 @@ func TestKBEvalLLM(t *testing.T) {
 			t.Logf("%s", out)
 		})
 	}
+}
+
+// TestKBEvalEmbeddings: with an embedding model configured (a stand-in
+// here), kb eval --llm embeds the knowledge base and reports the set
+// decided by the engine alone and reconsidered with the model's ranking,
+// side by side. The stand-in's figures say nothing of a real model's.
+func TestKBEvalEmbeddings(t *testing.T) {
+	srv := semantictest.NewServer()
+	defer srv.Close()
+	env := map[string]string{"HELPLINE_LLM_BASE_URL": srv.URL(), "HELPLINE_LLM_EMBEDDING_MODEL": "stand-in"}
+	out, err := runWithEnv(t, env, "kb", "eval", "--llm", "../../knowledge/eval/questions.jsonl")
+	if err != nil {
+		t.Fatalf("kb eval --llm: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`embeddings \(stand-in\): (\d+) texts embedded`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no embedding count:\n%s", out)
+	}
+	if n, _ := strconv.Atoi(m[1]); n < 5000 {
+		t.Errorf("%d texts embedded, want every title and sample question", n)
+	}
+	alone, with := strings.Index(out, "lexical ranking alone:"), strings.Index(out, "reconsidered with the embedding model's ranking:")
+	if alone < 0 || with < alone || strings.Count(out, "right first time:") != 2 {
+		t.Fatalf("want both reports:\n%s", out)
+	}
+	if strings.Contains(out, "grounded answer used") {
+		t.Errorf("grounded answers evaluated without a chat model:\n%s", out)
+	}
+	t.Logf("%s", out)
 }

@@ -61,6 +61,11 @@ type Thresholds struct {
 	// PrevWeight is the weight of the visitor's previous message when a
 	// follow-up is read in its light.
 	PrevWeight float32
+	// SemanticMargin is how much closer in meaning (cosine) an embedding
+	// model must find its first entry than its second for Reconsider to
+	// act on it. It depends on the model: calibrate it with
+	// `helpline kb eval --llm` against the operator's endpoint.
+	SemanticMargin float64
 }
 
 // DefaultThresholds returns the calibrated thresholds.
@@ -103,6 +108,7 @@ func DefaultThresholds() Thresholds {
 		LongMinScore:    0.05,
 		ContextWeight:   0.7,
 		PrevWeight:      1,
+		SemanticMargin:  0.04,
 	}
 }
 

@@ -364,8 +364,10 @@ func checkLLM(l *LLM, timeout, rate, tokens, transcripts string, bad func(string
 	if u, err := url.Parse(l.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("llm-base-url (HELPLINE_LLM_BASE_URL)", errors.New("is not an http:// or https:// URL such as http://127.0.0.1:8000/v1"))
 	}
-	if strings.TrimSpace(l.Model) == "" {
-		bad("llm-model (HELPLINE_LLM_MODEL)", errors.New("must be set when the language model is on (HELPLINE_LLM_API_KEY or HELPLINE_LLM_BASE_URL)"))
+	// An endpoint with only an embedding model ranks by meaning and
+	// writes nothing; one with neither model does nothing at all.
+	if strings.TrimSpace(l.Model) == "" && strings.TrimSpace(l.EmbeddingModel) == "" {
+		bad("llm-model (HELPLINE_LLM_MODEL)", errors.New("must be set when the language model is on (HELPLINE_LLM_API_KEY or HELPLINE_LLM_BASE_URL), unless HELPLINE_LLM_EMBEDDING_MODEL is"))
 	}
 }
 

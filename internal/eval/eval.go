@@ -115,14 +115,29 @@ type Report struct {
 }
 
 // Run decides every case with a fresh conversation, replaying After first.
-func Run(e *answer.Engine, cases []Case) Report {
+func Run(e *answer.Engine, cases []Case) Report { return RunWith(e, cases, nil) }
+
+// Refine revisits the engine's decision d on q, as the service does with
+// a model's ranking by meaning (answer.Engine.Reconsider).
+type Refine func(q string, ctx answer.Context, d answer.Decision) answer.Decision
+
+// RunWith is Run with every decision passed through refine, when it is
+// not nil.
+func RunWith(e *answer.Engine, cases []Case, refine Refine) Report {
+	decide := func(q string, ctx answer.Context) answer.Decision {
+		d := e.Decide(q, ctx)
+		if refine != nil {
+			d = refine(q, ctx, d)
+		}
+		return d
+	}
 	r := Report{KindCases: map[answer.Kind]int{}, KindOK: map[answer.Kind]int{}}
 	for _, c := range cases {
 		var ctx answer.Context
 		for _, prev := range c.After {
-			ctx = ctx.Next(prev, e.Decide(prev, ctx))
+			ctx = ctx.Next(prev, decide(prev, ctx))
 		}
-		d := e.Decide(c.Q, ctx)
+		d := decide(c.Q, ctx)
 		res := Result{Case: c, Got: d}
 		switch {
 		case c.Missing != "":

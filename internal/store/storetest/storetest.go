@@ -27,13 +27,14 @@ import (
 // The test databases, one per package whose tests use Redis, so that
 // packages tested at the same time never see each other's keys.
 const (
-	DBStore   = 1
-	DBChat    = 2
-	DBConsole = 3
-	DBHandoff = 4
-	DBReps    = 5
-	DBCommand = 6
-	DBBroker  = 7
+	DBStore    = 1
+	DBChat     = 2
+	DBConsole  = 3
+	DBHandoff  = 4
+	DBReps     = 5
+	DBCommand  = 6
+	DBBroker   = 7
+	DBSemantic = 8
 )
 
 // Backend is one Redis to run a test against.

@@ -1,0 +1,102 @@
+package semantic_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"helpline/internal/kb"
+	"helpline/internal/semantic"
+	"helpline/internal/semantic/semantictest"
+	"helpline/internal/store/storetest"
+)
+
+func base(extra string) *kb.Base {
+	entry := func(id, title string, qs ...string) *kb.Entry {
+		return &kb.Entry{ID: id, Title: title, Questions: qs, Answer: "About " + title + ".", Sources: []string{"DOMAIN.md §1"}}
+	}
+	return kb.New([]*kb.Entry{
+		entry("naloxone", "Naloxone", "what is narcan", "how does naloxone reverse an overdose"),
+		entry("cost", "What treatment costs", "how much does rehab cost", "is treatment expensive"),
+		entry("sleep", "Sleep in early recovery", "why cant i sleep after quitting", "insomnia in withdrawal"+extra),
+	}, nil)
+}
+
+func embedder(s *semantictest.Server) semantic.Embedder {
+	return semantic.NewOpenAI(semantic.OpenAIConfig{BaseURL: s.URL(), Model: "stand-in"})
+}
+
+// TestBuildCaches: the texts are embedded once, whichever cache holds
+// them (in memory, the embedded Redis, the real one): a second build asks
+// the endpoint nothing, and an entry that changed is embedded alone.
+func TestBuildCaches(t *testing.T) {
+	caches := map[string]func() semantic.Cache{"memory": func() semantic.Cache { return &semantic.Memory{} }}
+	for _, b := range storetest.Backends(t, storetest.DBSemantic) {
+		caches[b.Name] = func() semantic.Cache { return &semantic.Redis{Client: b.Client, Model: "stand-in"} }
+	}
+	for name, newCache := range caches {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := semantictest.NewServer()
+			defer srv.Close()
+			cache := newCache()
+			ix, st, err := semantic.Build(ctx, base(""), embedder(srv), cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Texts != 9 || st.Embedded != 9 || st.Cached != 0 || ix.Len() != 9 {
+				t.Fatalf("first build: %+v, %d texts indexed", st, ix.Len())
+			}
+			calls := srv.Calls()
+			if _, st, err = semantic.Build(ctx, base(""), embedder(srv), cache); err != nil || st.Cached != 9 || st.Embedded != 0 || srv.Calls() != calls {
+				t.Fatalf("second build: %+v, %v, %d more requests", st, err, srv.Calls()-calls)
+			}
+			if _, st, err = semantic.Build(ctx, base(" at night"), embedder(srv), cache); err != nil || st.Cached != 8 || st.Embedded != 1 {
+				t.Fatalf("after one sample question changed: %+v, %v", st, err)
+			}
+			if in := srv.Inputs(); in[len(in)-1] != "insomnia in withdrawal at night" {
+				t.Errorf("embedded %q, want only the changed question", in[len(in)-1])
+			}
+		})
+	}
+}
+
+// TestRank: the entry closest in meaning comes first, and the question is
+// masked before it leaves: a phone number the visitor typed is never sent.
+func TestRank(t *testing.T) {
+	ctx := context.Background()
+	srv := semantictest.NewServer()
+	defer srv.Close()
+	e := embedder(srv)
+	ix, _, err := semantic.Build(ctx, base(""), e, &semantic.Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := ix.Rank(ctx, e, "is rehab expensive? call me at 555-201-3344", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 3 || hits[0].ID != "cost" || hits[0].Score <= hits[1].Score {
+		t.Fatalf("Rank = %+v, want cost first", hits)
+	}
+	in := srv.Inputs()
+	if q := in[len(in)-1]; strings.Contains(q, "555") || strings.Contains(q, "3344") {
+		t.Errorf("the question was sent unmasked: %q", q)
+	}
+}
+
+// TestBuildErrors: an endpoint that fails, or answers with the wrong
+// number of vectors, fails the build with an error rather than an index
+// with holes.
+func TestBuildErrors(t *testing.T) {
+	srv := semantictest.NewServer()
+	defer srv.Close()
+	srv.Fail = 500
+	if _, _, err := semantic.Build(context.Background(), base(""), embedder(srv), &semantic.Memory{}); err == nil {
+		t.Fatal("Build succeeded against a failing endpoint")
+	}
+	ix := &semantic.Index{}
+	if _, err := ix.Rank(context.Background(), embedder(srv), "what is narcan", 3); err == nil {
+		t.Fatal("Rank succeeded against a failing endpoint")
+	}
+}
