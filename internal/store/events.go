@@ -8,8 +8,10 @@ import (
 // Event is one change to a conversation, or to what the console follows,
 // as published.
 type Event struct {
-	// Type is "msg", "state", "deleted", "typing", "queue" (a place in
-	// line), "note" (representatives only), or, on the console channel,
+	// Type is "msg", "delta" (a piece of a reply being written: Message
+	// has the visitor message id it answers and the text), "state",
+	// "deleted", "typing", "queue" (a place in line), "note"
+	// (representatives only), or, on the console channel,
 	// "queue", "alert", "requests", "canned".
 	Type     string
 	Message  Message
@@ -57,6 +59,9 @@ func DecodeEvent(payload string) (Event, error) {
 		Reason: raw.Reason, ReasonText: raw.Why}
 	if raw.T == "note" {
 		e.Note = Note{ID: raw.ID, Time: TimeOf(raw.ID), Rep: raw.Rep, Text: raw.Text}
+	}
+	if raw.T == "delta" {
+		e.Message = Message{ID: raw.ID, Text: raw.Text}
 	}
 	if raw.T == "msg" {
 		e.Message = Message{ID: raw.ID, Time: TimeOf(raw.ID), From: Sender(raw.From), Text: raw.Text, ClientID: raw.CID}
