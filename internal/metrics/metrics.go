@@ -31,6 +31,10 @@ type Metrics struct {
 	AssistantAnswers *prometheus.CounterVec
 	// AssistantTokens counts the tokens the language model spent.
 	AssistantTokens prometheus.Counter
+	// AssistantOn is 1 when a language model is configured, else 0.
+	AssistantOn prometheus.Gauge
+
+	assistant assistantCounts
 }
 
 // New creates and registers the metrics.
@@ -74,9 +78,12 @@ func New() *Metrics {
 		AssistantTokens: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_assistant_tokens_total", Help: "Tokens (prompt and reply) the language model spent.",
 		}),
+		AssistantOn: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "helpline_assistant_on", Help: "1 when the optional language model is configured, 0 when every answer is the curated one.",
+		}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
-		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens,
+		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -85,6 +92,7 @@ func New() *Metrics {
 // tokens it spent.
 func (m *Metrics) AssistantAnswer(reason string, tokens int) {
 	m.AssistantAnswers.WithLabelValues(reason).Inc()
+	m.assistant.add(reason)
 	if tokens > 0 {
 		m.AssistantTokens.Add(float64(tokens))
 	}
