@@ -8,6 +8,7 @@ import (
 
 	"helpline/internal/answer"
 	"helpline/internal/assistant"
+	"helpline/internal/safety"
 )
 
 // generated is what the language model did for one answer.
@@ -25,16 +26,29 @@ type generated struct {
 // generate asks the language model, when one is configured, to write the
 // answer to a typed question the engine matched, from the retrieved
 // entries. The crisis screen has run already, in the decision: a crisis
-// is never an answer, and the conversation's risk, an ongoing crisis
-// included, goes with the question, so that the assistant refuses to call
-// the endpoint for any risk at all.
+// is never an answer. The risk that goes with the question, and makes the
+// assistant refuse to call the endpoint, is the conversation's: the
+// decision's, the ongoing crisis its context remembers, and, beyond that,
+// the worst risk the conversation ever recorded, so that a conversation
+// that had a crisis never reaches the endpoint, however long ago.
 func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Context) generated {
 	a := h.opts.Assistant
 	if a == nil || !j.ground || d.Kind != answer.KindAnswer {
 		return generated{}
 	}
+	risk := assistant.ConversationRisk(actx, d)
+	if !risk.Crisis() {
+		cv, err := h.store.Get(ctx, j.conv)
+		switch {
+		case err != nil:
+			// Unknown: the curated answer, without asking.
+			risk = safety.Risk{}
+		case cv.RiskKind != "":
+			risk = safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
+		}
+	}
 	q := assistant.Question{
-		Text: j.text, Earlier: actx.Recent, Risk: assistant.ConversationRisk(actx, d),
+		Text: j.text, Earlier: actx.Recent, Risk: risk,
 		Entries: assistant.Grounding(h.engine.Base(), d), Curated: d.Text,
 	}
 	r := a.Answer(ctx, q)

@@ -174,8 +174,8 @@ func TestLLMGroundedAnswer(t *testing.T) {
 }
 
 // TestLLMCrisisNeverReachesModel: a crisis gets its fixed reply, and the
-// questions after it, while the crisis is ongoing, get the curated
-// answers: the stand-in never receives a request.
+// questions after it get the curated answers, while the crisis is ongoing
+// and long after: the stand-in never receives a request.
 func TestLLMCrisisNeverReachesModel(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -186,7 +186,9 @@ func TestLLMCrisisNeverReachesModel(t *testing.T) {
 			if _, r := c.say("m1", "my bf isnt breathing after he used"); r.Kind != "crisis" {
 				t.Fatalf("crisis reply %+v", r)
 			}
-			for i, q := range []string{"wen do withdrawls start", "what is methadone", "does insurance cover rehab"} {
+			questions := []string{"wen do withdrawls start", "what is methadone", "does insurance cover rehab", "how long does detox take",
+				"what is suboxone", "is naloxone free", "what is fentanyl", "how long do people stay on methadone"}
+			for i, q := range questions {
 				c.send(map[string]any{"type": "message", "id": "q" + string(rune('0'+i)), "text": q})
 				c.readLLM(5 * time.Second) // the echo
 				f := c.readLLM(5 * time.Second)
