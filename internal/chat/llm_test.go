@@ -395,3 +395,48 @@ func TestNoModelNoDelta(t *testing.T) {
 		t.Fatalf("without a model got %s, want the curated answer", raw)
 	}
 }
+
+// TestLLMShutdownWaitsForAnswers: a shutdown closes the visitor's
+// connection at once but waits for the answer being written, which is
+// stored; and a shutdown whose grace runs out does not wait for the
+// model any longer than that.
+func TestLLMShutdownWaitsForAnswers(t *testing.T) {
+	b := storetest.Backends(t, storetest.DBChat)[0]
+	for _, tt := range []struct {
+		name   string
+		delay  time.Duration
+		grace  time.Duration
+		stored bool
+	}{
+		{"within the grace", 700 * time.Millisecond, 5 * time.Second, true},
+		{"past the grace", 4 * time.Second, 300 * time.Millisecond, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newModel(t, slow(tt.delay))
+			s := startLLM(t, b.Client, m)
+			c := dial(t, s.URL)
+			w := c.hello("", "")
+			c.send(map[string]any{"type": "message", "id": "m1", "text": "wen do withdrawls start"})
+			echo := c.readLLM(5 * time.Second)
+			waitRequests(t, m, 1)
+			ctx, cancel := context.WithTimeout(context.Background(), tt.grace)
+			defer cancel()
+			began := time.Now()
+			err := s.Handler.Shutdown(ctx)
+			took := time.Since(began)
+			got := botMessages(t, s.Store, w.Conversation, echo.ID)
+			if tt.stored {
+				if err != nil || len(got) != 1 || !strings.Contains(string(got[0].Meta), `"generated":true`) {
+					t.Fatalf("shutdown: %v, stored %+v; want it to wait for the generated answer", err, got)
+				}
+				if took < tt.delay/2 {
+					t.Errorf("shutdown took %v, less than the answer needed", took)
+				}
+				return
+			}
+			if err == nil || took > tt.grace+time.Second {
+				t.Errorf("shutdown: %v after %v, want the grace's error within about %v", err, took, tt.grace)
+			}
+		})
+	}
+}

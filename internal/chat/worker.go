@@ -197,7 +197,7 @@ func (h *Handler) runJob(wk *worker, j job) {
 func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 	claimed, err := h.store.ClaimAnswer(ctx, j.conv, j.msg, h.id, h.opts.AnswerTimeout+claimMargin)
 	if err != nil {
-		j.c.storeFailed("claim an answer", err)
+		h.answerFailed(ctx, j, "claim an answer", err)
 		return
 	}
 	if !claimed {
@@ -208,7 +208,7 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		if rerr := h.store.ReleaseAnswer(context.WithoutCancel(ctx), j.conv, j.msg, h.id); rerr != nil {
 			h.log.Warn("release an answer", "conv", j.conv, "err", rerr)
 		}
-		j.c.storeFailed(op, err)
+		h.answerFailed(ctx, j, op, err)
 	}
 	// A retried message is answered again only if nothing follows it: its
 	// reply was lost (say, the server stopped in between).
@@ -273,6 +273,22 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		return
 	}
 	h.metrics.AnswerSeconds.Observe(time.Since(j.start).Seconds())
+}
+
+// answerFailed reports a failure to answer j: to the visitor while their
+// connection is open (conn.storeFailed logs it too), else to the log
+// alone, since the answer was theirs all the same. A shutdown's
+// cancellation is no failure to report.
+func (h *Handler) answerFailed(ctx context.Context, j job, op string, err error) {
+	if j.c.ctx.Err() == nil {
+		j.c.storeFailed(op, err)
+		return
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	h.metrics.RedisErrors.Inc()
+	h.log.Error(op, "conv", j.conv, "err", err)
 }
 
 // screenHeld screens a message written while a representative holds the

@@ -53,7 +53,8 @@ func New() *Metrics {
 		AnswerSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "helpline_answer_seconds",
 			Help:    "Time from receiving a visitor message to storing the bot's reply.",
-			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
+			// Up to 30s: an answer the language model writes takes seconds.
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
 		RedisErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_redis_errors_total", Help: "Redis operations that failed.",
