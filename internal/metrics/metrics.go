@@ -51,8 +51,8 @@ func New() *Metrics {
 			Name: "helpline_decisions_total", Help: "Bot decisions, by kind (answer, clarify, fallback, handoff, refusal, crisis).",
 		}, []string{"kind"}),
 		AnswerSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "helpline_answer_seconds",
-			Help:    "Time from receiving a visitor message to storing the bot's reply.",
+			Name: "helpline_answer_seconds",
+			Help: "Time from receiving a visitor message to storing the bot's reply.",
 			// Up to 30s: an answer the language model writes takes seconds.
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
