@@ -33,7 +33,9 @@ type generated struct {
 // that had a crisis never reaches the endpoint, however long ago.
 func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Context) generated {
 	a := h.opts.Assistant
-	if a == nil || !j.ground || d.Kind != answer.KindAnswer {
+	if a == nil || !j.ground || d.Kind != answer.KindAnswer || ctx.Err() != nil {
+		// A generation cancelled before it began (a newer message waits)
+		// costs the endpoint nothing.
 		return generated{}
 	}
 	risk := assistant.ConversationRisk(actx, d)

@@ -1,7 +1,9 @@
 // Package chat serves the visitor websocket (docs/protocol.md): it opens or
 // resumes a conversation, stores what the visitor writes, asks the
-// answering engine for the bot's reply, and delivers every message of the
-// conversation, from any server instance, through Redis.
+// answering engine for the bot's reply (and, when one is configured, the
+// language model for a grounded answer, in a worker per conversation:
+// worker.go, assist.go), and delivers every message of the conversation,
+// from any server instance, through Redis.
 package chat
 
 import (

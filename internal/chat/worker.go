@@ -65,8 +65,10 @@ type job struct {
 type worker struct {
 	conv string
 	jobs chan job
-	// The job running now: its message and the cancellation of its
-	// generation (nil when idle). Guarded by workers.mu.
+	// pending counts the jobs queued and running; running and cancel are
+	// the running job's message and the cancellation of its generation
+	// (nil when idle). Guarded by workers.mu.
+	pending int
 	running string
 	cancel  context.CancelCauseFunc
 }
@@ -123,12 +125,13 @@ func (h *Handler) enqueue(j job) bool {
 			h.runWorker(wk)
 		}()
 	}
-	j.fresh = wk.cancel == nil && len(wk.jobs) == 0
+	j.fresh = wk.pending == 0
 	select {
 	case wk.jobs <- j:
 	default:
 		return false
 	}
+	wk.pending++
 	if wk.cancel != nil && wk.running != j.msg {
 		wk.cancel(errSuperseded)
 	}
@@ -182,10 +185,15 @@ func (h *Handler) runJob(wk *worker, j job) {
 	defer stopGen(nil)
 	h.work.mu.Lock()
 	wk.running, wk.cancel = j.msg, stopGen
+	if wk.pending > 1 {
+		// Newer messages wait already: this one gets its curated answer.
+		stopGen(errSuperseded)
+	}
 	h.work.mu.Unlock()
 	defer func() {
 		h.work.mu.Lock()
 		wk.running, wk.cancel = "", nil
+		wk.pending--
 		h.work.mu.Unlock()
 	}()
 	h.answerJob(ctx, gen, j)
@@ -204,8 +212,11 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		return // an earlier copy of the message is being answered, here or elsewhere
 	}
 	failed := func(op string, err error) {
-		// The visitor's retry may then be answered at once.
-		if rerr := h.store.ReleaseAnswer(context.WithoutCancel(ctx), j.conv, j.msg, h.id); rerr != nil {
+		// The visitor's retry may then be answered at once. Even after the
+		// deadline, briefly: a claim left would hold the retry back.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if rerr := h.store.ReleaseAnswer(rctx, j.conv, j.msg, h.id); rerr != nil {
 			h.log.Warn("release an answer", "conv", j.conv, "err", rerr)
 		}
 		h.answerFailed(ctx, j, op, err)
