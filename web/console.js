@@ -912,9 +912,10 @@
     const who = { visitor: "Visitor", bot: "Assistant", rep: str(m.rep) || "Representative", system: "System" }[from];
     const head = h("div", { class: "msg-head" }, h("span", { class: "who" }, ours ? `${who} (you)` : who),
       from === "bot" && KINDS[m.kind] ? h("span", { class: "kind" }, KINDS[m.kind]) : null,
+      from === "bot" && m.generated === true ? h("span", { class: "kind" }, "written by the model") : null,
       h("time", { datetime: str(m.time) }, hhmm(m.time)));
     const body = h("div", { class: "msg-body" });
-    if (from === "bot" && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
+    if (from === "bot" && m.generated !== true && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
     else (body.classList.add("plain"), (body.textContent = str(m.text)));
     const crisis = from === "bot" && (m.kind === "crisis" || m.risk);
     const el = h("div", { class: `msg msg-${from}${ours ? " msg-me" : ""}${crisis ? " msg-crisis" : ""}`, "data-id": id },

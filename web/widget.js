@@ -80,6 +80,7 @@
     last: null, // last server message id shown on this page (see hello)
     seen: new Set(), // server message ids on screen: nothing is shown twice
     pending: new Map(), // client id → { frame, shown, el }: sent but not confirmed
+    drafts: new Map(), // visitor message id → { el, body, text }: a generated answer being written
     lastSent: null, // client id of the last frame sent (an error frame answers it)
     ws: null,
     ready: false, // welcome received on the current socket
@@ -317,7 +318,34 @@
 
   // ---- the conversation on screen ----
 
+  // renderDelta shows a piece of the assistant's answer as it is written: plain text, never HTML,
+  // appended to a draft that the whole answer, in its message frame, replaces. The draft is
+  // hidden from screen readers, which read the whole answer once it comes.
+  function renderDelta(f) {
+    if (typeof f.reply_to !== "string" || typeof f.text !== "string") return;
+    let d = st.drafts.get(f.reply_to);
+    if (!d) {
+      const body = h("div", { class: "hl-body hl-plain" });
+      const el = h("div", { class: "hl-msg hl-bot hl-draft", "aria-hidden": "true" }, body);
+      d = { el, body, text: "" };
+      st.drafts.set(f.reply_to, d);
+      clearTyping("bot");
+      appendToLog(el);
+    }
+    d.text += f.text;
+    d.body.textContent = d.text;
+    if (st.follow) follow();
+  }
+
+  function dropDraft(replyTo) {
+    const d = typeof replyTo === "string" && st.drafts.get(replyTo);
+    if (!d) return;
+    d.el.remove();
+    st.drafts.delete(replyTo);
+  }
+
   function renderMessage(m) {
+    if (m.from === "bot") dropDraft(m.reply_to); // the whole answer takes the draft's place
     if (typeof m.id !== "string" || st.seen.has(m.id)) return; // replays and other tabs can repeat one
     st.seen.add(m.id);
     if (!st.last || compareIds(m.id, st.last) > 0) st.last = m.id;
@@ -338,6 +366,7 @@
       ? h("span", { class: "hl-name" }, name, h("span", { class: "hl-sr" }, ": "))
       : h("span", { class: "hl-sr" }, `${WHO[from]}: `);
     const el = h("div", { class: `hl-msg hl-${from}`, "data-id": m.id }, who, body, meta(m.time));
+    if (from === "bot" && m.generated === true) el.insertBefore(writtenFrom(m), el.lastChild);
     if (from === "bot") appendActions(el, m), appendForms(el, m);
     // A follow-up in a crisis already answered keeps the bar and its steps, which are the first reply's.
     const followUp = m.follow_up === true && st.crisis && !ui.crisis.hidden;
@@ -346,9 +375,16 @@
     markUnread(m);
   }
 
+  // writtenFrom is the note under an answer the assistant wrote: which entries it was written from.
+  function writtenFrom(m) {
+    const titles = entryList(m.cites).map((o) => (typeof o.title === "string" && o.title) || o.id);
+    return h("p", { class: "hl-generated" }, `Written by the assistant from: ${titles.join(", ") || "our answers"}`);
+  }
+
   function fillBody(body, m) {
-    // Only the bot's curated answers may carry HTML; whatever people write is shown as text.
-    if (m.from === "bot" && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
+    // Only the bot's curated answers may carry HTML; whatever people write, and whatever the
+    // assistant writes itself (generated), is shown as text.
+    if (m.from === "bot" && m.generated !== true && typeof m.html === "string" && m.html) body.append(safeHTML(m.html));
     else {
       body.classList.add("hl-plain");
       body.textContent = typeof m.text === "string" ? m.text : "";
@@ -639,6 +675,7 @@
 
   function clearMessages() {
     st.seen.clear();
+    st.drafts.clear();
     st.last = null;
     ui.msgs.replaceChildren(...[...st.pending.values()].map((p) => p.el));
     endCrisis();
@@ -913,6 +950,7 @@
     switch (f.type) {
       case "welcome": return onWelcome(f, ws);
       case "message": return renderMessage(f);
+      case "delta": return renderDelta(f);
       case "typing":
         // A representative's typing frame may name them; otherwise the last name seen is used.
         if (f.from === "rep" && typeof f.name === "string" && f.name.trim()) (st.repName = f.name.trim()), renderStatus();
@@ -986,6 +1024,7 @@
     clearTimeout(st.timer);
     st.seen.clear();
     st.pending.clear();
+    st.drafts.clear();
     for (const area of ["localStorage", "sessionStorage"]) for (const k of Object.values(KEY)) save(area, k, null);
     ui.msgs.replaceChildren();
     endCrisis();

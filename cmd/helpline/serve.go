@@ -43,9 +43,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log := newLogger(cfg.LogFormat, stderr)
+	// The value logs the endpoint's host and the model, never the key.
 	if cfg.LLM.On() {
-		// The value logs the endpoint's host and the model, never the key.
-		log.Info("language model configured; the chat does not use it yet (try helpline kb eval --llm)", "llm", cfg.LLM)
+		log.Info("language model on: matched questions get grounded answers, checked, else the curated ones", "llm", cfg.LLM)
+	} else {
+		log.Info("language model off: every answer is the curated one", "llm", cfg.LLM)
 	}
 
 	fsys := knowledge.FS()
@@ -84,8 +86,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	handoffs := handoff.New(st, accounts, cfg.Facts, handoff.Options{Hours: hours, Grace: cfg.RepGrace, MaxChats: cfg.MaxChats,
 		VisitorGrace: cfg.VisitorGrace, Rejoin: cfg.VisitorRejoin}, log)
 	engine, renderer := answer.New(base, cfg.Facts), render.New()
+	model := newAssistant(cfg.LLM, cfg.Facts, m)
+	llmStatus := func() string { return "off" }
+	if model != nil {
+		m.WatchAssistant(cfg.LLM.Model, cfg.LLM.Endpoint(), model.TokensThisMonth)
+		llmStatus = func() string {
+			return fmt.Sprintf("on (model %s at %s); %s; %d tokens this month", cfg.LLM.Model, cfg.LLM.Endpoint(), m.AssistantSummary(), model.TokensThisMonth())
+		}
+	}
 	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustedProxies: cfg.TrustedProxies,
+		// An answer may wait for the model's whole timeout, then be stored.
+		Assistant: model, AnswerTimeout: max(30*time.Second, cfg.LLM.Timeout+10*time.Second),
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
 		Metrics: m, Bot: visitors, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
@@ -110,7 +122,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopJanitor(); <-janitorDone }()
 
 	srv := &http.Server{
-		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS(), Facts: cfg.Facts}),
+		Handler:           server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS(), Facts: cfg.Facts, Assistant: llmStatus}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

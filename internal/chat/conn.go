@@ -257,6 +257,10 @@ func (c *conn) deliver(ev *conversation.Event, conv string, last *string) bool {
 			return false
 		}
 		*last = ev.Message.ID
+	case "delta":
+		if !c.write(websocket.TextMessage, encode(deltaFrame{V: Version, Type: "delta", ReplyTo: ev.Message.ID, Text: ev.Message.Text})) {
+			return false
+		}
 	case "state":
 		if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(ev.State)})) {
 			return false

@@ -184,6 +184,22 @@ type messageFrame struct {
 	// FollowUp marks the short reply to a further message in a crisis
 	// already answered: the steps of the first reply still hold.
 	FollowUp bool `json:"follow_up,omitempty"`
+	// Generated marks an answer the language model wrote, checked, from
+	// the entries it cites (id and title); it has no html, and replaces
+	// the delta frames of the visitor message ReplyTo.
+	Generated bool            `json:"generated,omitempty"`
+	Cites     json.RawMessage `json:"cites,omitempty"`
+	ReplyTo   string          `json:"reply_to,omitempty"`
+}
+
+// deltaFrame is a piece of a generated answer as it is written, to append
+// to the answer to the visitor message ReplyTo; the whole answer follows
+// as a message frame.
+type deltaFrame struct {
+	V       int    `json:"v"`
+	Type    string `json:"type"`
+	ReplyTo string `json:"reply_to"`
+	Text    string `json:"text"`
 }
 
 type riskFrame struct {

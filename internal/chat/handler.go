@@ -1,7 +1,9 @@
 // Package chat serves the visitor websocket (docs/protocol.md): it opens or
 // resumes a conversation, stores what the visitor writes, asks the
-// answering engine for the bot's reply, and delivers every message of the
-// conversation, from any server instance, through Redis.
+// answering engine for the bot's reply (and, when one is configured, the
+// language model for a grounded answer, in a worker per conversation:
+// worker.go, assist.go), and delivers every message of the conversation,
+// from any server instance, through Redis.
 package chat
 
 import (
@@ -17,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/answer"
+	"helpline/internal/assistant"
 	"helpline/internal/broker"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
@@ -52,6 +55,25 @@ type Options struct {
 	// PingInterval, PongWait and WriteWait are the keep-alive and write
 	// deadlines (25s, 60s, 10s).
 	PingInterval, PongWait, WriteWait time.Duration
+
+	// Assistant, when set, writes grounded answers with the language
+	// model (internal/assistant); nil, every answer is the curated one,
+	// as without a model.
+	Assistant *assistant.Client
+	// AnswerTimeout bounds answering one message, from taking it off the
+	// conversation's queue to storing the reply, model included (30s). It
+	// should exceed the model's own timeout, after which the curated
+	// answer is used.
+	AnswerTimeout time.Duration
+	// AnswerQueue is how many of a conversation's messages may wait for
+	// their answer (8); a visitor who writes faster is asked to wait.
+	AnswerQueue int
+	// WorkerIdle is how long a conversation's answer worker waits for
+	// another message before it ends (30s).
+	WorkerIdle time.Duration
+	// DeltaPace is the pause between the delta frames of a generated
+	// answer (30ms).
+	DeltaPace time.Duration
 }
 
 func (o *Options) defaults() {
@@ -76,6 +98,18 @@ func (o *Options) defaults() {
 	if o.WriteWait == 0 {
 		o.WriteWait = 10 * time.Second
 	}
+	if o.AnswerTimeout == 0 {
+		o.AnswerTimeout = 30 * time.Second
+	}
+	if o.AnswerQueue == 0 {
+		o.AnswerQueue = 8
+	}
+	if o.WorkerIdle == 0 {
+		o.WorkerIdle = 30 * time.Second
+	}
+	if o.DeltaPace == 0 {
+		o.DeltaPace = 30 * time.Millisecond
+	}
 }
 
 // Handler serves visitor websockets. Create it with NewHandler and stop it
@@ -93,6 +127,10 @@ type Handler struct {
 	limiter  *addrLimiter
 
 	conns sockets.Set
+	// work are the per-conversation answer workers (worker.go).
+	work workers
+	// id names this handler in the claims on answering a message.
+	id string
 }
 
 // NewHandler returns a handler.
@@ -101,6 +139,7 @@ func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, ho *handoff
 	h := &Handler{
 		store: st, broker: b, engine: e, handoff: ho, render: r, metrics: m, log: log, opts: opts,
 		limiter: newAddrLimiter(st.Client(), opts.RatePerAddress, opts.RateKeyPrefix),
+		work:    newWorkers(), id: connID(),
 	}
 	h.upgrader = websocket.Upgrader{
 		// Most connections wait most of the time: a small read buffer, and
@@ -171,8 +210,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // so that clients reconnect, to another instance if need be.
 var errShutdown = errors.New("server shutting down")
 
-// Shutdown closes every connection with 1001 and waits for them, until ctx
-// ends. New connections are refused from the start.
+// Shutdown closes every connection with 1001 and waits for them, then
+// for the answer workers to answer the messages they have, until ctx
+// ends; then the answers still under way are cancelled. New connections
+// are refused from the start.
 func (h *Handler) Shutdown(ctx context.Context) error {
-	return h.conns.Shutdown(ctx)
+	err := h.conns.Shutdown(ctx)
+	if werr := h.work.shutdown(ctx); err == nil {
+		err = werr
+	}
+	return err
 }

@@ -29,7 +29,7 @@ func (c *conn) handle(f clientFrame) {
 	}
 	switch f.Type {
 	case typeMessage:
-		c.visitorSays(f.ID, f.Text, func(ctx answer.Context) answer.Decision {
+		c.visitorSays(f.ID, f.Text, true, func(ctx answer.Context) answer.Decision {
 			return c.h.engine.Decide(f.Text, ctx)
 		})
 	case typeChoose:
@@ -39,9 +39,9 @@ func (c *conn) handle(f clientFrame) {
 			return
 		}
 		// The transcript shows what the visitor tapped, the entry's title.
-		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, func(answer.Context) answer.Decision { return d })
+		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, false, func(answer.Context) answer.Decision { return d })
 	case typePerson:
-		c.visitorSays(f.ID, "I'd like to talk to a person.", func(answer.Context) answer.Decision { return c.h.engine.Person() })
+		c.visitorSays(f.ID, "I'd like to talk to a person.", false, func(answer.Context) answer.Decision { return c.h.engine.Person() })
 	case typeCallback:
 		c.request(f, conversation.Request{Kind: "callback", Name: f.Name, Phone: f.Phone, BestTime: f.BestTime},
 			"I'd like a call back"+bestTime(f.BestTime)+".", handoff.TextCallback,
@@ -60,12 +60,17 @@ func (c *conn) handle(f clientFrame) {
 	case typeEnd:
 		if err := c.h.store.SetState(c.ctx, c.conv, conversation.StateClosed); err != nil {
 			c.storeFailed("end", err)
+			return
 		}
+		// After the state is stored, so that a worker reading it again
+		// finds the conversation closed.
+		c.h.cancelAnswer(c.conv)
 	case typeDelete:
 		if err := c.h.store.Delete(c.ctx, c.conv); err != nil {
 			c.storeFailed("delete", err)
 			return
 		}
+		c.h.cancelAnswer(c.conv)
 		c.h.log.Info("conversation deleted by visitor", "conv", c.conv)
 		// The writer closes the connection when the deletion event
 		// arrives, after telling every tab.
@@ -158,51 +163,42 @@ func (c *conn) returned(conv conversation.Conversation) {
 	}
 }
 
-// visitorSays stores the visitor's message and answers it. Every message
-// is screened, whoever answers: while a representative holds the
-// conversation the bot stays silent, but a danger found still raises the
-// conversation's risk and alerts the consoles.
-func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) answer.Decision) {
+// visitorSays stores the visitor's message, which the visitor then sees
+// at once, and queues its answer for the conversation's worker
+// (worker.go): the reader goes on reading, whatever answering takes.
+// Every message is screened, whoever answers: while a representative
+// holds the conversation the bot stays silent, but a danger found still
+// raises the conversation's risk and alerts the consoles. ground says the
+// visitor typed a question, which the language model may answer.
+func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer.Context) answer.Decision) {
 	start := time.Now()
 	if ok, wait := c.h.limiter.allow(c.ctx, c.addr); !ok {
 		c.rateLimited(start, wait)
 		return
 	}
 	id, dup, rawCtx, state, ok := c.store(clientID, text)
-	if !ok || (dup && c.answered(id)) {
+	if !ok {
 		return
 	}
 	if !dup {
 		c.h.metrics.Messages.WithLabelValues(string(conversation.FromVisitor)).Inc()
 		c.markActive(start)
 	}
-	var actx answer.Context
-	if len(rawCtx) > 0 {
-		if err := json.Unmarshal(rawCtx, &actx); err != nil {
-			c.h.log.Warn("bad answer context; starting afresh", "conv", c.conv, "err", err)
-			actx = answer.Context{}
-		}
-	}
 	if state == conversation.StateRep {
-		risk := safety.Screen(text, actx.Recent)
-		if risk.Crisis() {
-			c.h.log.Warn("crisis while a representative answers", "conv", c.conv, "risk", risk)
-			if err := c.h.store.MarkRisk(c.ctx, c.conv, string(risk.Kind), string(risk.Level), risk.Evidence); err != nil {
-				c.storeFailed("mark risk", err)
-			}
-		}
-		// The next message is screened in the light of this one, as it
-		// would be with the bot answering.
-		next, _ := json.Marshal(actx.Next(text, answer.Decision{Kind: answer.KindHandoff, Risk: risk}))
-		if err := c.h.store.SetContext(c.ctx, c.conv, next); err != nil {
-			c.h.log.Warn("keep the screen's context", "conv", c.conv, "err", err)
+		// No answer, so no worker: the screen is quick, and a danger is
+		// raised at once.
+		if !dup || !c.answered(id) {
+			c.screenHeld(text, rawCtx)
 		}
 		return
 	}
-	d := reply(actx)
-	next := actx.Next(text, d)
-	c.answer(d, next, state)
-	c.h.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
+	j := job{c: c, conv: c.conv, msg: id, text: text, decide: reply, ground: ground, dup: dup, rawCtx: rawCtx, state: state, start: start}
+	if !c.h.enqueue(j) {
+		// Only a visitor far faster than the per-conversation limit, or a
+		// server shutting down, gets here; the message is kept, and a
+		// representative sees it.
+		c.push(errFrame(codeRateLimited, "We're still answering your earlier messages. Please wait a moment.", 2))
+	}
 }
 
 // store stores the visitor's message, answering the visitor on failure.
@@ -226,19 +222,19 @@ func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte,
 	return id, dup, rawCtx, state, true
 }
 
-// answer stores the bot's reply and asks for a person when it should
-// (Handler.reply), telling the visitor when that fails.
-func (c *conn) answer(d answer.Decision, next answer.Context, state conversation.State) {
-	if err := c.h.reply(c.ctx, c.conv, d, next, state); err != nil {
-		c.storeFailed("answer", err)
-	}
-}
-
 // reply stores the bot's reply and, when the visitor asked for a person,
 // is in danger, or the bot failed twice, asks for one. When nobody can
 // chat now the reply says so honestly and offers the request forms; a
 // crisis reply keeps its fixed text, with its closing line for that case.
 func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Context, state conversation.State) error {
+	return h.replyWith(ctx, conv, d, next, state, generated{})
+}
+
+// replyWith is reply, with what the language model wrote: an answer it
+// wrote that passed the checks is streamed to the visitor, then stored
+// whole in place of the curated text, marked as generated, with the
+// entries it cites.
+func (h *Handler) replyWith(ctx context.Context, conv string, d answer.Decision, next answer.Context, state conversation.State, g generated) error {
 	reason := ""
 	switch {
 	case d.Kind == answer.KindCrisis:
@@ -270,7 +266,13 @@ func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, nex
 		d.OfferPerson = false // a person is being found already
 	}
 	ctxJSON, _ := json.Marshal(next)
-	r := conversation.Reply{From: conversation.FromBot, Text: d.Text, Meta: botMetaOf(d, forms), Context: ctxJSON}
+	meta := botMetaOf(d, forms)
+	if g.result.Used {
+		d.Text = g.result.Text
+		meta = generatedMetaOf(d, h.cites(g.result.Cited), g.replyTo)
+		h.stream(ctx, conv, g.replyTo, d.Text)
+	}
+	r := conversation.Reply{From: conversation.FromBot, Text: d.Text, Meta: meta, Context: ctxJSON}
 	if d.Risk.Crisis() {
 		r.RiskKind, r.RiskLevel = string(d.Risk.Kind), string(d.Risk.Level)
 		// The log says a crisis happened, never what was said.
@@ -444,6 +446,22 @@ type botMeta struct {
 	Risk         *riskFrame      `json:"risk,omitempty"`
 	Forms        []string        `json:"forms,omitempty"`
 	FollowUp     bool            `json:"follow_up,omitempty"`
+	// Generated marks an answer the language model wrote from the
+	// entries it Cites; ReplyTo is the visitor message it answers, whose
+	// delta frames it replaces.
+	Generated bool            `json:"generated,omitempty"`
+	Cites     []answer.Option `json:"cites,omitempty"`
+	ReplyTo   string          `json:"reply_to,omitempty"`
+}
+
+// generatedMetaOf is the meta of an answer the language model wrote: the
+// decision's, and what it was written from.
+func generatedMetaOf(d answer.Decision, cites []answer.Option, replyTo string) json.RawMessage {
+	var m botMeta
+	json.Unmarshal(botMetaOf(d, nil), &m)
+	m.Generated, m.Cites, m.ReplyTo = true, cites, replyTo
+	b, _ := json.Marshal(m)
+	return b
 }
 
 func botMetaOf(d answer.Decision, forms []string) json.RawMessage {
@@ -471,10 +489,19 @@ func (c *conn) messageFrame(m conversation.Message) []byte {
 	}
 	switch m.From {
 	case conversation.FromBot:
-		f.HTML = c.h.render.HTML(m.Text)
 		var meta botMeta
-		if json.Unmarshal(m.Meta, &meta) == nil {
+		err := json.Unmarshal(m.Meta, &meta)
+		// Curated answers are Markdown, reviewed; the model's text is not,
+		// and is shown as plain text only.
+		if !meta.Generated {
+			f.HTML = c.h.render.HTML(m.Text)
+		}
+		if err == nil {
 			f.Kind, f.Entries, f.OfferPerson, f.Risk, f.Forms, f.FollowUp = meta.Kind, meta.Entries, meta.OfferPerson, meta.Risk, meta.Forms, meta.FollowUp
+			f.Generated, f.ReplyTo = meta.Generated, meta.ReplyTo
+			if len(meta.Cites) > 0 {
+				f.Cites, _ = json.Marshal(meta.Cites)
+			}
 			if len(meta.Options) > 0 {
 				f.Options, _ = json.Marshal(meta.Options)
 			}

@@ -148,6 +148,10 @@ func (l LLM) LogValue() slog.Value {
 		slog.Int64("monthly_tokens", l.MonthlyTokens), slog.Bool("transcripts", l.Transcripts))
 }
 
+// Endpoint is the endpoint's scheme and host, without any credential or
+// path: what logs, metrics and the readiness page may show.
+func (l LLM) Endpoint() string { return l.endpointHost() }
+
 // endpointHost is the endpoint's scheme and host: a base URL may carry
 // credentials in its user part or query, which are not shown.
 func (l LLM) endpointHost() string {

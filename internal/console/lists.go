@@ -162,6 +162,9 @@ type consoleMessage struct {
 	// ClientID is the id a representative's console gave its reply, so
 	// that it can match its pending reply.
 	ClientID string `json:"client_id,omitempty"`
+	// Generated marks an answer the language model wrote (checked, from
+	// the entries it cites): plain text, without HTML.
+	Generated bool `json:"generated,omitempty"`
 }
 
 type risk struct {
@@ -176,6 +179,9 @@ type meta struct {
 	Entries []string `json:"entries"`
 	Rep     string   `json:"rep"`
 	Risk    *risk    `json:"risk"`
+	// Generated: the language model wrote the text, which is not
+	// reviewed Markdown.
+	Generated bool `json:"generated"`
 }
 
 func (c *conn) message(m conversation.Message) consoleMessage {
@@ -186,7 +192,9 @@ func (c *conn) message(m conversation.Message) consoleMessage {
 	}
 	switch m.From {
 	case conversation.FromBot:
-		out.HTML = c.h.render.HTML(m.Text)
+		if out.Generated = mt.Generated; !out.Generated {
+			out.HTML = c.h.render.HTML(m.Text)
+		}
 	case conversation.FromRep:
 		out.ClientID = m.ClientID
 	}

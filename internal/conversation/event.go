@@ -8,8 +8,10 @@ import (
 // Event is one change to a conversation, or to what the consoles follow,
 // as published to every instance.
 type Event struct {
-	// Type is "msg", "state", "deleted", "typing", "queue" (a place in
-	// line), "note" (representatives only), or, on the console channel,
+	// Type is "msg", "delta" (a piece of a reply being written: Message
+	// has the visitor message id it answers and the text), "state",
+	// "deleted", "typing", "queue" (a place in line), "note"
+	// (representatives only), or, on the console channel,
 	// "queue", "live", "presence", "alert", "requests", "canned".
 	Type     string
 	Message  Message
@@ -65,6 +67,8 @@ func EncodeEvent(e Event) string {
 		w.ID, w.From, w.Text, w.CID, w.Meta = m.ID, string(m.From), m.Text, m.ClientID, string(m.Meta)
 	case "note":
 		w.ID, w.Rep, w.Text = e.Note.ID, e.Note.Rep, e.Note.Text
+	case "delta":
+		w.ID, w.Text = e.Message.ID, e.Message.Text
 	}
 	b, err := json.Marshal(w)
 	if err != nil { // strings and numbers only: cannot happen
@@ -84,6 +88,9 @@ func DecodeEvent(payload string) (Event, error) {
 		Reason: raw.Reason, ReasonText: raw.Why}
 	if raw.T == "note" {
 		e.Note = Note{ID: raw.ID, Time: TimeOf(raw.ID), Rep: raw.Rep, Text: raw.Text}
+	}
+	if raw.T == "delta" {
+		e.Message = Message{ID: raw.ID, Text: raw.Text}
 	}
 	if raw.T == "msg" {
 		e.Message = Message{ID: raw.ID, Time: TimeOf(raw.ID), From: Sender(raw.From), Text: raw.Text, ClientID: raw.CID}

@@ -31,6 +31,10 @@ type Metrics struct {
 	AssistantAnswers *prometheus.CounterVec
 	// AssistantTokens counts the tokens the language model spent.
 	AssistantTokens prometheus.Counter
+	// AssistantOn is 1 when a language model is configured, else 0.
+	AssistantOn prometheus.Gauge
+
+	assistant assistantCounts
 }
 
 // New creates and registers the metrics.
@@ -47,9 +51,10 @@ func New() *Metrics {
 			Name: "helpline_decisions_total", Help: "Bot decisions, by kind (answer, clarify, fallback, handoff, refusal, crisis).",
 		}, []string{"kind"}),
 		AnswerSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "helpline_answer_seconds",
-			Help:    "Time from receiving a visitor message to storing the bot's reply.",
-			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
+			Name: "helpline_answer_seconds",
+			Help: "Time from receiving a visitor message to storing the bot's reply.",
+			// Up to 30s: an answer the language model writes takes seconds.
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}),
 		RedisErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_redis_errors_total", Help: "Redis operations that failed.",
@@ -74,9 +79,12 @@ func New() *Metrics {
 		AssistantTokens: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "helpline_assistant_tokens_total", Help: "Tokens (prompt and reply) the language model spent.",
 		}),
+		AssistantOn: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "helpline_assistant_on", Help: "1 when the optional language model is configured, 0 when every answer is the curated one.",
+		}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
-		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens,
+		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -85,6 +93,7 @@ func New() *Metrics {
 // tokens it spent.
 func (m *Metrics) AssistantAnswer(reason string, tokens int) {
 	m.AssistantAnswers.WithLabelValues(reason).Inc()
+	m.assistant.add(reason)
 	if tokens > 0 {
 		m.AssistantTokens.Add(float64(tokens))
 	}

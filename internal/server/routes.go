@@ -17,6 +17,6 @@ func addRoutes(mux *http.ServeMux, d Deps) {
 	mux.Handle("GET /console.js", static(d.Web, "console.js", "text/javascript; charset=utf-8", cacheNone))
 	mux.Handle("GET /console.css", static(d.Web, "console.css", "text/css; charset=utf-8", cacheNone))
 	mux.Handle("GET /healthz", healthz())
-	mux.Handle("GET /readyz", readyz(d.Redis, d.Metrics, d.Log))
+	mux.Handle("GET /readyz", readyz(d.Redis, d.Metrics, d.Log, d.Assistant))
 	mux.Handle("GET /metrics", metricsHandler(d.Metrics))
 }

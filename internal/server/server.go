@@ -29,6 +29,10 @@ type Deps struct {
 	Console *console.Handler
 	// Web holds index.html, widget.js and widget.css.
 	Web fs.FS
+	// Assistant, when set, says in a line whether the optional language
+	// model is on and how it is doing, for /readyz; it must never say the
+	// key.
+	Assistant func() string
 	// Facts are the operator's phone number, hours and name, shown on
 	// the demo page as the assistant gives them; the zero value means
 	// kb.DefaultFacts.
@@ -50,8 +54,10 @@ func healthz() http.Handler {
 
 // readyz answers 200 only while Redis answers: without it the service can
 // neither keep nor deliver a message, and the load balancer should send
-// visitors elsewhere.
-func readyz(rdb redis.UniversalClient, m *metrics.Metrics, log *slog.Logger) http.Handler {
+// visitors elsewhere. The language model is not a condition: without it
+// every answer is the curated one. The page says how it is doing, on a
+// line of its own, for whoever looks.
+func readyz(rdb redis.UniversalClient, m *metrics.Metrics, log *slog.Logger, llm func() string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -62,6 +68,9 @@ func readyz(rdb redis.UniversalClient, m *metrics.Metrics, log *slog.Logger) htt
 			return
 		}
 		w.Write([]byte("ready\n"))
+		if llm != nil {
+			w.Write([]byte("language model: " + llm() + "\n"))
+		}
 	})
 }
 

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"helpline/internal/assistant/assistanttest"
+)
+
+// syncBuffer is a buffer the service writes to while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serveInProcess runs `helpline serve` in this process, on the embedded
+// Redis, with env as its environment; it returns the base URL, the log,
+// and a function that stops it and waits.
+func serveInProcess(t *testing.T, env map[string]string) (base string, logs *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, strings.NewReader(""), out, logs)
+	}()
+	addr := regexp.MustCompile(`chat page on (http://\S+/)`)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := addr.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended: %v\n%s", err, logs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("helpline did not start")
+		}
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return base, logs, stop
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// TestServeLLM runs the service with a stand-in model, through the real
+// go-openai client: a visitor's matched question gets the model's answer
+// over the websocket; /readyz, /metrics and the start-up log say the
+// model is on, which model at which host, how its answers went and the
+// tokens spent, and never the key; and the endpoint receives neither the
+// conversation's id nor its token.
+func TestServeLLM(t *testing.T) {
+	const key = "sk-test-not-a-real-key-7f3a9c"
+	model := assistanttest.NewServer(assistanttest.Grounded)
+	defer model.Close()
+	base, logs, stop := serveInProcess(t, map[string]string{
+		"HELPLINE_LLM_BASE_URL": model.URL(), "HELPLINE_LLM_MODEL": "stand-in", "HELPLINE_LLM_API_KEY": key,
+	})
+
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	send(t, ws, map[string]any{"type": "hello"})
+	w := until(t, ws, "welcome", func(f anyFrame) bool { return f.Type == "welcome" })
+	send(t, ws, map[string]any{"type": "message", "id": "m1", "text": "wen do withdrawls start"})
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	deltas := 0
+	for {
+		var f struct {
+			Type, From string
+			Generated  bool
+		}
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatalf("waiting for the answer: %v", err)
+		}
+		if f.Type == "delta" {
+			deltas++
+		}
+		if f.Type == "message" && f.From == "bot" {
+			if !f.Generated || deltas == 0 {
+				t.Fatalf("answer generated=%v after %d deltas, want the model's, streamed", f.Generated, deltas)
+			}
+			break
+		}
+	}
+
+	ready := get(t, base+"readyz")
+	if want := "language model: on (model stand-in at " + strings.TrimSuffix(model.Server.URL, "/") + "); 1 answers used, 0 curated instead; "; !strings.Contains(ready, want) || !strings.Contains(ready, "tokens this month") {
+		t.Errorf("/readyz says:\n%s\nwant a line with %q and the tokens", ready, want)
+	}
+	metrics := get(t, base+"metrics")
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^helpline_assistant_on 1$`),
+		regexp.MustCompile(`(?m)^helpline_assistant_info\{endpoint="http://127\.0\.0\.1:\d+",model="stand-in"\} 1$`),
+		regexp.MustCompile(`(?m)^helpline_assistant_answers_total\{reason="used"\} 1$`),
+		regexp.MustCompile(`(?m)^helpline_assistant_tokens_month [1-9]\d*$`),
+	} {
+		if !want.MatchString(metrics) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, req := range model.Requests() {
+		for _, m := range req.Messages {
+			if strings.Contains(m.Content, w.Conversation) {
+				t.Errorf("the conversation id reached the endpoint")
+			}
+		}
+	}
+	stop()
+	log := logs.String()
+	if !strings.Contains(log, "language model on") || !strings.Contains(log, "stand-in") {
+		t.Errorf("the start-up log does not say the model is on:\n%s", log)
+	}
+	for what, s := range map[string]string{"log": log, "/readyz": ready, "/metrics": metrics} {
+		if strings.Contains(s, key) {
+			t.Errorf("the %s shows the key", what)
+		}
+	}
+}
+
+// TestServeLLMOff: with nothing configured, /readyz and /metrics say the
+// model is off and the answer is the curated one.
+func TestServeLLMOff(t *testing.T) {
+	base, logs, stop := serveInProcess(t, nil)
+	if ready := get(t, base+"readyz"); !strings.Contains(ready, "ready\nlanguage model: off\n") {
+		t.Errorf("/readyz says:\n%s", ready)
+	}
+	if m := get(t, base+"metrics"); !regexp.MustCompile(`(?m)^helpline_assistant_on 0$`).MatchString(m) || strings.Contains(m, "helpline_assistant_info") {
+		t.Errorf("/metrics does not say the model is off")
+	}
+	stop()
+	if !strings.Contains(logs.String(), "language model off") {
+		t.Errorf("the start-up log does not say the model is off:\n%s", logs.String())
+	}
+}

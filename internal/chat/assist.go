@@ -1,0 +1,134 @@
+package chat
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"helpline/internal/answer"
+	"helpline/internal/assistant"
+	"helpline/internal/safety"
+)
+
+// generated is what the language model did for one answer.
+type generated struct {
+	// asked says the endpoint was called: time has passed since the
+	// decision, and the conversation is read again before the reply.
+	asked bool
+	// result is the model's checked answer (Used), or why the curated one
+	// stands.
+	result assistant.Result
+	// replyTo is the visitor message answered, for the delta frames.
+	replyTo string
+}
+
+// generate asks the language model, when one is configured, to write the
+// answer to a typed question the engine matched, from the retrieved
+// entries. The crisis screen has run already, in the decision: a crisis
+// is never an answer. The risk that goes with the question, and makes the
+// assistant refuse to call the endpoint, is the conversation's: the
+// decision's, the ongoing crisis its context remembers, and, beyond that,
+// the worst risk the conversation ever recorded, so that a conversation
+// that had a crisis never reaches the endpoint, however long ago.
+func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Context) generated {
+	a := h.opts.Assistant
+	if a == nil || !j.ground || d.Kind != answer.KindAnswer || ctx.Err() != nil {
+		// A generation cancelled before it began (a newer message waits)
+		// costs the endpoint nothing.
+		return generated{}
+	}
+	risk := assistant.ConversationRisk(actx, d)
+	if !risk.Crisis() {
+		cv, err := h.store.Get(ctx, j.conv)
+		switch {
+		case err != nil:
+			// Unknown: the curated answer, without asking.
+			risk = safety.Risk{}
+		case cv.RiskKind != "":
+			risk = safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
+		}
+	}
+	q := assistant.Question{
+		Text: j.text, Earlier: actx.Recent, Risk: risk,
+		Entries: assistant.Grounding(h.engine.Base(), d), Curated: d.Text,
+	}
+	r := a.Answer(ctx, q)
+	if r.Reason.Called() && !r.Used {
+		// The reason only: the detail may quote the model or the visitor.
+		h.log.Info("model's answer not used", "conv", j.conv, "answer", r)
+	}
+	return generated{asked: r.Reason.Called(), result: r, replyTo: j.msg}
+}
+
+// cites are the entries a generated answer cites, with their titles, for
+// the widget's "Written by the assistant from: ..." line.
+func (h *Handler) cites(ids []string) []answer.Option {
+	var out []answer.Option
+	for _, id := range ids {
+		if e := h.engine.Base().Entry(id); e != nil {
+			out = append(out, answer.Option{ID: id, Title: e.Title})
+		}
+	}
+	return out
+}
+
+// stream publishes a generated answer to the conversation's connections
+// in pieces, as delta frames, before the whole answer is stored.
+//
+// The answer streams only after it has passed every check. The model's
+// tokens are not passed on as they come (go-openai's
+// CreateChatCompletionStream), nor sentence by sentence: what a check
+// needs comes last. The reply ends with its SOURCES line, and the
+// numbers, amounts, phone numbers and links of every sentence are checked
+// against the entries that line cites; until it has come, no sentence can
+// be shown to be grounded, and one shown cannot be taken back. So the
+// whole reply is awaited and checked, and the checked text is then sent
+// in a few pieces, paced (Options.DeltaPace) so that the widget shows it
+// being written. A failed publish only ends the pieces early: the stored
+// message, delivered to every connection, carries the whole text.
+func (h *Handler) stream(ctx context.Context, conv, replyTo, text string) {
+	pace := time.NewTimer(0)
+	defer pace.Stop()
+	for i, piece := range pieces(text, maxPieces) {
+		if i > 0 {
+			pace.Reset(h.opts.DeltaPace)
+			select {
+			case <-ctx.Done():
+				return
+			case <-pace.C:
+			}
+		}
+		if err := h.store.PublishDelta(ctx, conv, replyTo, piece); err != nil {
+			h.log.Warn("publish a delta", "conv", conv, "err", err)
+			return
+		}
+	}
+}
+
+// maxPieces bounds the delta frames of one answer: a 600-character
+// answer takes about half a second to appear at the default pace.
+const maxPieces = 16
+
+// pieces cuts text into at most n pieces, each ending after a space once
+// it has its share of the characters, so that words are never cut. The
+// pieces, joined, are text.
+func pieces(text string, n int) []string {
+	size := max(24, utf8.RuneCountInString(text)/n+1)
+	var out []string
+	var b strings.Builder
+	runes := 0
+	for _, r := range text {
+		b.WriteRune(r)
+		runes++
+		if runes >= size && (r == ' ' || r == '\n') {
+			out = append(out, b.String())
+			b.Reset()
+			runes = 0
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
