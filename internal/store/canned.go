@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Canned replies are texts supervisors write for representatives to
@@ -42,7 +40,7 @@ var ErrCannedFull = errors.New("too many canned replies")
 // pass the limit or bring back a reply just deleted.
 // KEYS: the canned replies. ARGV: id, JSON, max, "new" or "edit".
 // Returns 1, or -1 when full, -2 when there is no such reply to edit.
-var saveCannedScript = redis.NewScript(`
+var saveCannedScript = newScript(`
 if ARGV[4] == 'new' then
   if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
 elseif redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
@@ -89,7 +87,7 @@ func (s *Store) SaveCanned(ctx context.Context, r CannedReply, max int) (CannedR
 	if err != nil {
 		return CannedReply{}, fmt.Errorf("encode canned reply: %w", err)
 	}
-	n, err := saveCannedScript.Run(ctx, s.rdb, []string{cannedKey}, r.ID, b, max, mode).Int()
+	n, err := s.eval(ctx, saveCannedScript, []string{cannedKey}, r.ID, b, max, mode).Int()
 	switch {
 	case err != nil:
 		return CannedReply{}, fmt.Errorf("save canned reply %s: %w", r.ID, err)

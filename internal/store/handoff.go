@@ -67,10 +67,10 @@ const (
 	AlreadyHeld   HandoffStatus = "held"    // a representative has it
 )
 
-func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args ...any) ([]string, error) {
+func (s *Store) run(ctx context.Context, sc *script, conv string, args ...any) ([]string, error) {
 	now := s.now().UnixMilli()
 	all := append([]any{now, s.opts.Retention.Milliseconds(), s.opts.MaxMessages}, args...)
-	res, err := script.Run(ctx, s.rdb, keysFor(conv).list(), all...).StringSlice()
+	res, err := s.eval(ctx, sc, keysFor(conv).list(), all...).StringSlice()
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +383,7 @@ type Note struct {
 
 // AddNote stores a private note; it reaches consoles only.
 func (s *Store) AddNote(ctx context.Context, conv, rep, text string) (Note, error) {
-	res, err := noteScript.Run(ctx, s.rdb, keysFor(conv).list(), s.now().UnixMilli(), s.opts.Retention.Milliseconds(), rep, text).StringSlice()
+	res, err := s.eval(ctx, noteScript, keysFor(conv).list(), s.now().UnixMilli(), s.opts.Retention.Milliseconds(), rep, text).StringSlice()
 	if err != nil {
 		return Note{}, fmt.Errorf("add note: %w", err)
 	}
@@ -547,7 +547,7 @@ func (s *Store) AddRequest(ctx context.Context, r Request) (string, error) {
 		return "", fmt.Errorf("store request: %w", err)
 	}
 	details, _ := json.Marshal(requestDetails{Name: r.Name, Phone: r.Phone, BestTime: r.BestTime, Insurer: r.Insurer, State: r.State})
-	kept, err := requestScript.Run(ctx, s.rdb, keysFor(r.Conv).list(), id, string(details)).Int()
+	kept, err := s.eval(ctx, requestScript, keysFor(r.Conv).list(), id, string(details)).Int()
 	if err != nil || kept == 0 {
 		s.rdb.XDel(ctx, requestsKey, id)
 		if err == nil {
@@ -685,7 +685,7 @@ type consoleEvent struct {
 
 func (s *Store) consoleEvent(ctx context.Context, e consoleEvent) {
 	b, _ := json.Marshal(e)
-	s.rdb.Publish(ctx, ConsoleChannel, string(b))
+	s.publish(ctx, ConsoleChannel, string(b))
 }
 
 // Publish sends an event that is not stored (typing, a place in line) to a
@@ -697,7 +697,7 @@ func (s *Store) Publish(ctx context.Context, conv string, rep bool, ev map[strin
 		ch = keysFor(conv).rep
 	}
 	b, _ := json.Marshal(ev)
-	return s.rdb.Publish(ctx, ch, string(b)).Err()
+	return s.publish(ctx, ch, string(b))
 }
 
 // MarkRisk records a risk without a reply (a representative is answering)

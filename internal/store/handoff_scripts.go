@@ -1,7 +1,5 @@
 package store
 
-import "github.com/redis/go-redis/v9"
-
 // The hand-off scripts change who answers a conversation. Each runs on the
 // conversation's own keys (one cluster slot), so exactly one of many
 // representatives taking the same conversation at once succeeds, and no
@@ -20,11 +18,11 @@ end
 local function say(text)
   if text == '' then return end
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'system', 'text', text)
-  redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = 'system', text = text}))
+  redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'msg', id = id, from = 'system', text = text}))
 end
 local function state(s, holder)
   redis.call('HSET', KEYS[1], 'state', s)
-  redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'state', state = s, holder = holder or ''}))
+  redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'state', state = s, holder = holder or ''}))
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'holder', 'prio', 'queued')
@@ -38,7 +36,7 @@ local function same(a, b) return string.lower(a) == string.lower(b) end
 // priority; one held by a representative or closed is left as it is.
 // ARGV: now, retention, maxlen, priority, reason, system text, evidence.
 // Returns {status, queued, priority}.
-var enqueueScript = redis.NewScript(luaSystem + `
+var enqueueScript = newScript(luaSystem + `
 local rank = {emergency = 1, urgent = 2, normal = 3}
 if cur == 'rep' then return {'held', holder} end
 if cur == 'closed' then return {'closed'} end
@@ -64,7 +62,7 @@ return {'ok', ARGV[1], ARGV[4]}
 // concurrent ones succeeds.
 // ARGV: now, retention, maxlen, rep, system text, takeover ("1" or "").
 // Returns {status, queued or holder, priority, the state it was in}.
-var claimScript = redis.NewScript(luaSystem + `
+var claimScript = newScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if cur == 'rep' then return {'taken', holder} end
 if cur == 'bot' and ARGV[6] ~= '1' then return {'not_waiting'} end
@@ -82,7 +80,7 @@ return {'ok', queued, prio, cur}
 
 // repScript stores a representative's message; only the holder may write.
 // ARGV: now, retention, maxlen, rep, text, meta, client id.
-var repScript = redis.NewScript(luaSystem + `
+var repScript = newScript(luaSystem + `
 if cur ~= 'rep' or not same(holder, ARGV[4]) then return {'not_holder', holder} end
 if ARGV[7] ~= '' then
   local existing = redis.call('HGET', KEYS[3], 'rep:' .. ARGV[7])
@@ -90,7 +88,7 @@ if ARGV[7] ~= '' then
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'rep', 'text', ARGV[5], 'meta', ARGV[6], 'cid', ARGV[7])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], 'rep:' .. ARGV[7], id) end
-redis.call('PUBLISH', KEYS[4], cjson.encode({t = 'msg', id = id, from = 'rep', text = ARGV[5], meta = ARGV[6], cid = ARGV[7]}))
+redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'msg', id = id, from = 'rep', text = ARGV[5], meta = ARGV[6], cid = ARGV[7]}))
 touch()
 return {'ok', id}
 `)
@@ -100,7 +98,7 @@ return {'ok', id}
 // gone: back to the queue at the original priority and place). Only the
 // holder, or a supervisor (ARGV[6] = "1"), may release.
 // ARGV: now, retention, maxlen, rep, to, supervisor, system text, outcome.
-var releaseScript = redis.NewScript(luaSystem + `
+var releaseScript = newScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if ARGV[5] == 'closed' and cur ~= 'rep' and ARGV[6] == '1' then
   -- a supervisor may close any conversation
@@ -117,7 +115,7 @@ return {'ok', queued, prio, holder}
 
 // transferScript gives a held conversation to another representative.
 // ARGV: now, retention, maxlen, from rep, to rep, supervisor, system text.
-var transferScript = redis.NewScript(luaSystem + `
+var transferScript = newScript(luaSystem + `
 if cur ~= 'rep' then return {'not_held'} end
 if not same(holder, ARGV[4]) and ARGV[6] ~= '1' then return {'not_holder', holder} end
 redis.call('HSET', KEYS[1], 'holder', ARGV[5])
@@ -130,7 +128,7 @@ return {'ok', holder}
 // requestScript keeps a request's details with its conversation, to
 // expire with it, if it still exists.
 // ARGV: request id, details (JSON).
-var requestScript = redis.NewScript(`
+var requestScript = newScript(`
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl <= 0 then return 0 end
 redis.call('HSET', KEYS[7], ARGV[1], ARGV[2])
@@ -141,18 +139,18 @@ return 1
 // noteScript stores a private note and tells consoles; it is published on
 // the representatives' channel (KEYS[6]) only, never the visitor's.
 // ARGV: now, retention, rep, text.
-var noteScript = redis.NewScript(`
+var noteScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', 1000, '*', 'rep', ARGV[3], 'text', ARGV[4])
 redis.call('PEXPIRE', KEYS[5], ARGV[2])
-redis.call('PUBLISH', KEYS[6], cjson.encode({t = 'note', id = id, rep = ARGV[3], text = ARGV[4]}))
+redis.call(PUBLISH, KEYS[6], cjson.encode({t = 'note', id = id, rep = ARGV[3], text = ARGV[4]}))
 return {'ok', id}
 `)
 
 // riskScript records a risk found while a representative answers: no bot
 // reply is sent, but the conversation keeps its worst risk and evidence.
 // ARGV: now, retention, maxlen, kind, level, evidence.
-var riskScript = redis.NewScript(luaSystem + `
+var riskScript = newScript(luaSystem + `
 local rank = {urgent = 1, emergency = 2}
 local old = redis.call('HGET', KEYS[1], 'risk_level')
 if not old or (rank[ARGV[5]] or 0) >= (rank[old] or 0) then
