@@ -170,6 +170,7 @@ func TestDeliveryAcrossShards(t *testing.T) {
 			}
 
 			// Every subscription connection killed: everyone resyncs.
+			killed := time.Now()
 			for _, n := range su.nodes {
 				node := redis.NewClient(&redis.Options{Addr: n})
 				if err := node.ClientKillByFilter(ctx, "TYPE", "pubsub").Err(); err != nil {
@@ -180,16 +181,19 @@ func TestDeliveryAcrossShards(t *testing.T) {
 			for i, conv := range convs {
 				await(t, subs[i], conv, "after the connections were killed", nil, func(ev *store.Event) bool { return ev.Type == Resync })
 			}
+			t.Logf("%d subscriptions resynced %v after their connections were killed", len(convs), time.Since(killed).Round(time.Millisecond))
 			deliverAll("after the connections were killed", true)
 
 			// The first master crashes and comes back: its conversations
 			// resync; all hear their events again.
+			restarted := time.Now()
 			su.restart()
 			for i, conv := range convs {
 				if nodeOf[conv] == su.nodes[0] {
 					await(t, subs[i], conv, "after a restart", nil, func(ev *store.Event) bool { return ev.Type == Resync })
 				}
 			}
+			t.Logf("%d subscriptions on the restarted node resynced %v after the crash", len(perNode[su.nodes[0]]), time.Since(restarted).Round(time.Millisecond))
 			// A restarted cluster node comes back empty (nothing is
 			// persisted), its conversations with it: only the store's
 			// own publications are tried.
@@ -296,4 +300,96 @@ func (b *Broker) shardCount() int {
 	b.redisMu.Lock()
 	defer b.redisMu.Unlock()
 	return len(b.shards)
+}
+
+// TestSlotMoves moves the slot of a followed conversation's channel to
+// another master of a real cluster, as resharding does: the old node ends
+// the subscription by itself, and the broker subscribes again on the new
+// owner, tells the subscriber to resynchronise, and delivery resumes.
+func TestSlotMoves(t *testing.T) {
+	cl := storetest.StartCluster(t, 3)
+	rdb := cl.Client()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st := store.New(rdb, store.Options{Retention: time.Hour, RatePerMinute: 1000})
+	b := New(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer b.Close()
+
+	// A conversation with no keys (its slot is empty and may move as it
+	// is), and one more on the same master that stays.
+	conv := "moving" + strings.ReplaceAll(t.Name(), "/", "")
+	channel := store.EventsChannel(conv)
+	src, err := rdb.MasterForKey(ctx, channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stay string
+	for i := 0; stay == ""; i++ {
+		c := "staying" + strings.Repeat("x", i)
+		if m, err := rdb.MasterForKey(ctx, store.EventsChannel(c)); err == nil && m.Options().Addr == src.Options().Addr {
+			if mustSlot(t, rdb, store.EventsChannel(c)) != mustSlot(t, rdb, channel) {
+				stay = c
+			}
+		}
+	}
+	moving, err := b.Subscribe(ctx, channel, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer moving.Close()
+	staying, err := b.Subscribe(ctx, store.EventsChannel(stay), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer staying.Close()
+	queue := func(c string) func() error {
+		return func() error { return st.Publish(ctx, c, false, map[string]any{"t": "queue", "position": 1}) }
+	}
+	isQueue := func(ev *store.Event) bool { return ev.Type == "queue" }
+	await(t, moving, conv, "before the move", queue(conv), isQueue)
+
+	var dst string
+	for _, a := range cl.Addrs {
+		if a != src.Options().Addr {
+			dst = a
+			break
+		}
+	}
+	slot := mustSlot(t, rdb, channel)
+	dstID := nodeID(t, dst)
+	// The new owner first, then the old one and the rest, as redis-cli
+	// --cluster reshard does for a slot with no keys.
+	for _, a := range append([]string{dst, src.Options().Addr}, cl.Addrs...) {
+		node := redis.NewClient(&redis.Options{Addr: a})
+		if err := node.Do(ctx, "cluster", "setslot", slot, "node", dstID).Err(); err != nil {
+			t.Fatalf("cluster setslot on %s: %v", a, err)
+		}
+		node.Close()
+	}
+	await(t, moving, conv, "after the move", nil, func(ev *store.Event) bool { return ev.Type == Resync })
+	await(t, moving, conv, "after the move", queue(conv), isQueue)
+	if n := subscribers(t, setup{rdb: rdb}, dst, channel); n != 1 {
+		t.Errorf("%d subscriptions on the slot's new owner, want 1", n)
+	}
+	await(t, staying, stay, "for the conversation that stayed", queue(stay), isQueue)
+}
+
+func mustSlot(t *testing.T, rdb *redis.ClusterClient, key string) int {
+	t.Helper()
+	slot, err := rdb.ClusterKeySlot(context.Background(), key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(slot)
+}
+
+func nodeID(t *testing.T, addr string) string {
+	t.Helper()
+	node := redis.NewClient(&redis.Options{Addr: addr})
+	defer node.Close()
+	id, err := node.Do(context.Background(), "cluster", "myid").Text()
+	if err != nil {
+		t.Fatalf("cluster myid: %v", err)
+	}
+	return id
 }
