@@ -14,7 +14,9 @@ import (
 // pub/sub: a single node gains nothing from shards, and the embedded
 // miniredis knows no SPUBLISH. The store and the broker both ask here, so
 // publisher and subscriber never disagree; only the command names differ,
-// the code around them is one.
+// the code around them is one. (A Sentinel client that routes reads to
+// replicas is a ClusterClient too, and would take the sharded path, which
+// Redis 7 serves on one node as well; Connect never makes one.)
 func Sharded(rdb redis.UniversalClient) bool {
 	_, ok := rdb.(*redis.ClusterClient)
 	return ok
