@@ -78,7 +78,7 @@ func (b *Broker) subscribe(ctx context.Context, channel string) error {
 		}
 		if err := b.send(ctx, sh, "subscribe", channel); err != nil {
 			sh.ps.Close()
-			return fmt.Errorf("subscribe: %w", err)
+			return sh.wrap(err)
 		}
 		b.shards[addr] = sh
 		b.wg.Add(1)
@@ -89,7 +89,7 @@ func (b *Broker) subscribe(ctx context.Context, channel string) error {
 		// gives up on it and unsubscribes.
 		sh.names[channel] = true
 		b.routes[channel] = sh
-		return fmt.Errorf("subscribe: %w", err)
+		return sh.wrap(err)
 	}
 	sh.names[channel] = true
 	b.routes[channel] = sh
@@ -128,6 +128,14 @@ func (b *Broker) send(ctx context.Context, sh *shard, kind, channel string) erro
 	default:
 		return sh.ps.Unsubscribe(ctx, channel)
 	}
+}
+
+// wrap names sh's node in err, on a cluster.
+func (sh *shard) wrap(err error) error {
+	if sh.addr == "" {
+		return err
+	}
+	return fmt.Errorf("node %s: %w", sh.addr, err)
 }
 
 // closeShard closes sh's connection, which ends its goroutine. b.redisMu
