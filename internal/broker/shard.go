@@ -243,7 +243,7 @@ func (b *Broker) confirmed(sh *shard, name string) {
 
 // recover closes a shard whose connection failed and subscribes its
 // channels again, each on the shard that now owns its slot, retrying with
-// a growing pause while Redis is unreachable, until every channel still
+// a short pause while Redis is unreachable, until every channel still
 // wanted is subscribed or the broker closes. The confirmations that follow
 // tell the subscribers to resynchronise (see confirmed).
 func (b *Broker) recover(sh *shard, cause error) {
@@ -263,7 +263,12 @@ func (b *Broker) recover(sh *shard, cause error) {
 	b.redisMu.Unlock()
 	b.log.Warn("redis subscription lost; subscribing again", "shard", sh.addr, "channels", len(pending), "err", cause)
 
-	pause := 50 * time.Millisecond
+	// The pause is short, as go-redis's own reconnection's is: events
+	// published between Redis coming back and the subscription are lost
+	// to the subscribers until their resync, so it should come soon; and
+	// an attempt costs one dial per node, refused at once by a host whose
+	// Redis is down, or as slow as the dial timeout by one that is gone.
+	pause := 25 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		if b.cluster != nil {
 			// The slots may have moved (a failover): ask for the map
@@ -279,7 +284,7 @@ func (b *Broker) recover(sh *shard, cause error) {
 			}
 			return
 		}
-		if attempt == 1 || attempt%20 == 0 {
+		if attempt == 1 || attempt%100 == 0 {
 			b.log.Warn("subscribe again", "shard", sh.addr, "channels", len(pending), "attempt", attempt, "err", err)
 		}
 		select {
@@ -287,7 +292,7 @@ func (b *Broker) recover(sh *shard, cause error) {
 		case <-b.stop:
 			return
 		}
-		pause = min(2*pause, 2*time.Second)
+		pause = min(2*pause, 100*time.Millisecond)
 	}
 }
 
