@@ -180,9 +180,8 @@ func (b *Broker) receive(sh *shard) {
 			case "subscribe", "ssubscribe":
 				b.confirmed(sh, m.Channel)
 			case "unsubscribe", "sunsubscribe":
-				if b.droppedByRedis(sh, m.Channel) {
-					b.recover(sh, errors.New("redis ended a subscription: its slot moved"))
-					return
+				if !b.ours(sh, m.Channel) {
+					b.dropped(sh, m.Channel)
 				}
 			}
 		case *redis.Message:
@@ -196,21 +195,21 @@ func (b *Broker) receive(sh *shard) {
 	}
 }
 
-// droppedByRedis reports whether an unsubscription sh read was not one the
-// broker asked for: on a cluster, the node no longer serves the channel's
-// slot (resharding, or a failover that made it a replica).
-func (b *Broker) droppedByRedis(sh *shard, channel string) bool {
+// ours reports whether an unsubscription sh read is the confirmation of
+// one the broker asked for, and counts it.
+func (b *Broker) ours(sh *shard, channel string) bool {
 	b.redisMu.Lock()
 	defer b.redisMu.Unlock()
-	if n := sh.unsubs[channel]; n > 0 {
-		if n == 1 {
-			delete(sh.unsubs, channel)
-		} else {
-			sh.unsubs[channel] = n - 1
-		}
+	n := sh.unsubs[channel]
+	switch {
+	case n == 0:
 		return false
+	case n == 1:
+		delete(sh.unsubs, channel)
+	default:
+		sh.unsubs[channel] = n - 1
 	}
-	return sh.names[channel]
+	return true
 }
 
 // confirmed marks a channel ready when Redis confirms it on the shard it
@@ -241,11 +240,11 @@ func (b *Broker) confirmed(sh *shard, name string) {
 	}
 }
 
-// recover closes a shard whose connection failed and subscribes its
-// channels again, each on the shard that now owns its slot, retrying with
-// a short pause while Redis is unreachable, until every channel still
-// wanted is subscribed or the broker closes. The confirmations that follow
-// tell the subscribers to resynchronise (see confirmed).
+// recover closes a shard whose connection failed, or whose node refused a
+// subscription (MOVED: the cluster client's map of slots was stale), and
+// subscribes its channels again, each where its slot now lives (see
+// restore). The confirmations that follow tell the subscribers to
+// resynchronise (see confirmed).
 func (b *Broker) recover(sh *shard, cause error) {
 	b.redisMu.Lock()
 	if sh.gone.Load() {
@@ -262,38 +261,91 @@ func (b *Broker) recover(sh *shard, cause error) {
 	}
 	b.redisMu.Unlock()
 	b.log.Warn("redis subscription lost; subscribing again", "shard", sh.addr, "channels", len(pending), "err", cause)
+	// A refusal comes back at once from a node that is up: without a
+	// pause, a map not yet reloaded would send the subscriptions straight
+	// back to it, again and again, each round a resync for every
+	// subscriber of the shard.
+	var refused redis.Error
+	b.restore(sh.addr, pending, errors.As(cause, &refused), false)
+}
 
+// dropped handles an unsubscription Redis sent by itself: channel's slot
+// left sh's node (resharding, or a failover that made it a replica). Only
+// that channel is subscribed again, elsewhere, by a goroutine of its own,
+// so that sh goes on delivering meanwhile.
+func (b *Broker) dropped(sh *shard, channel string) {
+	b.redisMu.Lock()
+	defer b.redisMu.Unlock()
+	if b.stopped || b.routes[channel] != sh {
+		return
+	}
+	delete(b.routes, channel)
+	delete(sh.names, channel)
+	if len(sh.names) == 0 {
+		b.closeShard(sh)
+	}
+	b.log.Warn("redis ended a subscription: its slot moved", "shard", sh.addr)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.restore(sh.addr, []string{channel}, true, true)
+	}()
+}
+
+// restore subscribes the channels in pending again (see resubscribe),
+// retrying with a short pause while Redis is unreachable, until every one
+// still wanted is subscribed or the broker closes; with wait it pauses
+// before the first attempt too. With moved, the channels' slots left node:
+// they wait (two seconds at most) for the cluster client's map, which it
+// reloads in the background, to show their new owner.
+func (b *Broker) restore(node string, pending []string, wait, moved bool) {
 	// The pause is short, as go-redis's own reconnection's is: events
 	// published between Redis coming back and the subscription are lost
 	// to the subscribers until their resync, so it should come soon; and
 	// an attempt costs one dial per node, refused at once by a host whose
 	// Redis is down, or as slow as the dial timeout by one that is gone.
 	pause := 25 * time.Millisecond
+	if wait {
+		pause = 100 * time.Millisecond
+	}
 	for attempt := 1; ; attempt++ {
 		if b.cluster != nil {
-			// The slots may have moved (a failover): ask for the map
-			// again. It is reloaded in the background, so a later
-			// attempt may be the one that sees it.
 			b.cluster.ReloadState(context.Background())
+		}
+		if wait || attempt > 1 {
+			select {
+			case <-time.After(pause):
+			case <-b.stop:
+				return
+			}
+			pause = min(2*pause, 100*time.Millisecond)
+		}
+		if moved && attempt <= 20 && b.allOn(pending, node) {
+			continue
 		}
 		var err error
 		pending, err = b.resubscribe(pending)
 		if len(pending) == 0 {
 			if attempt > 1 {
-				b.log.Info("redis subscription restored", "shard", sh.addr, "attempts", attempt)
+				b.log.Info("redis subscription restored", "shard", node, "attempts", attempt)
 			}
 			return
 		}
 		if attempt == 1 || attempt%100 == 0 {
-			b.log.Warn("subscribe again", "shard", sh.addr, "channels", len(pending), "attempt", attempt, "err", err)
+			b.log.Warn("subscribe again", "shard", node, "channels", len(pending), "attempt", attempt, "err", err)
 		}
-		select {
-		case <-time.After(pause):
-		case <-b.stop:
-			return
-		}
-		pause = min(2*pause, 100*time.Millisecond)
 	}
+}
+
+// allOn reports whether the cluster client still places every channel in
+// names on node.
+func (b *Broker) allOn(names []string, node string) bool {
+	for _, name := range names {
+		if addr, err := b.shardOf(context.Background(), name); err != nil || addr != node {
+			return false
+		}
+	}
+	return true
 }
 
 // resubscribe subscribes each channel still wanted (it has subscribers,
