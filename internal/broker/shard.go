@@ -20,7 +20,8 @@ import (
 // one SSUBSCRIBE for all its channels, which a cluster refuses (CROSSSLOT)
 // once they span slots. So the broker does not leave reconnection to
 // go-redis: a shard whose connection fails is closed, and its channels are
-// subscribed again one by one wherever their slots now live (recover).
+// subscribed again one by one wherever their slots now live (recover);
+// a channel whose slot leaves its node, alone (dropped).
 type shard struct {
 	addr  string // the node, as the cluster client names it; "" off a cluster
 	ps    *redis.PubSub
