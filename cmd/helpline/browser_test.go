@@ -338,13 +338,36 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// TestBrowserCrisisPhone is an overdose at night on a 390×844 phone. With
-// nobody online, the visitor is told what to do and given the numbers in a
-// compact bar, with no insurance check offered; a representative signs in,
-// takes over and replies, and the reply is in view at once; a message that
-// comes while the visitor scrolled back is announced with a button; when
-// the chat is closed the bar leaves and the closing notice shows whole.
-func TestBrowserCrisisPhone(t *testing.T) {
+// TestBrowserCrisis is an overdose at night, on a 390×844 phone and in the
+// 380×640 panel on a desktop. With nobody online, the visitor is told what
+// to do and given the numbers in a compact bar, with no insurance check
+// offered; a representative signs in, takes over and replies, and the
+// reply is in view at once; a message that comes while the visitor
+// scrolled back is announced with a button; when the chat is closed the
+// bar leaves and the closing notice shows whole.
+func TestBrowserCrisis(t *testing.T) {
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"phone", 390, 844, true},
+		{"desktop", 1280, 800, false},
+	} {
+		t.Run(vp.name, func(t *testing.T) {
+			emulate := chromedp.EmulateViewport(vp.width, vp.height)
+			if vp.mobile {
+				emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateMobile)
+			}
+			browserCrisis(t, emulate, vp.name)
+		})
+	}
+}
+
+// browserCrisis runs TestBrowserCrisis in one viewport; on a phone the
+// panel must fill the screen, on a desktop it keeps its own size.
+func browserCrisis(t *testing.T, viewport chromedp.Action[chromedp.Void], name string) {
+	phone := name == "phone"
 	ctx := browser(t)
 	svc := startService(t)
 	if err := chromedp.Do(ctx); err != nil { // start the browser
@@ -366,14 +389,18 @@ func TestBrowserCrisisPhone(t *testing.T) {
 
 	visitor := newProfile()
 	if err := chromedp.Do(visitor,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		viewport,
 		chromedp.Navigate(svc.URL), chromedp.WaitVisible(launcher), chromedp.Click(launcher), chromedp.WaitVisible(input),
 		chromedp.SendKeys(input, "can I talk to a real person please"+kb.Enter),
 		poll(`offer("Check my insurance").some(shown)`),
 	); err != nil {
 		t.Fatalf("asking for a person with nobody online: %v", err)
 	}
-	widgetCheck(t, visitor, "the panel fills the phone's screen", `box($(".hl-panel")).height === 844 && box($(".hl-panel")).width === 390`)
+	if phone {
+		widgetCheck(t, visitor, "the panel fills the phone's screen", `box($(".hl-panel")).height === 844 && box($(".hl-panel")).width === 390`)
+	} else {
+		widgetCheck(t, visitor, "the panel keeps its own size on a desktop", `box($(".hl-panel")).height <= 700 && box($(".hl-panel")).width <= 420`)
+	}
 
 	if err := chromedp.Do(visitor,
 		chromedp.SendKeys(input, "my friend took too much and isnt breathing"+kb.Enter),
@@ -381,7 +408,7 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("the crisis reply: %v", err)
 	}
-	screenshot(t, visitor, "crisis-phone")
+	screenshot(t, visitor, "crisis-"+name)
 	widgetCheck(t, visitor, "the crisis bar fits in a quarter of the panel", `box($(".hl-crisis")).height <= box($(".hl-panel")).height / 4`)
 	widgetCheck(t, visitor, "the bar calls 911 and Poison Control", `!!$('.hl-crisis a[href="tel:911"]') && !!$('.hl-crisis a[href="tel:+18002221222"]')`)
 	widgetCheck(t, visitor, "the bar does not repeat the reply", `!$(".hl-crisis").innerText.includes("naloxone")`)
@@ -413,7 +440,7 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	if err := chromedp.Do(visitor, poll(`lastMsg("rep") && lastMsg("rep").textContent.includes("here with you")`), chromedp.Sleep(300*time.Millisecond)); err != nil {
 		t.Fatalf("the representative's reply: %v", err)
 	}
-	screenshot(t, visitor, "crisis-phone-rep")
+	screenshot(t, visitor, "crisis-"+name+"-rep")
 	widgetCheck(t, visitor, "the representative's reply is in view without scrolling", `seen(lastMsg("rep"))`)
 	widgetCheck(t, visitor, "the crisis bar still fits in a quarter of the panel", `shown($(".hl-crisis")) && box($(".hl-crisis")).height <= box($(".hl-panel")).height / 4`)
 	widgetCheck(t, visitor, "1-800-662-HELP is a link that dials its digits", `!!lastMsg("rep").querySelector('a[href="tel:+18006624357"]')`)
@@ -451,7 +478,7 @@ func TestBrowserCrisisPhone(t *testing.T) {
 	if err := chromedp.Do(visitor, poll(`$(".hl-input, #hl-input").disabled && lastMsg("system") && lastMsg("system").textContent.includes("closed")`), chromedp.Sleep(300*time.Millisecond)); err != nil {
 		t.Fatalf("the chat did not close: %v", err)
 	}
-	screenshot(t, visitor, "crisis-phone-closed")
+	screenshot(t, visitor, "crisis-"+name+"-closed")
 	widgetCheck(t, visitor, "the bar left with the chat", `!shown($(".hl-crisis"))`)
 	widgetCheck(t, visitor, "the closing notice is in view", `seen(lastMsg("system"))`)
 }

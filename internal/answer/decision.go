@@ -52,7 +52,7 @@ type Decision struct {
 	// OfferPerson asks the client to show a way to reach a person.
 	OfferPerson bool `json:"offer_person,omitempty"`
 	// Reason says, for representatives and tests, why this kind was
-	// chosen (for a refusal: dose, taper, source or use).
+	// chosen (for a refusal: dose, taper, source, use or cheat).
 	Reason string `json:"reason,omitempty"`
 	// Risk is the safety screen's finding on the message; a crisis
 	// decision carries the danger found, every other decision "none".

@@ -13,6 +13,7 @@ const (
 	RefuseTaper  = "taper"  // how to come off a medication on one's own
 	RefuseSource = "source" // where to get drugs or medication without a prescription
 	RefuseUse    = "use"    // how to use drugs
+	RefuseCheat  = "cheat"  // how to get around a drug test
 )
 
 // Word lists shared by the patterns. Naloxone is deliberately absent: how
@@ -41,10 +42,13 @@ var (
 		re     *regexp.Regexp
 	}{
 		// Doses.
-		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
+		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)?(?: safely| still| really)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
+		// "how much loperamide for withdrawal", "how little oxycodone can get you high".
+		{RefuseDose, []string{"how much", "how many", "how little"}, regexp.MustCompile(`\bhow (?:much|many) (?:\w+ )?(?:` + sourceDrugs + `|loperamide|imodium|clonidine)(?: \w+)? (?:for|to (?:stop|help|treat|get through|manage|ease)) (?:the |my |his |her )?(?:opiate |opioid |heroin |dope )?(?:withdrawal|withdrawals|wd|wds|pain|sleep|anxiety|cravings|detox|kicking)\b|\bhow (?:little|much|many)\b(?: \w+){0,5} (?:get|gets|getting) (?:you |me |someone |u |a person )?high\b`)},
+		{RefuseDose, []string{"how often"}, regexp.MustCompile(`\bhow often (?:can|could|should|may) (?:i|you|u|someone|a person|he|she) (?:safely )?(?:take|use|redose|dose)\b`)},
 		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many) ` + units + `\b`)},
 		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:what|whats|wat|which)(?: is| s)?(?: the| a| my| his| her)? (?:right |correct |safe |normal |starting |start |max |maximum |best |good |typical |usual |lethal |deadly |strongest |highest |lowest )?(?:dose|dosage|dosing|amount)\b`)},
-		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b`)},
+		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b|\b(?:safe|safest|healthy|recreational) (?:` + sourceDrugs + ` )?(?:dose|dosage)\b|\b(?:healthy|recreational|safest) amount of (?:\w+ )?` + sourceDrugs + `\b`)},
 		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
 		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
 		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
@@ -79,7 +83,18 @@ var (
 		// The same asked as whether a route works ("can you snort oxycodone", "how is heroin smoked",
 		// "hydrocodone snorting is it possible"), or how to get high on a drug.
 		{RefuseUse, []string{"inject", "shoot", "snort", "smok", "boof", "plug", "sniff", "chew", "iv", "bang", "high"}, regexp.MustCompile(`\b(?:can|could|should|do) (?:you|u|i|we|one|people|someone|a person) (?:inject|shoot|shoot up|snort|smoke|sniff|iv|boof|plug|chew|bang)(?: up)? ` + sourceDrugs + `\b|\bhow (?:is|are|do you|do people) ` + sourceDrugs + `(?: \w+)? (?:injected|shot|snorted|smoked|sniffed|plugged|boofed|cooked|prepared|used)\b|\b` + sourceDrugs + ` (?:snorting|injecting|smoking|shooting|plugging|boofing)\b(?: \w+){0,2} (?:possible|work|safe|how)\b|\b(?:(?:can|could|will|would|do|does) (?:you|u|i|someone|one|it)(?: still)?|how (?:to|do i|do you|can i|can you)) (?:get|gets) (?:you |someone |me )?high (?:off|on|from)(?: of)?(?: \w+)? ` + sourceDrugs + `\b|\b(?:ways|methods|tips) (?:to|for) (?:get|getting) high\b`)},
+		// "can snorting oxycodone get you high", "is it ok to chew the patch",
+		// "you can smoke oxycodone, right", "prepare suboxone for injection".
+		{RefuseUse, []string{"smok", "snort", "chew", "crush", "inject", "shoot", "plug", "boof", "sniff", "parachut", "patch", "dissolv", "prepare", "prep "}, regexp.MustCompile(`\b(?:can|could|does|do|will|would)(?: (?:you|u|i|someone|one|people|a person))? (?:smoking|snorting|chewing|crushing|injecting|shooting|plugging|boofing|sniffing|parachuting)(?: the| a| an| my)? (?:\w+ )?` + sourceDrugs + `\b.*\b(?:high|higher|work|works|effective|stronger|hit|kick in|faster|better)\b|\bis it (?:ok|okay|safe|possible|fine|alright) to (?:smoke|snort|chew|crush|inject|shoot|plug|boof|sniff|parachute)(?: the| a| an| my| this| that| his| her| your)?(?: fentanyl| fent)? (?:` + sourceDrugs + `|patch|patches|op|ops|opana)\b|^(?:so |and )?(?:you|u) can (?:smoke|snort|chew|crush|inject|shoot|plug|boof|sniff)(?: \w+)? ` + sourceDrugs + `\b|\b(?:how|can|could|does|is it|what happens)\b.*\b(?:chew|chewing|chews|suck|sucking|eat|eating|cut|cutting|cook|cooking|smoke|smoking|scrape|scraping)(?: on)?(?: a| the| his| her| my| their)? (?:fentanyl |fent |duragesic |used )?patch(?:es)?\b|\b(?:chew|chewing|chews|suck|sucking|scrape|scraping|smoke|smoking)(?: on)?(?: a| the| his| her| my| their)? (?:fentanyl |fent |duragesic )?patch(?:es)?\b.*\b(?:how|is it|does|can|will)\b|\b(?:prepare|prepared|preparing|prep|dissolve|dissolving|break down|breaking down|cook|cooking)\b(?: \w+){0,3} (?:for|to) (?:injection|injecting|inject|shoot|shooting|iv|snorting|snort|smoking|smoke)\b`)},
+		// Recipes and extraction: "poppy tea recipe", "how to make lean",
+		// "cold water extraction of codeine", "potentiating opioids".
+		{RefuseUse, []string{"poppy", "lean", "drank", "drink", "sizzurp", "extract", "purif", "isolat", "cwe", "potentiat"}, regexp.MustCompile(`\bpoppy (?:seed |pod )?tea\b.*\b(?:recipe|how|make|making|brew|brewing|strong)\b|\b(?:recipe|how (?:to|do you|do i|can i) (?:make|brew)|making|brew|brewing)\b.*\b(?:poppy (?:seed |pod )?tea|purple drank|purple drink|lean|sizzurp|dirty sprite)\b|\b(?:poppy (?:seed |pod )?tea|purple drank|purple drink|sizzurp) recipe\b|\b(?:extract|extracting|extraction|purify|purifying|isolate|isolating|separate|separating)\b.*\b(?:codeine|morphine|oxycodone|opiates?|opioids?|fentanyl|heroin|hydrocodone|tylenol 3|apap)\b|\bcwe\b|\bpotentiat\w*\b`)},
 		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do i|can i) (?:get|stay) (?:high|higher|more high|a better high)\b`)},
+
+		// Getting around a drug test: "how to pass a drug test", "synthetic
+		// urine", "tips to beat a hair follicle test". Whether prescribed
+		// methadone shows up on a test is a fair question (see cheatExempt).
+		{RefuseCheat, []string{"test", "urine", "pee", "piss", "whizz", "screen"}, regexp.MustCompile(`\b(?:how (?:to|do i|can i|do you|can you|could i|would i|should i|do people|does one)|tips (?:on|for|to)|ways to|best way to|help me|trying to|want to|need to|have to|gotta|going to|gonna)(?: \w+){0,3} (?:pass|beat|cheat|trick|fool|get around|get past|get through|flush|mask)\b.*\b(?:tests?|testing|screens?|screening|ua|uas)\b|\b(?:tests?|testing)\b.*\bhow (?:can|do|could|would) (?:i|you|u|someone|one) (?:pass|beat|cheat) (?:one|it|them)\b|\b(?:pass|beat|cheat) (?:a|the|my|this|that|his|her|one|it)? ?(?:\w+ ){0,3}(?:drug|urine|ua|piss|pee|hair|follicle|swab|saliva|oral|probation|court|work|job|employment|pre employment) ?(?:tests?|screens?|screening)\b|\b(?:synthetic|fake|someone elses|somebody elses|powdered|substitute|clean) (?:urine|pee|piss)\b|\bwhizz?inator\b|\bdetox (?:drinks?|shampoos?|kits?|pills)\b.*\b(?:pass|beat|work)\b`)},
 		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
 	}
 
@@ -95,6 +110,12 @@ var (
 	// get heroin help", "where do i get treatment for fentanyl", "how do i
 	// get off dope". It is never a sourcing request.
 	helpSeeking = regexp.MustCompile(`\b` + sourceDrugs + `(?: \w+)? (?:help|treatment|treatments|rehab|rehabs|detox|addiction|addicted|abuse|counseling|counselling|recovery|support|program|programs|clinic|clinics|meetings?|problem|habit|use disorder|dependence|withdrawal|prescriber|doctor)\b|\b(?:help|treatment|rehab|detox|therapy|counseling|support|care) (?:for|with|from|on) (?:\w+ ){0,3}` + sourceDrugs + `\b|\b(?:off|quit|quitting|stop|stopping|kick|kicking|clean from|free of|away from|addicted to|hooked on) (?:of )?` + sourceDrugs + `\b|\b(?:prescribed|prescriber|clinic|telehealth|insurance|medicaid|covered)\b`)
+	// cheatExempt: a test taken on a prescribed treatment medication
+	// ("how do i pass a drug test on methadone for work") asks what the
+	// test will show, which the knowledge base answers; faked urine is
+	// cheating whatever else the message says.
+	cheatExempt = regexp.MustCompile(`\b(?:methadone|suboxone|subs|bupe|buprenorphine|subutex|sublocade|vivitrol|naltrexone|prescribed|prescription|my script|my rx|poppy seeds?)\b`)
+	faked       = regexp.MustCompile(`\b(?:synthetic|fake|someone elses|somebody elses|powdered|substitute|clean) (?:urine|pee|piss)\b|\bwhizz?inator\b|\b(?:flush|mask|trick|fool|cheat)\b`)
 	// illicit marks a request as sourcing whatever help it mentions.
 	illicit = regexp.MustCompile(`\b(?:without (?:a |an |my |his |her )?(?:prescription|script|rx|doctor|dr|presciption|perscription|prescriber)|no (?:prescription|script|rx)|off the street|on the street|from the street|dark ?web|dealer|plug|connect)\b`)
 
@@ -148,6 +169,9 @@ func refusal(norm string) (string, bool) {
 	}
 	for _, p := range refusePatterns {
 		if !containsAny(norm, p.keys) || !p.re.MatchString(norm) {
+			continue
+		}
+		if p.reason == RefuseCheat && cheatExempt.MatchString(norm) && !faked.MatchString(norm) {
 			continue
 		}
 		if p.reason == RefuseSource && helpSeeking.MatchString(norm) && !illicit.MatchString(norm) {

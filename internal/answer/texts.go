@@ -35,4 +35,9 @@ var refusalTexts = map[string]string{
 	RefuseUse: "I can't give instructions for using drugs. If you do use, please don't use alone, " +
 		"and keep naloxone (Narcan) close by: it is sold without a prescription. " +
 		"Whenever you're ready, we're here to talk about treatment, here or at {{phone}}.",
+
+	RefuseCheat: "I can't help with getting around a drug test. If the test is for treatment, a court or a job, " +
+		"being honest about use is usually safer than a result that is found to be faked. " +
+		"If you take a prescribed medication such as methadone or buprenorphine, tell whoever runs the test " +
+		"and have your prescription ready. You can talk it through with a person here or at {{phone}}.",
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 )
 
@@ -75,8 +76,8 @@ type channel struct {
 // the subscriber could not keep up (its buffer filled): it must then
 // resynchronize from the store, or give up.
 type Subscription struct {
-	C    <-chan *store.Event
-	c    chan *store.Event
+	C    <-chan *conversation.Event
+	c    chan *conversation.Event
 	name string
 	b    *Broker
 	once sync.Once
@@ -106,7 +107,7 @@ func New(rdb redis.UniversalClient, log *slog.Logger) *Broker {
 func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscription, error) {
 	// Pointers keep an idle subscription's buffer small: one per open
 	// connection, most of them waiting.
-	c := make(chan *store.Event, buf)
+	c := make(chan *conversation.Event, buf)
 	s := &Subscription{C: c, c: c, name: name, b: b}
 
 	b.mu.Lock()
@@ -186,7 +187,7 @@ func (b *Broker) remove(s *Subscription, overflow bool) {
 
 // deliver gives ev to every subscriber of name; one whose buffer is full
 // is dropped, never waited for.
-func (b *Broker) deliver(name string, ev *store.Event) {
+func (b *Broker) deliver(name string, ev *conversation.Event) {
 	b.mu.Lock()
 	ch := b.channels[name]
 	var slow []*Subscription

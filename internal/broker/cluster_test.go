@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 )
@@ -112,13 +113,13 @@ func TestDeliveryAcrossShards(t *testing.T) {
 				for i, conv := range convs {
 					if stored {
 						await(t, subs[i], conv, when+": reply", func() error {
-							_, err := st.AddReply(ctx, conv, store.Reply{From: store.FromBot, Text: conv})
+							_, err := st.AddReply(ctx, conv, conversation.Reply{From: conversation.FromBot, Text: conv})
 							return err
-						}, func(ev *store.Event) bool { return ev.Type == "msg" })
+						}, func(ev *conversation.Event) bool { return ev.Type == "msg" })
 					}
 					await(t, subs[i], conv, when+": place in line", func() error {
-						return st.Publish(ctx, conv, false, map[string]any{"t": "queue", "position": i + 1})
-					}, func(ev *store.Event) bool { return ev.Type == "queue" && ev.Position == i+1 })
+						return st.Publish(ctx, conv, false, conversation.Event{Type: "queue", Position: i + 1})
+					}, func(ev *conversation.Event) bool { return ev.Type == "queue" && ev.Position == i+1 })
 				}
 			}
 			deliverAll("at first", true)
@@ -179,7 +180,7 @@ func TestDeliveryAcrossShards(t *testing.T) {
 				node.Close()
 			}
 			for i, conv := range convs {
-				await(t, subs[i], conv, "after the connections were killed", nil, func(ev *store.Event) bool { return ev.Type == Resync })
+				await(t, subs[i], conv, "after the connections were killed", nil, func(ev *conversation.Event) bool { return ev.Type == Resync })
 			}
 			t.Logf("%d subscriptions resynced %v after their connections were killed", len(convs), time.Since(killed).Round(time.Millisecond))
 			deliverAll("after the connections were killed", true)
@@ -190,7 +191,7 @@ func TestDeliveryAcrossShards(t *testing.T) {
 			su.restart()
 			for i, conv := range convs {
 				if nodeOf[conv] == su.nodes[0] {
-					await(t, subs[i], conv, "after a restart", nil, func(ev *store.Event) bool { return ev.Type == Resync })
+					await(t, subs[i], conv, "after a restart", nil, func(ev *conversation.Event) bool { return ev.Type == Resync })
 				}
 			}
 			t.Logf("%d subscriptions on the restarted node resynced %v after the crash", len(perNode[su.nodes[0]]), time.Since(restarted).Round(time.Millisecond))
@@ -216,7 +217,7 @@ func TestDeliveryAcrossShards(t *testing.T) {
 // await calls send (if any) every 200 ms until s receives an event of conv
 // that want accepts. A message of another conversation on s fails the test
 // at once; other events are skipped.
-func await(t *testing.T, s *Subscription, conv, what string, send func() error, want func(*store.Event) bool) {
+func await(t *testing.T, s *Subscription, conv, what string, send func() error, want func(*conversation.Event) bool) {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	tick := time.NewTicker(200 * time.Millisecond)
@@ -343,9 +344,9 @@ func TestSlotMoves(t *testing.T) {
 	}
 	defer staying.Close()
 	queue := func(c string) func() error {
-		return func() error { return st.Publish(ctx, c, false, map[string]any{"t": "queue", "position": 1}) }
+		return func() error { return st.Publish(ctx, c, false, conversation.Event{Type: "queue", Position: 1}) }
 	}
-	isQueue := func(ev *store.Event) bool { return ev.Type == "queue" }
+	isQueue := func(ev *conversation.Event) bool { return ev.Type == "queue" }
 	await(t, moving, conv, "before the move", queue(conv), isQueue)
 
 	var dst string
@@ -366,7 +367,7 @@ func TestSlotMoves(t *testing.T) {
 		}
 		node.Close()
 	}
-	await(t, moving, conv, "after the move", nil, func(ev *store.Event) bool { return ev.Type == Resync })
+	await(t, moving, conv, "after the move", nil, func(ev *conversation.Event) bool { return ev.Type == Resync })
 	await(t, moving, conv, "after the move", queue(conv), isQueue)
 	if n := subscribers(t, setup{rdb: rdb}, dst, channel); n != 1 {
 		t.Errorf("%d subscriptions on the slot's new owner, want 1", n)

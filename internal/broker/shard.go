@@ -10,7 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"helpline/internal/store"
+	"helpline/internal/conversation"
 )
 
 // A shard is one subscription connection, to the node that owns the slots
@@ -186,7 +186,7 @@ func (b *Broker) receive(sh *shard) {
 				}
 			}
 		case *redis.Message:
-			ev, err := store.DecodeEvent(m.Payload)
+			ev, err := conversation.DecodeEvent(m.Payload)
 			if err != nil {
 				b.log.Error("bad event", "err", err)
 				continue
@@ -237,7 +237,7 @@ func (b *Broker) confirmed(sh *shard, name string) {
 	}
 	b.mu.Unlock()
 	if again {
-		b.deliver(name, &store.Event{Type: Resync})
+		b.deliver(name, &conversation.Event{Type: Resync})
 	}
 }
 

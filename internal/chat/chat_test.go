@@ -21,6 +21,7 @@ import (
 	"helpline/internal/answer"
 	"helpline/internal/broker"
 	"helpline/internal/chat"
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/kb"
 	"helpline/internal/metrics"
@@ -239,7 +240,7 @@ func TestResume(t *testing.T) {
 				t.Fatalf("resume welcome %+v", w2)
 			}
 			echo, reply := c2.readType("message"), c2.readType("message")
-			if echo.ClientID != "m2" || reply.From != "bot" || !store.After(echo.ID, first.ID) || !store.After(reply.ID, echo.ID) {
+			if echo.ClientID != "m2" || reply.From != "bot" || !conversation.After(echo.ID, first.ID) || !conversation.After(reply.ID, echo.ID) {
 				t.Fatalf("replayed %+v then %+v", echo, reply)
 			}
 			// The retry of m2 after reconnecting stores nothing new.
@@ -482,14 +483,14 @@ func TestResumeRepairsQueue(t *testing.T) {
 			s2 := start(t, b.Client, chat.Options{}, store.Options{})
 			c := dial(t, s1.URL)
 			w := c.hello("", "")
-			if _, err := s1.Store.Enqueue(ctx, w.Conversation, store.PriorityNormal, handoff.ReasonAsked, "", "", nil); err != nil {
+			if _, err := s1.Store.Enqueue(ctx, w.Conversation, conversation.PriorityNormal, handoff.ReasonAsked, "", "", nil); err != nil {
 				t.Fatal(err)
 			}
 			b.Client.ZRem(ctx, "hl:queue", w.Conversation) // the second step never happened
 			c.ws.Close()
 
 			c2 := dial(t, s2.URL)
-			if w2 := c2.hello(w.Token, ""); !w2.Resumed || w2.State != string(store.StateWaiting) {
+			if w2 := c2.hello(w.Token, ""); !w2.Resumed || w2.State != string(conversation.StateWaiting) {
 				t.Fatalf("resume welcome %+v", w2)
 			}
 			if got, _ := s2.Store.Waiting(ctx); len(got) != 1 || got[0] != w.Conversation {

@@ -10,7 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/broker"
-	"helpline/internal/store"
+	"helpline/internal/conversation"
 )
 
 // conn is one visitor websocket. Its reader runs in the HTTP handler's
@@ -193,7 +193,7 @@ func (c *conn) writer() {
 	ping := time.NewTicker(c.h.opts.PingInterval)
 	defer ping.Stop()
 	var (
-		events <-chan *store.Event
+		events <-chan *conversation.Event
 		conv   string
 		last   string // the newest message id written
 	)
@@ -247,10 +247,10 @@ func (c *conn) writer() {
 // ends. It is a function of its own so that the writer, where every idle
 // connection waits, keeps a small stack frame: the runtime can then
 // shrink an idle goroutine's stack to its minimum.
-func (c *conn) deliver(ev *store.Event, conv string, last *string) bool {
+func (c *conn) deliver(ev *conversation.Event, conv string, last *string) bool {
 	switch ev.Type {
 	case "msg":
-		if *last != "" && !store.After(ev.Message.ID, *last) {
+		if *last != "" && !conversation.After(ev.Message.ID, *last) {
 			return true // already sent in the replay
 		}
 		if !c.write(websocket.TextMessage, c.messageFrame(ev.Message)) {

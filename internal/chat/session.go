@@ -3,11 +3,11 @@ package chat
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"helpline/internal/answer"
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/safety"
 	"helpline/internal/store"
@@ -43,11 +43,11 @@ func (c *conn) handle(f clientFrame) {
 	case typePerson:
 		c.visitorSays(f.ID, "I'd like to talk to a person.", func(answer.Context) answer.Decision { return c.h.engine.Person() })
 	case typeCallback:
-		c.request(f, store.Request{Kind: "callback", Name: f.Name, Phone: f.Phone, BestTime: f.BestTime},
+		c.request(f, conversation.Request{Kind: "callback", Name: f.Name, Phone: f.Phone, BestTime: f.BestTime},
 			"I'd like a call back"+bestTime(f.BestTime)+".", handoff.TextCallback,
 			map[string]string{"callback": f.Phone, "callback_name": f.Name, "callback_time": f.BestTime})
 	case typeInsurance:
-		c.request(f, store.Request{Kind: "insurance", Insurer: f.Insurer, State: f.State},
+		c.request(f, conversation.Request{Kind: "insurance", Insurer: f.Insurer, State: f.State},
 			"Please check my insurance: "+f.Insurer+inState(f.State)+".", handoff.TextInsurance,
 			map[string]string{"insurer": f.Insurer, "state": f.State})
 	case typeTyping:
@@ -55,10 +55,10 @@ func (c *conn) handle(f clientFrame) {
 		// most every few seconds.
 		if now := time.Now(); now.Sub(c.typed) > typingEvery {
 			c.typed = now
-			c.h.store.Publish(c.ctx, c.conv, true, map[string]any{"t": "typing", "from": "visitor"})
+			c.h.store.Publish(c.ctx, c.conv, true, conversation.Event{Type: "typing", From: "visitor"})
 		}
 	case typeEnd:
-		if err := c.h.store.SetState(c.ctx, c.conv, store.StateClosed); err != nil {
+		if err := c.h.store.SetState(c.ctx, c.conv, conversation.StateClosed); err != nil {
 			c.storeFailed("end", err)
 		}
 	case typeDelete:
@@ -98,8 +98,8 @@ func (c *conn) hello(f clientFrame) {
 	}
 	conv, err := c.h.store.Open(c.ctx, f.Token)
 	token, resumed := f.Token, err == nil
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	switch conversation.ErrorCode(err) {
+	case conversation.NotFound:
 		// Unknown, expired, deleted or forged: a new conversation, and
 		// nothing about any other.
 		conv, token, err = c.h.store.Create(c.ctx)
@@ -107,7 +107,8 @@ func (c *conn) hello(f clientFrame) {
 			c.helloFailed("create", err)
 			return
 		}
-	case err != nil:
+	case "":
+	default:
 		c.helloFailed("open", err)
 		return
 	}
@@ -119,18 +120,18 @@ func (c *conn) hello(f clientFrame) {
 	c.conv, c.sub = conv.ID, sub
 	after := ""
 	if resumed && f.Last != "" {
-		if _, _, ok := store.ParseID(f.Last); ok {
+		if _, _, ok := conversation.ParseID(f.Last); ok {
 			after = f.Last
 		}
 	}
-	if resumed && conv.State == store.StateWaiting {
+	if resumed && conv.State == conversation.StateWaiting {
 		if err := c.h.handoff.Resume(c.ctx, conv.ID); err != nil {
 			c.h.log.Warn("resume a waiting conversation", "conv", conv.ID, "err", err)
 		}
 	}
 	c.push(encode(welcomeFrame{V: Version, Type: "welcome", Conversation: conv.ID, Token: token, State: string(conv.State), Resumed: resumed}))
 	c.activate <- activation{sub: sub, conv: conv.ID, after: after}
-	if resumed && conv.State == store.StateBot && !conv.Left.IsZero() {
+	if resumed && conv.State == conversation.StateBot && !conv.Left.IsZero() {
 		c.returned(conv)
 	}
 }
@@ -139,7 +140,7 @@ func (c *conn) hello(f clientFrame) {
 // line (handoff.Service.Return), or, when nobody can chat now, tells them
 // so with the phone number and the request forms, as asking for a person
 // would.
-func (c *conn) returned(conv store.Conversation) {
+func (c *conn) returned(conv conversation.Conversation) {
 	offline, err := c.h.handoff.Return(c.ctx, conv.ID)
 	if err != nil {
 		c.storeFailed("rejoin the queue", err)
@@ -152,7 +153,7 @@ func (c *conn) returned(conv store.Conversation) {
 	if len(conv.Context) > 0 {
 		json.Unmarshal(conv.Context, &actx) // a bad context only loses the follow-up topic
 	}
-	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), actx, store.StateBot); err != nil {
+	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), actx, conversation.StateBot); err != nil {
 		c.storeFailed("answer", err)
 	}
 }
@@ -172,7 +173,7 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) ans
 		return
 	}
 	if !dup {
-		c.h.metrics.Messages.WithLabelValues(string(store.FromVisitor)).Inc()
+		c.h.metrics.Messages.WithLabelValues(string(conversation.FromVisitor)).Inc()
 		c.markActive(start)
 	}
 	var actx answer.Context
@@ -182,7 +183,7 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) ans
 			actx = answer.Context{}
 		}
 	}
-	if state == store.StateRep {
+	if state == conversation.StateRep {
 		risk := safety.Screen(text, actx.Recent)
 		if risk.Crisis() {
 			c.h.log.Warn("crisis while a representative answers", "conv", c.conv, "risk", risk)
@@ -205,20 +206,20 @@ func (c *conn) visitorSays(clientID, text string, reply func(answer.Context) ans
 }
 
 // store stores the visitor's message, answering the visitor on failure.
-func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte, state store.State, ok bool) {
+func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte, state conversation.State, ok bool) {
 	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
-	var limited *store.RateLimitedError
-	switch {
-	case errors.As(err, &limited):
-		c.rateLimited(time.Now(), limited.RetryAfter)
+	switch conversation.ErrorCode(err) {
+	case "":
+	case conversation.RateLimited:
+		c.rateLimited(time.Now(), conversation.RetryAfter(err))
 		return "", false, nil, "", false
-	case errors.Is(err, store.ErrClosed):
+	case conversation.Closed:
 		c.push(errFrame(codeClosed, "This chat has ended. Start a new one any time.", 0))
 		return "", false, nil, "", false
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.NotFound:
 		c.push(errFrame(codeClosed, "This conversation no longer exists. Start a new one any time.", 0))
 		return "", false, nil, "", false
-	case err != nil:
+	default:
 		c.storeFailed("store message", err)
 		return "", false, nil, "", false
 	}
@@ -227,7 +228,7 @@ func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte,
 
 // answer stores the bot's reply and asks for a person when it should
 // (Handler.reply), telling the visitor when that fails.
-func (c *conn) answer(d answer.Decision, next answer.Context, state store.State) {
+func (c *conn) answer(d answer.Decision, next answer.Context, state conversation.State) {
 	if err := c.h.reply(c.ctx, c.conv, d, next, state); err != nil {
 		c.storeFailed("answer", err)
 	}
@@ -237,7 +238,7 @@ func (c *conn) answer(d answer.Decision, next answer.Context, state store.State)
 // is in danger, or the bot failed twice, asks for one. When nobody can
 // chat now the reply says so honestly and offers the request forms; a
 // crisis reply keeps its fixed text, with its closing line for that case.
-func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Context, state store.State) error {
+func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Context, state conversation.State) error {
 	reason := ""
 	switch {
 	case d.Kind == answer.KindCrisis:
@@ -248,7 +249,7 @@ func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, nex
 		reason = handoff.ReasonBotFailed
 	}
 	var forms []string
-	if reason != "" && state != store.StateWaiting {
+	if reason != "" && state != conversation.StateWaiting {
 		if available, _ := h.handoff.Available(ctx); !available {
 			forms = []string{"callback", "insurance"}
 			switch d.Kind {
@@ -269,7 +270,7 @@ func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, nex
 		d.OfferPerson = false // a person is being found already
 	}
 	ctxJSON, _ := json.Marshal(next)
-	r := store.Reply{From: store.FromBot, Text: d.Text, Meta: botMetaOf(d, forms), Context: ctxJSON}
+	r := conversation.Reply{From: conversation.FromBot, Text: d.Text, Meta: botMetaOf(d, forms), Context: ctxJSON}
 	if d.Risk.Crisis() {
 		r.RiskKind, r.RiskLevel = string(d.Risk.Kind), string(d.Risk.Level)
 		// The log says a crisis happened, never what was said.
@@ -278,7 +279,7 @@ func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, nex
 	if _, err := h.store.AddReply(ctx, conv, r); err != nil {
 		return fmt.Errorf("store reply: %w", err)
 	}
-	h.metrics.Messages.WithLabelValues(string(store.FromBot)).Inc()
+	h.metrics.Messages.WithLabelValues(string(conversation.FromBot)).Inc()
 	h.metrics.Decisions.WithLabelValues(string(d.Kind)).Inc()
 	if reason != "" {
 		if _, err := h.handoff.Request(ctx, conv, reason, d.Risk); err != nil {
@@ -297,7 +298,7 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("answer pending %s: %w", conv, err)
 	}
-	if cv.State != store.StateBot {
+	if cv.State != conversation.StateBot {
 		return false, nil
 	}
 	recent, err := h.store.LastMessages(ctx, conv, 50)
@@ -306,10 +307,10 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 	}
 	text := ""
 	for _, m := range recent { // newest first
-		if m.From == store.FromSystem {
+		if m.From == conversation.FromSystem {
 			continue
 		}
-		if m.From == store.FromVisitor {
+		if m.From == conversation.FromVisitor {
 			text = m.Text
 		}
 		break
@@ -331,14 +332,14 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 		actx.Recent = actx.Recent[:n-1]
 	}
 	d := h.engine.Decide(text, actx)
-	if err := h.reply(ctx, conv, d, actx.Next(text, d), store.StateBot); err != nil {
+	if err := h.reply(ctx, conv, d, actx.Next(text, d), conversation.StateBot); err != nil {
 		return false, fmt.Errorf("answer pending %s: %w", conv, err)
 	}
 	return true, nil
 }
 
 // request stores a callback or insurance-check request from the forms.
-func (c *conn) request(f clientFrame, r store.Request, visible, thanks string, details map[string]string) {
+func (c *conn) request(f clientFrame, r conversation.Request, visible, thanks string, details map[string]string) {
 	_, dup, _, _, ok := c.store(f.ID, visible)
 	if !ok || dup {
 		return
@@ -349,7 +350,7 @@ func (c *conn) request(f clientFrame, r store.Request, visible, thanks string, d
 		return
 	}
 	c.h.store.AddDetails(c.ctx, c.conv, details)
-	if _, err := c.h.store.AddReply(c.ctx, c.conv, store.Reply{From: store.FromBot, Text: c.h.handoff.Text(thanks), Meta: botMetaOf(answer.Decision{Kind: "request"}, nil)}); err != nil {
+	if _, err := c.h.store.AddReply(c.ctx, c.conv, conversation.Reply{From: conversation.FromBot, Text: c.h.handoff.Text(thanks), Meta: botMetaOf(answer.Decision{Kind: "request"}, nil)}); err != nil {
 		c.storeFailed("store reply", err)
 	}
 }
@@ -463,13 +464,13 @@ type repMeta struct {
 
 // messageFrame turns a stored message into the frame the client sees.
 // Only bot messages, curated Markdown, carry HTML.
-func (c *conn) messageFrame(m store.Message) []byte {
+func (c *conn) messageFrame(m conversation.Message) []byte {
 	f := messageFrame{
 		V: Version, Type: "message", ID: m.ID, Time: m.Time.Format(time.RFC3339Nano),
 		From: string(m.From), Text: m.Text, ClientID: m.ClientID,
 	}
 	switch m.From {
-	case store.FromBot:
+	case conversation.FromBot:
 		f.HTML = c.h.render.HTML(m.Text)
 		var meta botMeta
 		if json.Unmarshal(m.Meta, &meta) == nil {
@@ -481,7 +482,7 @@ func (c *conn) messageFrame(m store.Message) []byte {
 				f.Alternatives, _ = json.Marshal(meta.Alternatives)
 			}
 		}
-	case store.FromRep:
+	case conversation.FromRep:
 		var meta repMeta
 		if json.Unmarshal(m.Meta, &meta) == nil {
 			f.Rep = meta.Rep

@@ -3,11 +3,11 @@ package console
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
 	"helpline/internal/safety"
@@ -85,13 +85,13 @@ func (c *conn) act(f frame) {
 			c.refused("reply", f.Conversation, err)
 			return
 		}
-		c.h.metrics.Messages.WithLabelValues(string(store.FromRep)).Inc()
+		c.h.metrics.Messages.WithLabelValues(string(conversation.FromRep)).Inc()
 	case "typing":
 		if now := time.Now(); now.Sub(c.typed[f.Conversation]) > typingEvery {
 			c.typed[f.Conversation] = now
 			conv, err := c.h.store.Get(ctx, f.Conversation)
-			if err == nil && conv.State == store.StateRep && strings.EqualFold(conv.Holder, c.rep) {
-				c.h.store.Publish(ctx, f.Conversation, false, map[string]any{"t": "typing", "from": "rep", "name": reps.DisplayName(c.rep)})
+			if err == nil && conv.State == conversation.StateRep && strings.EqualFold(conv.Holder, c.rep) {
+				c.h.store.Publish(ctx, f.Conversation, false, conversation.Event{Type: "typing", From: "rep", Name: reps.DisplayName(c.rep)})
 			}
 		}
 	case "note":
@@ -107,7 +107,7 @@ func (c *conn) act(f frame) {
 	case "suggest":
 		c.suggest(ctx, f.Conversation)
 	case "handback":
-		err := c.h.store.Release(ctx, f.Conversation, c.rep, store.StateBot, false, c.h.handoff.Text(handoff.TextBack), "")
+		err := c.h.store.Release(ctx, f.Conversation, c.rep, conversation.StateBot, false, c.h.handoff.Text(handoff.TextBack), "")
 		if err != nil {
 			c.refused("handback", f.Conversation, err)
 			return
@@ -121,7 +121,7 @@ func (c *conn) act(f frame) {
 			c.fail("bad_frame", "Choose an outcome: information, referred, callback, crisis_escalated or other.")
 			return
 		}
-		err := c.h.store.Release(ctx, f.Conversation, c.rep, store.StateClosed, c.supervisor(), c.h.handoff.Text(handoff.TextClosed), f.Outcome)
+		err := c.h.store.Release(ctx, f.Conversation, c.rep, conversation.StateClosed, c.supervisor(), c.h.handoff.Text(handoff.TextClosed), f.Outcome)
 		if err != nil {
 			c.refused("close", f.Conversation, err)
 			return
@@ -205,7 +205,7 @@ func (c *conn) take(ctx context.Context, conv string) {
 			c.refused("take", conv, err)
 			return
 		}
-		if before.State == store.StateBot {
+		if before.State == conversation.StateBot {
 			action = "take_over"
 		}
 		if err := c.h.store.Claim(ctx, conv, c.rep, say, true); err != nil {
@@ -226,7 +226,7 @@ func (c *conn) take(ctx context.Context, conv string) {
 
 // held returns the conversations this representative still holds,
 // forgetting those that ended without them (the visitor closed the chat).
-func (c *conn) held(ctx context.Context) ([]store.Overview, error) {
+func (c *conn) held(ctx context.Context) ([]conversation.Overview, error) {
 	ids, err := c.h.store.Held(ctx, c.rep)
 	if err != nil {
 		return nil, err
@@ -238,7 +238,7 @@ func (c *conn) held(ctx context.Context) ([]store.Overview, error) {
 	mine := all[:0]
 	kept := map[string]bool{}
 	for _, o := range all {
-		if o.State == store.StateRep && strings.EqualFold(o.Holder, c.rep) {
+		if o.State == conversation.StateRep && strings.EqualFold(o.Holder, c.rep) {
 			mine = append(mine, o)
 			kept[o.Conv] = true
 		}
@@ -347,7 +347,7 @@ func (c *conn) suggest(ctx context.Context, conv string) {
 	}
 	var questions []string
 	for _, m := range msgs {
-		if m.From == store.FromVisitor {
+		if m.From == conversation.FromVisitor {
 			questions = append(questions, m.Text)
 		}
 	}
@@ -373,20 +373,22 @@ type suggestion struct {
 }
 
 // refused tells the representative why an action on a conversation could
-// not be done.
+// not be done: the one place the domain's error codes for a conversation
+// become the console's error frames (docs/console.md). Canned replies,
+// refused in words of their own, map theirs in canned.go.
 func (c *conn) refused(op, conv string, err error) {
-	switch {
-	case errors.Is(err, store.ErrTaken):
+	switch conversation.ErrorCode(err) {
+	case conversation.Taken:
 		c.fail("taken", "Someone else took this conversation first.")
-	case errors.Is(err, store.ErrNotHolder):
+	case conversation.HeldByOther:
 		c.fail("not_holder", "Another representative is answering this conversation.")
-	case errors.Is(err, store.ErrNotHeld):
+	case conversation.NotHeld:
 		c.fail("not_holder", "Nobody holds this conversation; take it first.")
-	case errors.Is(err, store.ErrNotWaitng):
+	case conversation.NotWaiting:
 		c.fail("not_waiting", "This conversation is not waiting for a person.")
-	case errors.Is(err, store.ErrClosed):
+	case conversation.Closed:
 		c.fail("not_waiting", "This conversation has ended.")
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.NotFound:
 		c.fail("unknown", "This conversation no longer exists.")
 	default:
 		c.internal(op, err)

@@ -2,13 +2,12 @@ package console
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"helpline/internal/store"
+	"helpline/internal/conversation"
 )
 
 // Canned replies: supervisors write them, every representative sees them
@@ -41,15 +40,16 @@ func (c *conn) saveCanned(ctx context.Context, f frame) {
 		c.fail("bad_frame", problem)
 		return
 	}
-	saved, err := c.h.store.SaveCanned(ctx, store.CannedReply{ID: f.ID, Title: title, Text: text, By: c.rep}, maxCanned)
-	switch {
-	case errors.Is(err, store.ErrCannedFull):
+	saved, err := c.h.store.SaveCanned(ctx, conversation.CannedReply{ID: f.ID, Title: title, Text: text, By: c.rep}, maxCanned)
+	switch conversation.ErrorCode(err) {
+	case "":
+	case conversation.Full:
 		c.fail("too_many", fmt.Sprintf("There are already %d canned replies, as many as there may be; delete one first.", maxCanned))
 		return
-	case errors.Is(err, store.ErrCannedNotFound):
+	case conversation.NotFound:
 		c.fail("unknown", "That canned reply no longer exists; someone may have deleted it. Add it again as a new one.")
 		return
-	case err != nil:
+	default:
 		c.internal("save canned reply", err)
 		return
 	}
@@ -71,11 +71,12 @@ func (c *conn) deleteCanned(ctx context.Context, id string) {
 		c.fail("bad_frame", "Which canned reply?")
 		return
 	}
-	switch err := c.h.store.DeleteCanned(ctx, id); {
-	case errors.Is(err, store.ErrCannedNotFound):
+	switch err := c.h.store.DeleteCanned(ctx, id); conversation.ErrorCode(err) {
+	case "":
+	case conversation.NotFound:
 		c.fail("unknown", "That canned reply no longer exists; someone may have deleted it.")
 		return
-	case err != nil:
+	default:
 		c.internal("delete canned reply", err)
 		return
 	}

@@ -2,10 +2,10 @@ package console_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
 	"helpline/internal/store"
@@ -143,14 +143,14 @@ func TestCannedLimit(t *testing.T) {
 			errs := make(chan error, 10)
 			for i := 0; i < 10; i++ {
 				go func() {
-					_, err := st.SaveCanned(ctx, store.CannedReply{Title: "t", Text: "x"}, 3)
+					_, err := st.SaveCanned(ctx, conversation.CannedReply{Title: "t", Text: "x"}, 3)
 					errs <- err
 				}()
 			}
 			full := 0
 			for i := 0; i < 10; i++ {
 				switch err := <-errs; {
-				case errors.Is(err, store.ErrCannedFull):
+				case conversation.ErrorCode(err) == conversation.Full:
 					full++
 				case err != nil:
 					t.Fatal(err)
@@ -163,8 +163,8 @@ func TestCannedLimit(t *testing.T) {
 			if err := st.DeleteCanned(ctx, all[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.SaveCanned(ctx, all[0], 3); !errors.Is(err, store.ErrCannedNotFound) {
-				t.Errorf("editing a deleted reply: %v, want ErrCannedNotFound", err)
+			if _, err := st.SaveCanned(ctx, all[0], 3); conversation.ErrorCode(err) != conversation.NotFound {
+				t.Errorf("editing a deleted reply: %v, want NotFound", err)
 			}
 		})
 	}

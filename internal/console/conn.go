@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/broker"
+	"helpline/internal/conversation"
 	"helpline/internal/reps"
 	"helpline/internal/store"
 )
@@ -38,7 +39,7 @@ type conn struct {
 
 type consoleEvent struct {
 	conv string // "" for the console channel
-	ev   *store.Event
+	ev   *conversation.Event
 }
 
 // closeSignedOut is the close code when the session ended: the console
@@ -310,20 +311,20 @@ func (c *conn) event(e consoleEvent, stale map[string]bool) bool {
 // with the assistant, or held by someone else. A crisis in a conversation
 // this representative holds is no alert for them (they are reading it);
 // the lists, refreshed after it, show its new risk.
-func (c *conn) alert(ev *store.Event) bool {
+func (c *conn) alert(ev *conversation.Event) bool {
 	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
 	defer cancel()
 	f := map[string]any{"type": "alert", "conversation": ev.Conv, "priority": ev.Priority, "risk_kind": ev.Kind, "risk_level": ev.Priority}
 	conv, err := c.h.store.Get(ctx, ev.Conv)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case conversation.ErrorCode(err) == conversation.NotFound:
 		return true // deleted or expired since: nothing to act on
 	case err != nil:
 		// Better an alert without its place than none.
 		c.h.log.Warn("console alert: conversation", "conversation", ev.Conv, "err", err)
-	case conv.State == store.StateClosed:
+	case conv.State == conversation.StateClosed:
 		return true
-	case conv.State == store.StateRep && conv.Holder == c.rep:
+	case conv.State == conversation.StateRep && conv.Holder == c.rep:
 		return true
 	default:
 		f["state"], f["holder"] = conv.State, conv.Holder

@@ -24,6 +24,7 @@ import (
 	"helpline/internal/broker"
 	"helpline/internal/chat"
 	"helpline/internal/console"
+	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/kb"
 	"helpline/internal/metrics"
@@ -716,7 +717,7 @@ func TestRequeueWhenTheRepIsGone(t *testing.T) {
 
 			janitor := in.handoff.NewJanitor(time.Hour)
 			janitor.Tick(context.Background())
-			if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateRep {
+			if c, _ := in.store.Get(context.Background(), v.conv); c.State != conversation.StateRep {
 				t.Fatalf("requeued while the console is alive: %s", c.State)
 			}
 			ana.ws.Close()
@@ -728,7 +729,7 @@ func TestRequeueWhenTheRepIsGone(t *testing.T) {
 			}
 			v.until(func(f vframe) bool { return f.Type == "state" && f.State == "waiting" })
 			q, _ := in.store.Queue(context.Background(), 10)
-			if len(q) != 1 || q[0].Conv != v.conv || q[0].Priority != store.PriorityUrgent {
+			if len(q) != 1 || q[0].Conv != v.conv || q[0].Priority != conversation.PriorityUrgent {
 				t.Errorf("queue %+v, want the conversation back at its urgent priority", q)
 			}
 		})
@@ -758,12 +759,12 @@ func TestGraceCountsFromTheDisconnect(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the server notices the close
 	janitor := in.handoff.NewJanitor(time.Hour)
 	janitor.Tick(context.Background())
-	if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateRep {
+	if c, _ := in.store.Get(context.Background(), v.conv); c.State != conversation.StateRep {
 		t.Fatalf("requeued %v after the console left, before the grace of 1.5s: %s", 300*time.Millisecond, c.State)
 	}
 	time.Sleep(1500 * time.Millisecond)
 	janitor.Tick(context.Background())
-	if c, _ := in.store.Get(context.Background(), v.conv); c.State != store.StateWaiting {
+	if c, _ := in.store.Get(context.Background(), v.conv); c.State != conversation.StateWaiting {
 		t.Errorf("a grace after the console left, the conversation is %s, want waiting", c.State)
 	}
 }
@@ -1031,12 +1032,12 @@ func TestVisitorWhoLeft(t *testing.T) {
 						return f.Type == "queue" && ok && !it.Online
 					})
 					tick() // within the grace: still waiting
-					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateWaiting {
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != conversation.StateWaiting {
 						t.Fatalf("left the queue within the grace: %s", c.State)
 					}
 					time.Sleep(400 * time.Millisecond)
 					tick()
-					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != store.StateBot || c.Left.IsZero() {
+					if c, _ := in.store.Get(context.Background(), gone.conv); c.State != conversation.StateBot || c.Left.IsZero() {
 						t.Fatalf("after the grace: state %s, left %v; want bot, marked left", c.State, c.Left)
 					}
 					ana.until(func(f cframe) bool {
@@ -1254,7 +1255,7 @@ func TestDirectorsFigures(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("figures: %s", resp.Status)
 	}
-	if f.All.Count != 2 || f.Crisis.Count != 1 || f.Waits[store.PriorityEmergency].Count != 1 || f.All.MedianSeconds <= 0 {
+	if f.All.Count != 2 || f.Crisis.Count != 1 || f.Waits[conversation.PriorityEmergency].Count != 1 || f.All.MedianSeconds <= 0 {
 		t.Errorf("waits %+v, crisis %+v: want two, one a crisis, with a median", f.All, f.Crisis)
 	}
 	if f.Referred != 1 || f.Outcomes["crisis_escalated"] != 1 || f.CallbacksOpen != 1 {

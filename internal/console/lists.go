@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"helpline/internal/store"
+	"helpline/internal/conversation"
 )
 
 // The console's lists, read fresh from Redis: the queue, the live
@@ -32,12 +32,12 @@ type visitor struct {
 	Left   *time.Time `json:"left_at,omitempty"`
 }
 
-func visitorOf(o store.Overview) visitor {
+func visitorOf(o conversation.Overview) visitor {
 	v := visitor{Online: o.VisitorOnline}
 	if !o.VisitorSeen.IsZero() {
 		v.Seen = &o.VisitorSeen
 	}
-	if !o.Left.IsZero() && o.State == store.StateBot {
+	if !o.Left.IsZero() && o.State == conversation.StateBot {
 		v.Left = &o.Left
 	}
 	return v
@@ -80,7 +80,7 @@ func (c *conn) snapshot(what string) []byte {
 		present := map[string]bool{}
 		for _, o := range all {
 			present[o.Conv] = true
-			if o.State != store.StateWaiting {
+			if o.State != conversation.StateWaiting {
 				c.h.store.Dequeue(ctx, o.Conv) // it was taken or ended meanwhile
 				continue
 			}
@@ -104,7 +104,7 @@ func (c *conn) snapshot(what string) []byte {
 		}
 		list := []liveItem{}
 		for _, o := range all {
-			if o.State == store.StateClosed {
+			if o.State == conversation.StateClosed {
 				continue
 			}
 			list = append(list, live(o))
@@ -126,7 +126,7 @@ func (c *conn) snapshot(what string) []byte {
 			return nil
 		}
 		if rs == nil {
-			rs = []store.Request{}
+			rs = []conversation.Request{}
 		}
 		items = rs
 	case "canned":
@@ -141,7 +141,7 @@ func (c *conn) snapshot(what string) []byte {
 	return encode(map[string]any{"type": what, "items": items})
 }
 
-func live(o store.Overview) liveItem {
+func live(o conversation.Overview) liveItem {
 	return liveItem{Conversation: o.Conv, State: string(o.State), Holder: o.Holder, LastActivity: o.Last,
 		RiskKind: o.RiskKind, RiskLevel: o.RiskLevel, Preview: o.Preview, visitor: visitorOf(o)}
 }
@@ -178,16 +178,16 @@ type meta struct {
 	Risk    *risk    `json:"risk"`
 }
 
-func (c *conn) message(m store.Message) consoleMessage {
+func (c *conn) message(m conversation.Message) consoleMessage {
 	out := consoleMessage{ID: m.ID, Time: m.Time.Format(time.RFC3339Nano), From: string(m.From), Text: m.Text}
 	var mt meta
 	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &mt) == nil {
 		out.Kind, out.Entries, out.Rep, out.Risk = mt.Kind, mt.Entries, mt.Rep, mt.Risk
 	}
 	switch m.From {
-	case store.FromBot:
+	case conversation.FromBot:
 		out.HTML = c.h.render.HTML(m.Text)
-	case store.FromRep:
+	case conversation.FromRep:
 		out.ClientID = m.ClientID
 	}
 	return out
@@ -212,13 +212,13 @@ type answered struct {
 }
 
 type transcript struct {
-	Type         string           `json:"type"`
-	Conversation string           `json:"conversation"`
-	State        string           `json:"state"`
-	Holder       string           `json:"holder,omitempty"`
-	Summary      summary          `json:"summary"`
-	Messages     []consoleMessage `json:"messages"`
-	Notes        []store.Note     `json:"notes"`
+	Type         string              `json:"type"`
+	Conversation string              `json:"conversation"`
+	State        string              `json:"state"`
+	Holder       string              `json:"holder,omitempty"`
+	Summary      summary             `json:"summary"`
+	Messages     []consoleMessage    `json:"messages"`
+	Notes        []conversation.Note `json:"notes"`
 }
 
 // transcript reads a conversation for the console, with the summary built
@@ -243,11 +243,11 @@ func (c *conn) transcript(ctx context.Context, conv string) (transcript, error) 
 		return transcript{}, err
 	}
 	t := transcript{Type: "transcript", Conversation: conv, State: string(cv.State), Messages: make([]consoleMessage, 0, len(msgs)), Notes: notes}
-	if cv.State == store.StateRep {
+	if cv.State == conversation.StateRep {
 		t.Holder = cv.Holder
 	}
 	if t.Notes == nil {
-		t.Notes = []store.Note{}
+		t.Notes = []conversation.Note{}
 	}
 	s := summary{Reason: info.Reason, RiskKind: cv.RiskKind, RiskLevel: cv.RiskLevel, Evidence: info.Evidence, Details: info.Details,
 		Outcome: info.Outcome, Questions: []string{}, Answers: []answered{}}
@@ -259,9 +259,9 @@ func (c *conn) transcript(ctx context.Context, conv string) (transcript, error) 
 		cm := c.message(m)
 		t.Messages = append(t.Messages, cm)
 		switch m.From {
-		case store.FromVisitor:
+		case conversation.FromVisitor:
 			s.Questions = append(s.Questions, m.Text)
-		case store.FromBot:
+		case conversation.FromBot:
 			if cm.Kind != "answer" {
 				continue
 			}

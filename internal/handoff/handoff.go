@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpline/internal/conversation"
 	"helpline/internal/kb"
 	"helpline/internal/reps"
 	"helpline/internal/safety"
@@ -122,11 +123,11 @@ func (s *Service) Request(ctx context.Context, conv, reason string, risk safety.
 	if !ok {
 		return false, nil
 	}
-	st, err := s.store.Enqueue(ctx, conv, store.PriorityOf(string(risk.Level)), reason, s.Text(textFinding), string(risk.Kind), risk.Evidence)
+	st, err := s.store.Enqueue(ctx, conv, conversation.PriorityOf(string(risk.Level)), reason, s.Text(textFinding), string(risk.Kind), risk.Evidence)
 	if err != nil {
 		return true, err
 	}
-	if st == store.Queued || st == store.AlreadyQueued {
+	if st == conversation.Queued || st == conversation.AlreadyQueued {
 		s.tellPlace(ctx, conv, online)
 	}
 	return true, nil
@@ -157,7 +158,7 @@ func (s *Service) Return(ctx context.Context, conv string) (offline bool, err er
 		return true, s.store.ForgetLeft(ctx, conv)
 	}
 	where, err := s.store.Rejoin(ctx, conv, s.opts.Rejoin, s.Text(textRejoinPlace), s.Text(textRejoinEnd))
-	if err != nil || where == store.NotLeft {
+	if err != nil || where == conversation.NotLeft {
 		return false, err
 	}
 	s.log.Info("a visitor who left the queue came back", "conv", conv, "place", string(where))
@@ -173,8 +174,8 @@ func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {
 		return 0
 	}
 	recent, _ := s.store.RecentWaits(ctx)
-	wait := store.EstimateWait(recent, pos, online)
-	s.store.Publish(ctx, conv, false, map[string]any{"t": "queue", "position": pos, "wait": int(wait.Seconds())})
+	wait := conversation.EstimateWait(recent, pos, online)
+	s.store.Publish(ctx, conv, false, conversation.Event{Type: "queue", Position: pos, Wait: int(wait.Seconds())})
 	return pos
 }
 

@@ -4,11 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"time"
 
+	"helpline/internal/conversation"
 	"helpline/internal/reps"
-	"helpline/internal/store"
 )
 
 // Janitor does, on one instance at a time, the work no request triggers:
@@ -75,7 +74,7 @@ func (j *Janitor) requeueGone(ctx context.Context) {
 			continue
 		}
 		for _, conv := range held {
-			err := j.s.store.Release(ctx, conv, rep, store.StateWaiting, false, j.s.Text(textRepGone), "")
+			err := j.s.store.Release(ctx, conv, rep, conversation.StateWaiting, false, j.s.Text(textRepGone), "")
 			if err != nil {
 				j.s.log.Warn("requeue", "conv", conv, "rep", reps.LogID(rep), "err", err)
 				continue
@@ -105,11 +104,11 @@ func (j *Janitor) leaveGone(ctx context.Context) {
 		if seen.IsZero() {
 			seen = o.Last
 		}
-		if o.State != store.StateWaiting || o.VisitorOnline || seen.After(cutoff) {
+		if o.State != conversation.StateWaiting || o.VisitorOnline || seen.After(cutoff) {
 			continue
 		}
 		if err := j.s.store.Leave(ctx, o.Conv, j.s.Text(textLeft)); err != nil {
-			if !errors.Is(err, store.ErrNotWaitng) {
+			if conversation.ErrorCode(err) != conversation.NotWaiting {
 				j.s.log.Warn("leave the queue", "conv", o.Conv, "err", err)
 			}
 			continue
@@ -134,7 +133,7 @@ func (j *Janitor) tellPlaces(ctx context.Context) {
 	for i, conv := range told {
 		before[conv] = i + 1
 	}
-	var info map[string]store.Overview // read only when a place got worse
+	var info map[string]conversation.Overview // read only when a place got worse
 	_, online := j.s.Available(ctx)
 	recent, _ := j.s.store.RecentWaits(ctx)
 	for i, conv := range waiting {
@@ -142,13 +141,13 @@ func (j *Janitor) tellPlaces(ctx context.Context) {
 		if before[conv] == pos {
 			continue
 		}
-		ev := map[string]any{"t": "queue", "position": pos, "wait": int(store.EstimateWait(recent, pos, online).Seconds())}
+		ev := conversation.Event{Type: "queue", Position: pos, Wait: int(conversation.EstimateWait(recent, pos, online).Seconds())}
 		if was := before[conv]; was > 0 && pos > was {
 			if info == nil {
 				info = j.overviews(ctx, waiting)
 			}
 			why := whyWorse(conv, waiting[:i], before, info)
-			ev["reason"], ev["reason_text"] = why, WhyText(why)
+			ev.Reason, ev.ReasonText = why, WhyText(why)
 		}
 		j.s.store.Publish(ctx, conv, false, ev)
 	}
@@ -157,8 +156,8 @@ func (j *Janitor) tellPlaces(ctx context.Context) {
 	}
 }
 
-func (j *Janitor) overviews(ctx context.Context, convs []string) map[string]store.Overview {
-	out := map[string]store.Overview{}
+func (j *Janitor) overviews(ctx context.Context, convs []string) map[string]conversation.Overview {
+	out := map[string]conversation.Overview{}
 	all, err := j.s.store.Overviews(ctx, convs)
 	if err != nil {
 		j.s.log.Warn("queue places", "err", err)
@@ -172,7 +171,7 @@ func (j *Janitor) overviews(ctx context.Context, convs []string) map[string]stor
 // whyWorse says why conv's place got worse: of those now ahead of it that
 // were not before, the most telling reason, in the order of WhyEmergency,
 // WhyUrgent, WhyRequeued, WhyReturned, WhyOther.
-func whyWorse(conv string, ahead []string, before map[string]int, info map[string]store.Overview) string {
+func whyWorse(conv string, ahead []string, before map[string]int, info map[string]conversation.Overview) string {
 	rank := map[string]int{WhyEmergency: 0, WhyUrgent: 1, WhyRequeued: 2, WhyReturned: 3, WhyOther: 4}
 	best := WhyOther
 	mine := info[conv].Priority
@@ -183,9 +182,9 @@ func whyWorse(conv string, ahead []string, before map[string]int, info map[strin
 		o := info[other]
 		why := WhyOther
 		switch {
-		case o.Priority == store.PriorityEmergency && mine != store.PriorityEmergency:
+		case o.Priority == conversation.PriorityEmergency && mine != conversation.PriorityEmergency:
 			why = WhyEmergency
-		case o.Priority == store.PriorityUrgent && mine == store.PriorityNormal:
+		case o.Priority == conversation.PriorityUrgent && mine == conversation.PriorityNormal:
 			why = WhyUrgent
 		case !o.Requeued.IsZero():
 			why = WhyRequeued

@@ -163,7 +163,7 @@ var cues = []cue{
 	{
 		name: "kill myself", kind: Suicide, level: Urgent, escalate: true,
 		keys:      []string{"myself", "my self", "kms", "unalive", "sewerslide", "my life", "my own life"},
-		re:        regexp.MustCompile(`\b(?:(?:kill|killing|killed|kil|off|offing|end|ending|ended|unalive|unaliving)(?:ing)? (?:myself|my self|meself)|kms|k m s|unalive|sewerslide|(?:end|take|ending|taking) my (?:own )?life)\b`),
+		re:        regexp.MustCompile(`\b(?:(?:kill|killing|killed|kil|off|offing|end|ending|ended|unalive|unaliving)(?:ing)? (?:myself|my self|meself)|kms|k m s|unalive|sewerslide|(?:end|take|ending|taking|took) my (?:own )?life)\b`),
 		negatable: true, past: true,
 	},
 	{
@@ -275,8 +275,8 @@ var cues = []cue{
 	},
 	{
 		name: "someone else means to kill themselves", kind: Suicide, level: Emergency,
-		keys: []string{"himself", "herself", "themselves", "themself", "his life", "her life", "their life"},
-		re:   regexp.MustCompile(`\b(?:going to|gonna|about to|wants to|want to|trying to|tried to|will|threaten\w* to|talking about|talks about|hell|shell|hed|shed|he will|she will|said (?:he|she|they)(?:s| is| was| would| will| wants to| wanted to|d)?(?: going to| gonna)?) (?:kill|hang|shoot|hurt|cut|end|off) (?:himself|herself|themselves|themself|his life|her life|their life)\b`),
+		keys: []string{"himself", "herself", "themselves", "themself", "his life", "her life", "their life", "own life"},
+		re:   regexp.MustCompile(`\b(?:going to|gonna|about to|wants to|want to|trying to|tried to|will|threaten\w* to|talking about|talks about|hell|shell|hed|shed|he will|she will|said (?:he|she|they)(?:s| is| was| would| will| wants to| wanted to|d)?(?: going to| gonna)?)(?: rather| sooner)? (?:kill|hang|shoot|hurt|cut|end|off) (?:himself|herself|themselves|themself|his life|her life|their life)\b|\b(?:take|taking) (?:his|her|their) own life\b`),
 		past: true, negatable: true, generic: true,
 	},
 	{
@@ -558,6 +558,34 @@ var cues = []cue{
 		past: true, generic: true,
 	},
 	{
+		// "to sleep and never wake up again", "didnt care if i lived or
+		// died", "i intentionally overdosed": wishes and attempts told in
+		// a visitor's own words rather than the cues' set phrases.
+		name: "wishes not to wake or survive", kind: Suicide, level: Urgent, escalate: true,
+		keys: []string{"wake up", "lived or died", "live or die", "intentionally", "deliberately", "purposely", "better if"},
+		re:   regexp.MustCompile(`\b(?:sleep|go to sleep|fall asleep|drift off) and (?:never|not) wake up\b|\b(?:didnt|did not|dont|do not|doesnt|no longer|never) (?:really )?cared?\b(?: \w+){0,5} (?:if|whether) (?:i|he|she) (?:lived or died|live or die|lives or dies)\b|\b(?:intentionally|deliberately|purposely)(?: \w+)? (?:od|oded|overdosed|overdose|took too many)\b|\b(?:better|easier) if (?:he|she|i) (?:wasnt|werent|was not|were not) (?:around|here|alive) (?:anymore|any more)?`),
+		// Not negatable: the negation ("never wake up", "didnt care") is
+		// the wish itself.
+		past: true,
+	},
+	{
+		// "broke my wrist by throwing me down the stairs", "pushed me out
+		// of a moving car": violence told by what it did.
+		name: "thrown or beaten", kind: Abuse, level: Urgent,
+		keys: []string{"throwing me", "threw me", "thrown me", "pushing me", "pushed me", "shoved me", "shoving me", "kicking me", "beaten me", "beaten us", "striking", "abusive", "threatens to", "threatened to", "threatening to"},
+		re:   regexp.MustCompile(`\b(?:threw|thrown|throwing|pushed|pushing|shoved|shoving|kicked|kicking|dragged|dragging) me (?:down|out of|off|against|across|to the (?:floor|ground))\b|\b(?:has|have|had) beaten (?:me|us|her|him)\b|\bstriking (?:me|us|my (?:\w+ ){0,3}(?:son|daughter|kids?|children|baby|wife|husband))\b|\b(?:become|becoming|is|been|gets|getting|got|more) (?:\w+ ){0,8}(?:physically|violently) abusive\b|\bthreaten(?:s|ed|ing)? to (?:kill|shoot|stab|strangle|choke) (?:her|him|them|my \w+)\b`),
+		past: true, negatable: true, generic: true,
+	},
+	{
+		// "she got stabbed in the head", "we need an ambulance": a wound
+		// or a call for an ambulance, now.
+		name: "stabbed, shot or needs an ambulance", kind: Medical, level: Emergency,
+		keys:   []string{"stabbed", "shot", "ambulance"},
+		re:     regexp.MustCompile(`\b(?:got|was|been|is|has been|have been|just got|just been|hes been|shes been|ive been|i ve been) (?:stabbed|shot)\b|\b(?:we|i|she|he|they) (?:need|needs) an ambulance\b`),
+		unless: regexp.MustCompile(`^(?:down|at|up|through|in (?:a|the) (?:movie|game|film|show|video)|for (?:a|the) (?:role|part|movie)|by (?:a|the) (?:photographer|camera))\b`),
+		past:   true, generic: true,
+	},
+	{
 		name: "blade at hand", kind: SelfHarm, level: Urgent,
 		keys: []string{"blade", "razor", "knife", "deserve the pain", "deserve this pain", "deserve pain", "ready"},
 		re:   regexp.MustCompile(`\b(?:have|got|holding|took out|took|the|my) (?:the |my |a )?(?:blade|razor|knife)(?: \w+)? (?:out|ready|in my hand|right here|next to me|with me)\b|\bdeserve (?:the |this )?pain\b`),
@@ -565,8 +593,8 @@ var cues = []cue{
 	},
 	{
 		name: "someone else hurting themselves", kind: SelfHarm, level: Urgent,
-		keys: []string{"himself", "herself", "themselves", "themself"},
-		re:   regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|my \w+)(?: \w+)? (?:has been|is|keeps|been|started|is still)? ?(?:hurting|cutting|burning|harming) (?:himself|herself|themselves|themself)\b|\b(?:wants?|wanted|wanting|desire|urges?|considered|considering|thinking (?:about|of)|thought (?:about|of)|talks? (?:of|about)|talked (?:of|about)|talking (?:of|about)|threatens?|threatened|threatening|might|may|will|going to|gonna|tried to|trying to|afraid (?:he|she|they)(?: will| might| ll)?|worried (?:he|she|they)(?: will| might| ll)?) (?:to )?(?:hurt|harm|hurting|harming|cut|cutting|burn|burning) (?:himself|herself|themselves|themself)\b`),
+		keys: []string{"himself", "herself", "him self", "her self", "themselves", "themself"},
+		re:   regexp.MustCompile(`\b(?:he|she|they|hes|shes|theyre|my \w+|was|were)(?: \w+)? (?:has been|is|keeps|been|started|is still)? ?(?:hurting|cutting|burning|harming) (?:himself|herself|him self|her self|themselves|themself)\b|\b(?:wants?|wanted|wanting|desire|urges?|considered|considering|thinking (?:about|of)|thought (?:about|of)|talks? (?:of|about)|talked (?:of|about)|talking (?:of|about)|threatens?|threatened|threatening|might|may|will|going to|gonna|tried to|trying to|afraid (?:he|she|they)(?: will| might| ll)?|worried (?:he|she|they)(?: will| might| ll)?) (?:to )?(?:hurt|harm|hurting|harming|cut|cutting|burn|burning) (?:himself|herself|themselves|themself)\b`),
 		past: true, negatable: true, generic: true,
 	},
 	{

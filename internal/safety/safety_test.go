@@ -219,7 +219,7 @@ func testSafetySet(t *testing.T, file string, minCrisis, minNeg int, maxFalseAla
 // danger (testdata/real: forum posts, letters, emergency calls, gathered
 // verbatim with their sources), which a session may study and tune to,
 // unlike knowledge/eval/crisis-real.jsonl, which stays a measurement. The
-// floors are today's figures: the screen catches 61% of these, and
+// floors are today's figures: the screen catches 66% of these, and
 // flags about a fifth of the hard negatives (past attempts told as stories);
 // a change may raise them, never lower them.
 func TestGatheredRealCrisis(t *testing.T) {
@@ -242,8 +242,8 @@ func TestGatheredRealCrisis(t *testing.T) {
 	if crisis < 190 || neg < 170 {
 		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
 	}
-	if recall < 0.61 {
-		t.Errorf("recall %.1f%%, below the floor of 61%%", 100*recall)
+	if recall < 0.66 {
+		t.Errorf("recall %.1f%%, below the floor of 66%%", 100*recall)
 	}
 	if alarms > 0.23 {
 		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)

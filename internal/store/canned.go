@@ -5,11 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
+
+	"helpline/internal/conversation"
 )
 
 // Canned replies are texts supervisors write for representatives to
@@ -18,21 +18,12 @@ import (
 // (length, who may change them) is the console's; the store keeps them and
 // tells every console when they change.
 
-// CannedReply is one canned reply.
-type CannedReply struct {
-	ID      string    `json:"id"`
-	Title   string    `json:"title"`
-	Text    string    `json:"text"`
-	Updated time.Time `json:"updated"`
-	// By is the supervisor who wrote it last.
-	By string `json:"by"`
-}
-
-// ErrCannedNotFound is a canned reply that does not exist (any more).
-var ErrCannedNotFound = errors.New("canned reply not found")
-
-// ErrCannedFull is a new canned reply when there are as many as allowed.
-var ErrCannedFull = errors.New("too many canned replies")
+// The refusals of a canned reply: one that does not exist (any more), and
+// a new one when there are as many as allowed.
+var (
+	errCannedNotFound = conversation.Errorf(conversation.NotFound, "canned reply not found")
+	errCannedFull     = conversation.Errorf(conversation.Full, "too many canned replies")
+)
 
 // saveCannedScript adds a canned reply, unless there are max already, or
 // replaces one, unless it is gone: the count or the existence checked and
@@ -51,14 +42,14 @@ return 1
 `)
 
 // CannedReplies returns every canned reply, by title.
-func (s *Store) CannedReplies(ctx context.Context) ([]CannedReply, error) {
+func (s *Store) CannedReplies(ctx context.Context) ([]conversation.CannedReply, error) {
 	all, err := s.rdb.HGetAll(ctx, cannedKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read canned replies: %w", err)
 	}
-	out := make([]CannedReply, 0, len(all))
+	out := make([]conversation.CannedReply, 0, len(all))
 	for id, raw := range all {
-		var r CannedReply
+		var r conversation.CannedReply
 		if json.Unmarshal([]byte(raw), &r) != nil {
 			continue // not ours to show
 		}
@@ -75,7 +66,7 @@ func (s *Store) CannedReplies(ctx context.Context) ([]CannedReply, error) {
 // SaveCanned adds r (with no ID: it gets one) or replaces the reply with
 // its ID, keeping at most max, and tells every console. It returns the
 // reply as saved.
-func (s *Store) SaveCanned(ctx context.Context, r CannedReply, max int) (CannedReply, error) {
+func (s *Store) SaveCanned(ctx context.Context, r conversation.CannedReply, max int) (conversation.CannedReply, error) {
 	mode := "edit"
 	if r.ID == "" {
 		b := make([]byte, 8)
@@ -85,18 +76,18 @@ func (s *Store) SaveCanned(ctx context.Context, r CannedReply, max int) (CannedR
 	r.Updated = s.now().UTC()
 	b, err := json.Marshal(r)
 	if err != nil {
-		return CannedReply{}, fmt.Errorf("encode canned reply: %w", err)
+		return conversation.CannedReply{}, fmt.Errorf("encode canned reply: %w", err)
 	}
 	n, err := s.eval(ctx, saveCannedScript, []string{cannedKey}, r.ID, b, max, mode).Int()
 	switch {
 	case err != nil:
-		return CannedReply{}, fmt.Errorf("save canned reply %s: %w", r.ID, err)
+		return conversation.CannedReply{}, fmt.Errorf("save canned reply %s: %w", r.ID, err)
 	case n == -1:
-		return CannedReply{}, ErrCannedFull
+		return conversation.CannedReply{}, errCannedFull
 	case n == -2:
-		return CannedReply{}, ErrCannedNotFound
+		return conversation.CannedReply{}, errCannedNotFound
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "canned"})
+	s.consoleEvent(ctx, conversation.Event{Type: "canned"})
 	return r, nil
 }
 
@@ -107,8 +98,8 @@ func (s *Store) DeleteCanned(ctx context.Context, id string) error {
 		return fmt.Errorf("delete canned reply %s: %w", id, err)
 	}
 	if n == 0 {
-		return ErrCannedNotFound
+		return errCannedNotFound
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "canned"})
+	s.consoleEvent(ctx, conversation.Event{Type: "canned"})
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 )
@@ -37,16 +38,16 @@ func TestOnACluster(t *testing.T) {
 		if _, _, _, _, err := st.AddVisitor(ctx, conv, "m1", "i want to talk to a person"); err != nil {
 			t.Fatalf("visitor message: %v", err)
 		}
-		if _, err := st.AddReply(ctx, conv, store.Reply{From: store.FromBot, Text: "I'm finding a person.", RiskKind: "overdose", RiskLevel: "urgent"}); err != nil {
+		if _, err := st.AddReply(ctx, conv, conversation.Reply{From: conversation.FromBot, Text: "I'm finding a person.", RiskKind: "overdose", RiskLevel: "urgent"}); err != nil {
 			t.Fatalf("reply: %v", err)
 		}
 		if err := st.MarkActive(ctx, conv); err != nil {
 			t.Fatalf("mark active: %v", err)
 		}
-		if _, err := st.Enqueue(ctx, conv, store.PriorityUrgent, "asked", "finding someone", "overdose", []string{"cue"}); err != nil {
+		if _, err := st.Enqueue(ctx, conv, conversation.PriorityUrgent, "asked", "finding someone", "overdose", []string{"cue"}); err != nil {
 			t.Fatalf("enqueue: %v", err)
 		}
-		if _, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "N", Phone: "555-0100"}); err != nil {
+		if _, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "N", Phone: "555-0100"}); err != nil {
 			t.Fatalf("request: %v", err)
 		}
 		if i%2 == 0 {
@@ -56,7 +57,7 @@ func TestOnACluster(t *testing.T) {
 			if _, err := st.RepSays(ctx, conv, "ana", "r1", "I'm here", nil); err != nil {
 				t.Fatalf("rep says: %v", err)
 			}
-			if err := st.Release(ctx, conv, "ana", store.StateBot, false, "back with the bot", ""); err != nil {
+			if err := st.Release(ctx, conv, "ana", conversation.StateBot, false, "back with the bot", ""); err != nil {
 				t.Fatalf("release: %v", err)
 			}
 		}

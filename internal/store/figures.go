@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/conversation"
 )
 
 // The director's figures, kept in Redis so that every instance reads the
@@ -25,7 +27,7 @@ import (
 const figuresKept = 8 * 24 * time.Hour
 
 // recordWait adds a finished wait to the figures, in a pipeline.
-func (s *Store) recordWait(ctx context.Context, pipe redis.Pipeliner, p Priority, wait time.Duration) {
+func (s *Store) recordWait(ctx context.Context, pipe redis.Pipeliner, p conversation.Priority, wait time.Duration) {
 	now := s.now()
 	pipe.ZAdd(ctx, statsWaitsKey, redis.Z{Score: float64(now.UnixMilli()), Member: figureTag() + ":" + string(p) + ":" + strconv.FormatInt(wait.Milliseconds(), 10)})
 	pipe.ZRemRangeByScore(ctx, statsWaitsKey, "-inf", "("+strconv.FormatInt(now.Add(-figuresKept).UnixMilli(), 10))
@@ -51,9 +53,9 @@ type Figures struct {
 	Since time.Time `json:"since"`
 	// Waits are the finished waits for a person, by priority, and All of
 	// them; Crisis are the emergency and urgent ones together.
-	Waits  map[Priority]WaitFigures `json:"waits"`
-	All    WaitFigures              `json:"all"`
-	Crisis WaitFigures              `json:"crisis"`
+	Waits  map[conversation.Priority]WaitFigures `json:"waits"`
+	All    WaitFigures                           `json:"all"`
+	Crisis WaitFigures                           `json:"crisis"`
 	// Outcomes counts the conversations closed, by outcome.
 	Outcomes map[string]int `json:"outcomes"`
 	// Referred is Outcomes["referred"]: referred to treatment.
@@ -64,7 +66,7 @@ type Figures struct {
 	InsuranceOpen int `json:"insurance_open"`
 	// Queue is the queue now: how many wait, by priority, and the oldest
 	// wait, in seconds.
-	Queue map[Priority]QueueFigures `json:"queue"`
+	Queue map[conversation.Priority]QueueFigures `json:"queue"`
 }
 
 // WaitFigures sum up waits for a person.
@@ -104,8 +106,8 @@ func (s *Store) FiguresSince(ctx context.Context, since time.Time) (Figures, err
 	if _, err := pipe.Exec(ctx); err != nil {
 		return Figures{}, fmt.Errorf("read figures: %w", err)
 	}
-	f := Figures{Since: since.UTC(), Waits: map[Priority]WaitFigures{}, Outcomes: map[string]int{}, Queue: map[Priority]QueueFigures{}}
-	by := map[Priority][]time.Duration{}
+	f := Figures{Since: since.UTC(), Waits: map[conversation.Priority]WaitFigures{}, Outcomes: map[string]int{}, Queue: map[conversation.Priority]QueueFigures{}}
+	by := map[conversation.Priority][]time.Duration{}
 	var all, crisis []time.Duration
 	for _, m := range waits.Val() {
 		parts := strings.Split(m, ":")
@@ -116,14 +118,14 @@ func (s *Store) FiguresSince(ctx context.Context, since time.Time) (Figures, err
 		if err != nil {
 			continue
 		}
-		p, d := Priority(parts[1]), time.Duration(ms)*time.Millisecond
+		p, d := conversation.Priority(parts[1]), time.Duration(ms)*time.Millisecond
 		by[p] = append(by[p], d)
 		all = append(all, d)
-		if p == PriorityEmergency || p == PriorityUrgent {
+		if p == conversation.PriorityEmergency || p == conversation.PriorityUrgent {
 			crisis = append(crisis, d)
 		}
 	}
-	for _, p := range []Priority{PriorityEmergency, PriorityUrgent, PriorityNormal} {
+	for _, p := range []conversation.Priority{conversation.PriorityEmergency, conversation.PriorityUrgent, conversation.PriorityNormal} {
 		f.Waits[p] = waitFigures(by[p])
 	}
 	f.All, f.Crisis = waitFigures(all), waitFigures(crisis)
@@ -155,17 +157,17 @@ func (s *Store) FiguresSince(ctx context.Context, since time.Time) (Figures, err
 
 // QueueNow returns how many wait, by priority, and each priority's oldest
 // wait.
-func (s *Store) QueueNow(ctx context.Context) (map[Priority]QueueFigures, error) {
+func (s *Store) QueueNow(ctx context.Context) (map[conversation.Priority]QueueFigures, error) {
 	items, err := s.Queue(ctx, 10000)
 	if err != nil {
 		return nil, fmt.Errorf("read the queue's figures: %w", err)
 	}
-	out := map[Priority]QueueFigures{PriorityEmergency: {}, PriorityUrgent: {}, PriorityNormal: {}}
+	out := map[conversation.Priority]QueueFigures{conversation.PriorityEmergency: {}, conversation.PriorityUrgent: {}, conversation.PriorityNormal: {}}
 	now := s.now()
 	for _, it := range items {
 		p := it.Priority
 		if _, ok := out[p]; !ok {
-			p = PriorityNormal
+			p = conversation.PriorityNormal
 		}
 		q := out[p]
 		q.Waiting++

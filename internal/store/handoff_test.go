@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 )
@@ -41,7 +41,7 @@ func TestClaimRace(t *testing.T) {
 			st := store.New(b.Client, store.Options{Retention: time.Hour})
 			for round := 0; round < 5; round++ {
 				conv := newConv(t, st)
-				if _, err := st.Enqueue(ctx, conv, store.PriorityNormal, "asked", "finding someone", "", nil); err != nil {
+				if _, err := st.Enqueue(ctx, conv, conversation.PriorityNormal, "asked", "finding someone", "", nil); err != nil {
 					t.Fatal(err)
 				}
 				const reps = 50
@@ -65,15 +65,15 @@ func TestClaimRace(t *testing.T) {
 						winner = fmt.Sprintf("rep%02d", i)
 					case err == nil:
 						t.Fatalf("round %d: %s and rep%02d both got the conversation", round, winner, i)
-					case !errors.Is(err, store.ErrTaken):
-						t.Fatalf("round %d: rep%02d: %v, want ErrTaken", round, i, err)
+					case conversation.ErrorCode(err) != conversation.Taken:
+						t.Fatalf("round %d: rep%02d: %v, want Taken", round, i, err)
 					}
 				}
 				if winner == "" {
 					t.Fatalf("round %d: nobody got the conversation", round)
 				}
 				c, _ := st.Get(ctx, conv)
-				if c.State != store.StateRep || c.Holder != winner {
+				if c.State != conversation.StateRep || c.Holder != winner {
 					t.Fatalf("round %d: state %s holder %q, want rep %s", round, c.State, c.Holder, winner)
 				}
 				if pos, _ := st.Position(ctx, conv); pos != 0 {
@@ -106,9 +106,9 @@ func TestTakeNextRace(t *testing.T) {
 			for i := range 8 {
 				conv := newConv(t, st)
 				queued[conv] = true
-				p := store.PriorityNormal
+				p := conversation.PriorityNormal
 				if i == 7 {
-					p = store.PriorityEmergency
+					p = conversation.PriorityEmergency
 				}
 				if _, err := st.Enqueue(ctx, conv, p, "asked", "", "", nil); err != nil {
 					t.Fatal(err)
@@ -157,7 +157,7 @@ func TestQueueOrder(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			st, now := clockedStore(b.Client)
-			enqueue := func(p store.Priority) string {
+			enqueue := func(p conversation.Priority) string {
 				conv := newConv(t, st)
 				if _, err := st.Enqueue(ctx, conv, p, "asked", "", "", nil); err != nil {
 					t.Fatal(err)
@@ -165,11 +165,11 @@ func TestQueueOrder(t *testing.T) {
 				*now = now.Add(time.Second)
 				return conv
 			}
-			n1 := enqueue(store.PriorityNormal)
-			u1 := enqueue(store.PriorityUrgent)
-			n2 := enqueue(store.PriorityNormal)
-			e1 := enqueue(store.PriorityEmergency)
-			u2 := enqueue(store.PriorityUrgent)
+			n1 := enqueue(conversation.PriorityNormal)
+			u1 := enqueue(conversation.PriorityUrgent)
+			n2 := enqueue(conversation.PriorityNormal)
+			e1 := enqueue(conversation.PriorityEmergency)
+			u2 := enqueue(conversation.PriorityUrgent)
 			want := []string{e1, u1, u2, n1, n2}
 			check := func(want []string) {
 				t.Helper()
@@ -183,13 +183,13 @@ func TestQueueOrder(t *testing.T) {
 			}
 			check(want)
 			// Asking again keeps the place.
-			if st, _ := st.Enqueue(ctx, n1, store.PriorityNormal, "asked", "", "", nil); st != store.AlreadyQueued {
+			if st, _ := st.Enqueue(ctx, n1, conversation.PriorityNormal, "asked", "", "", nil); st != conversation.AlreadyQueued {
 				t.Fatalf("asking again: %s", st)
 			}
 			check(want)
 			// A crisis while waiting moves it up among the emergencies, where
 			// it has waited longer than e1.
-			if _, err := st.Enqueue(ctx, n2, store.PriorityEmergency, "crisis", "", "overdose", nil); err != nil {
+			if _, err := st.Enqueue(ctx, n2, conversation.PriorityEmergency, "crisis", "", "overdose", nil); err != nil {
 				t.Fatal(err)
 			}
 			check([]string{n2, e1, u1, u2, n1})
@@ -209,55 +209,55 @@ func TestHandoffStates(t *testing.T) {
 			ctx := context.Background()
 			st := store.New(b.Client, store.Options{Retention: time.Hour})
 			conv := newConv(t, st)
-			state := func(want store.State, holder string) {
+			state := func(want conversation.State, holder string) {
 				t.Helper()
 				c, err := st.Get(ctx, conv)
-				if err != nil || c.State != want || (want == store.StateRep && c.Holder != holder) {
+				if err != nil || c.State != want || (want == conversation.StateRep && c.Holder != holder) {
 					t.Fatalf("state %s holder %q (%v), want %s %q", c.State, c.Holder, err, want, holder)
 				}
 			}
 			// With the bot: nobody holds it, so no one may reply, hand back
 			// or transfer, and a plain take is refused.
-			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hi", nil); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("reply to a bot conversation: %v", err)
 			}
-			if err := st.Release(ctx, conv, "ana", store.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Release(ctx, conv, "ana", conversation.StateBot, false, "", ""); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("hand back a bot conversation: %v", err)
 			}
-			if err := st.Transfer(ctx, conv, "ana", "ben", false, ""); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Transfer(ctx, conv, "ana", "ben", false, ""); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("transfer a bot conversation: %v", err)
 			}
-			if err := st.Claim(ctx, conv, "ana", "", false); !errors.Is(err, store.ErrNotWaitng) {
+			if err := st.Claim(ctx, conv, "ana", "", false); conversation.ErrorCode(err) != conversation.NotWaiting {
 				t.Errorf("take a bot conversation without taking over: %v", err)
 			}
-			state(store.StateBot, "")
+			state(conversation.StateBot, "")
 
 			// Taking over a live one works.
 			if err := st.Claim(ctx, conv, "Ana", "Ana joined", true); err != nil {
 				t.Fatal(err)
 			}
-			state(store.StateRep, "Ana")
+			state(conversation.StateRep, "Ana")
 			if h, _ := st.Handoff(ctx, conv); h.Reason != "taken_over" {
 				t.Errorf("reason %q, want taken_over", h.Reason)
 			}
 			// Another representative may not reply, hand back, transfer or
 			// take it; names compare without case.
-			if _, err := st.RepSays(ctx, conv, "ben", "r1", "hi", nil); !errors.Is(err, store.ErrNotHolder) {
+			if _, err := st.RepSays(ctx, conv, "ben", "r1", "hi", nil); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder reply: %v", err)
 			}
-			if err := st.Release(ctx, conv, "ben", store.StateBot, false, "", ""); !errors.Is(err, store.ErrNotHolder) {
+			if err := st.Release(ctx, conv, "ben", conversation.StateBot, false, "", ""); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder hand back: %v", err)
 			}
-			if err := st.Transfer(ctx, conv, "ben", "cat", false, ""); !errors.Is(err, store.ErrNotHolder) {
+			if err := st.Transfer(ctx, conv, "ben", "cat", false, ""); conversation.ErrorCode(err) != conversation.HeldByOther {
 				t.Errorf("non-holder transfer: %v", err)
 			}
-			if err := st.Claim(ctx, conv, "ben", "", true); !errors.Is(err, store.ErrTaken) {
+			if err := st.Claim(ctx, conv, "ben", "", true); conversation.ErrorCode(err) != conversation.Taken {
 				t.Errorf("second take: %v", err)
 			}
 			if _, err := st.RepSays(ctx, conv, "ana", "r1", "hello", nil); err != nil {
 				t.Errorf("holder reply (other case): %v", err)
 			}
-			state(store.StateRep, "Ana")
+			state(conversation.StateRep, "Ana")
 
 			// A retried reply is stored once.
 			id1, _ := st.RepSays(ctx, conv, "Ana", "r2", "again", nil)
@@ -270,39 +270,39 @@ func TestHandoffStates(t *testing.T) {
 			if err := st.Transfer(ctx, conv, "Ana", "Ben", false, "Ben joined"); err != nil {
 				t.Fatal(err)
 			}
-			state(store.StateRep, "Ben")
+			state(conversation.StateRep, "Ben")
 			if held, _ := st.Held(ctx, "ana"); len(held) != 0 {
 				t.Errorf("ana still holds %v", held)
 			}
 			if err := st.Transfer(ctx, conv, "Sue", "Cat", true, ""); err != nil {
 				t.Fatal(err)
 			}
-			state(store.StateRep, "Cat")
+			state(conversation.StateRep, "Cat")
 
 			// Handing back returns it to the bot; then closing needs a holder
 			// or a supervisor.
-			if err := st.Release(ctx, conv, "cat", store.StateBot, false, "back", ""); err != nil {
+			if err := st.Release(ctx, conv, "cat", conversation.StateBot, false, "back", ""); err != nil {
 				t.Fatal(err)
 			}
-			state(store.StateBot, "")
+			state(conversation.StateBot, "")
 			if held, _ := st.Held(ctx, "Cat"); len(held) != 0 {
 				t.Errorf("cat still holds %v", held)
 			}
-			if err := st.Release(ctx, conv, "cat", store.StateClosed, false, "", "other"); !errors.Is(err, store.ErrNotHeld) {
+			if err := st.Release(ctx, conv, "cat", conversation.StateClosed, false, "", "other"); conversation.ErrorCode(err) != conversation.NotHeld {
 				t.Errorf("close by a former holder: %v", err)
 			}
-			if err := st.Release(ctx, conv, "sue", store.StateClosed, true, "closed", "information"); err != nil {
+			if err := st.Release(ctx, conv, "sue", conversation.StateClosed, true, "closed", "information"); err != nil {
 				t.Fatalf("supervisor close: %v", err)
 			}
-			state(store.StateClosed, "")
+			state(conversation.StateClosed, "")
 			if h, _ := st.Handoff(ctx, conv); h.Outcome != "information" {
 				t.Errorf("outcome %q", h.Outcome)
 			}
 			// Closed is the end: no take, no enqueue, no reply.
-			if err := st.Claim(ctx, conv, "ana", "", true); !errors.Is(err, store.ErrClosed) {
+			if err := st.Claim(ctx, conv, "ana", "", true); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("take a closed conversation: %v", err)
 			}
-			if _, err := st.Enqueue(ctx, conv, store.PriorityEmergency, "crisis", "", "", nil); !errors.Is(err, store.ErrClosed) {
+			if _, err := st.Enqueue(ctx, conv, conversation.PriorityEmergency, "crisis", "", "", nil); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("enqueue a closed conversation: %v", err)
 			}
 			// Nothing is said to the visitor by a refused move: the
@@ -327,14 +327,14 @@ func TestRequeue(t *testing.T) {
 			ctx := context.Background()
 			st, now := clockedStore(b.Client)
 			urgent := newConv(t, st)
-			st.Enqueue(ctx, urgent, store.PriorityUrgent, "crisis", "", "suicide", nil)
+			st.Enqueue(ctx, urgent, conversation.PriorityUrgent, "crisis", "", "suicide", nil)
 			*now = now.Add(time.Minute)
 			later := newConv(t, st)
-			st.Enqueue(ctx, later, store.PriorityUrgent, "crisis", "", "suicide", nil)
+			st.Enqueue(ctx, later, conversation.PriorityUrgent, "crisis", "", "suicide", nil)
 			if err := st.Claim(ctx, urgent, "ana", "", false); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.Release(ctx, urgent, "ana", store.StateWaiting, false, "lost", ""); err != nil {
+			if err := st.Release(ctx, urgent, "ana", conversation.StateWaiting, false, "lost", ""); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := st.Waiting(ctx)
@@ -342,7 +342,7 @@ func TestRequeue(t *testing.T) {
 				t.Errorf("queue %v, want the requeued one first", got)
 			}
 			q, _ := st.Queue(ctx, 10)
-			if len(q) != 2 || q[0].Priority != store.PriorityUrgent {
+			if len(q) != 2 || q[0].Priority != conversation.PriorityUrgent {
 				t.Errorf("queue %+v", q)
 			}
 		})
@@ -358,10 +358,10 @@ func TestEnsureQueued(t *testing.T) {
 			ctx := context.Background()
 			st, now := clockedStore(b.Client)
 			first := newConv(t, st)
-			st.Enqueue(ctx, first, store.PriorityNormal, "asked", "", "", nil)
+			st.Enqueue(ctx, first, conversation.PriorityNormal, "asked", "", "", nil)
 			*now = now.Add(time.Minute)
 			second := newConv(t, st)
-			st.Enqueue(ctx, second, store.PriorityNormal, "asked", "", "", nil)
+			st.Enqueue(ctx, second, conversation.PriorityNormal, "asked", "", "", nil)
 			bot := newConv(t, st)
 
 			if err := b.Client.ZRem(ctx, "hl:queue", first).Err(); err != nil {
@@ -404,16 +404,16 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 			if err := st.MarkActive(ctx, conv); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Enqueue(ctx, conv, store.PriorityNormal, "asked", "", "", nil); err != nil {
+			if _, err := st.Enqueue(ctx, conv, conversation.PriorityNormal, "asked", "", "", nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := st.Claim(ctx, conv, "ana", "", false); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone, BestTime: "evenings"}); err != nil {
+			if _, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone, BestTime: "evenings"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.AddRequest(ctx, store.Request{Kind: "insurance", Conv: other, Insurer: "Aetna"}); err != nil {
+			if _, err := st.AddRequest(ctx, conversation.Request{Kind: "insurance", Conv: other, Insurer: "Aetna"}); err != nil {
 				t.Fatal(err)
 			}
 			// Every key of the conversation, the request's details included,
@@ -471,8 +471,8 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 				t.Errorf("open requests %+v (%v), want only the other conversation's", rs, err)
 			}
 			// Written after the delete: refused, nothing kept.
-			if _, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone}); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("request for a deleted conversation: %v, want ErrNotFound", err)
+			if _, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "Maria Example", Phone: phone}); conversation.ErrorCode(err) != conversation.NotFound {
+				t.Errorf("request for a deleted conversation: %v, want NotFound", err)
 			}
 			if left := traces(); len(left) > 0 {
 				t.Errorf("after a late request: %q", left)
@@ -528,7 +528,7 @@ func TestRequestsAreBounded(t *testing.T) {
 			var convs []string
 			for i := 0; i < 5; i++ {
 				conv := newConv(t, st)
-				id, err := st.AddRequest(ctx, store.Request{Kind: "callback", Conv: conv, Name: "N", Phone: fmt.Sprintf("555-010%d", i)})
+				id, err := st.AddRequest(ctx, conversation.Request{Kind: "callback", Conv: conv, Name: "N", Phone: fmt.Sprintf("555-010%d", i)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,8 +1,10 @@
-// Package store keeps conversations in Redis: each conversation's state,
-// its messages in order, and the client message ids that make retries
-// safe. Every change is one atomic Lua script that also publishes the
-// change, so every server instance and every tab sees it. The key schema
-// is in docs/redis.md.
+// Package store keeps the helpline's domain, package conversation, in
+// Redis: each conversation's state, its messages in order, and the client
+// message ids that make retries safe; the queue, the representatives'
+// holds, notes, requests and audit. Every change is one atomic Lua script
+// that also publishes the change (as conversation.EncodeEvent wrote it),
+// so every server instance and every tab sees it. Refusals are
+// *conversation.Error. The key schema is in docs/redis.md.
 package store
 
 import "strings"

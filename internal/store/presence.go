@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/conversation"
 )
 
 // A visitor's presence: every open visitor connection of a conversation
@@ -55,7 +57,7 @@ func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 		return fmt.Errorf("visitor presence %s: %w", conv, err)
 	}
 	if n == 2 { // a visitor came or went: the consoles' lists show it
-		s.consoleEvent(ctx, consoleEvent{T: "presence"})
+		s.consoleEvent(ctx, conversation.Event{Type: "presence"})
 	}
 	return nil
 }
@@ -63,32 +65,33 @@ func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 // leaveScript takes a waiting visitor who is gone out of the line: the
 // conversation goes back to the assistant, remembering when (left) and
 // the place it had (queued and prio stay).
-// ARGV: now, retention, maxlen, system text.
+// ARGV: now, retention, maxlen, system text, then the events
+// (systemEvents).
 var leaveScript = newScript(luaSystem + `
 if cur ~= 'waiting' then return {'not_waiting'} end
 redis.call('HSET', KEYS[1], 'left', ARGV[1])
-say(ARGV[4])
-state('bot')
+say(ARGV[4], ARGV[5])
+state('bot', ARGV[6])
 touch()
 return {'ok'}
 `)
 
 // Leave takes a waiting conversation whose visitor is gone out of the
 // queue; say is the system message they read when they come back. It
-// returns ErrNotWaitng if the conversation no longer waits.
+// returns conversation.NotWaiting if the conversation no longer waits.
 func (s *Store) Leave(ctx context.Context, conv, say string) error {
-	res, err := s.run(ctx, leaveScript, conv, say)
+	res, err := s.run(ctx, leaveScript, conv, append([]any{say}, systemEvents(say, conversation.StateBot, "")...)...)
 	if err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)
 	}
 	if res[0] == "not_waiting" {
-		return ErrNotWaitng
+		return errNotWaiting
 	}
 	if err := s.rdb.ZRem(ctx, queueKey, conv).Err(); err != nil {
 		return fmt.Errorf("leave the queue %s: %w", conv, err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
-	s.consoleEvent(ctx, consoleEvent{T: "live"})
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+	s.consoleEvent(ctx, conversation.Event{Type: "live"})
 	return nil
 }
 
@@ -96,7 +99,8 @@ func (s *Store) Leave(ctx context.Context, conv, say string) error {
 // they had when they come back within the window, else at the end, at
 // their priority.
 // ARGV: now, retention, maxlen, window (ms), text for the old place, text
-// for the end. Returns {"place" or "end", queued, priority}.
+// for the end, then the events: the system message of each text, and the
+// state. Returns {"place" or "end", queued, priority}.
 var rejoinScript = newScript(luaSystem + `
 local left = redis.call('HGET', KEYS[1], 'left')
 if cur ~= 'bot' or not left then return {'no'} end
@@ -109,40 +113,35 @@ else
   redis.call('HSET', KEYS[1], 'returned', ARGV[1])
 end
 redis.call('HDEL', KEYS[1], 'left')
-if where == 'place' then say(ARGV[5]) else say(ARGV[6]) end
-state('waiting')
+if where == 'place' then say(ARGV[5], ARGV[7]) else say(ARGV[6], ARGV[8]) end
+state('waiting', ARGV[9])
 touch()
 return {where, queued, prio}
 `)
 
-// Rejoined says where a visitor who came back was put.
-type Rejoined string
-
-// The outcomes of Rejoin.
-const (
-	NotLeft     Rejoined = ""      // the conversation had not left the line
-	AtPlace     Rejoined = "place" // back at the place they had
-	AtEnd       Rejoined = "end"   // away too long: at the end of the line
-	rejoinNoOne Rejoined = "no"
-)
+// rejoinNoOne is rejoinScript's answer for a conversation that had not
+// left the line.
+const rejoinNoOne = "no"
 
 // Rejoin puts a conversation that left the queue back in it: at its old
 // place when the visitor comes back within window, else at the end.
 // atPlace and atEnd are the system messages for each case.
-func (s *Store) Rejoin(ctx context.Context, conv string, window time.Duration, atPlace, atEnd string) (Rejoined, error) {
-	res, err := s.run(ctx, rejoinScript, conv, window.Milliseconds(), atPlace, atEnd)
+func (s *Store) Rejoin(ctx context.Context, conv string, window time.Duration, atPlace, atEnd string) (conversation.Rejoined, error) {
+	res, err := s.run(ctx, rejoinScript, conv, window.Milliseconds(), atPlace, atEnd,
+		msgEvent(conversation.FromSystem, atPlace, "", nil), msgEvent(conversation.FromSystem, atEnd, "", nil),
+		stateEvent(conversation.StateWaiting, ""))
 	if err != nil {
-		return NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
+		return conversation.NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
 	}
-	if Rejoined(res[0]) == rejoinNoOne {
-		return NotLeft, nil
+	if res[0] == rejoinNoOne {
+		return conversation.NotLeft, nil
 	}
 	queued, _ := strconv.ParseInt(res[1], 10, 64)
-	if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(Priority(res[2]), queued), Member: conv}).Err(); err != nil {
-		return NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
+	if err := s.rdb.ZAdd(ctx, queueKey, redis.Z{Score: queueScore(conversation.Priority(res[2]), queued), Member: conv}).Err(); err != nil {
+		return conversation.NotLeft, fmt.Errorf("rejoin the queue %s: %w", conv, err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
-	return Rejoined(res[0]), nil
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+	return conversation.Rejoined(res[0]), nil
 }
 
 // ForgetLeft clears the mark of a conversation that left the queue (its

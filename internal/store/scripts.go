@@ -1,11 +1,45 @@
 package store
 
+import (
+	"encoding/json"
+
+	"helpline/internal/conversation"
+)
+
 // The Lua scripts. Each runs atomically in Redis: what a script checks
 // cannot change before it writes, and its writes are seen all at once. All
 // take the conversation's keys in the order of keys.list(): conv, msgs,
 // cids, events, notes, rep, reqs, conns. Every write refreshes the retention of the conversation's
 // keys, so an active conversation never expires, and publishes the change
 // with the command the Lua variable PUBLISH names (see script).
+
+// luaEvents is what every script that publishes starts with. It encodes
+// no event: Go does (conversation.EncodeEvent), and passes each event a
+// script may publish in ARGV, so that what every instance reads is written
+// in one place. A message's id, which only the script knows once it has
+// stored the message, with_id puts in the encoded event (written without
+// it) where EncodeEvent puts it: right after the type.
+const luaEvents = `
+local function with_id(ev, id)
+  local at = string.find(ev, '"', 7, true)
+  return string.sub(ev, 1, at) .. ',"id":"' .. id .. '"' .. string.sub(ev, at + 1)
+end
+`
+
+// msgEvent encodes the event of a message a script stores, without its
+// id (luaEvents).
+func msgEvent(from conversation.Sender, text, clientID string, meta json.RawMessage) string {
+	return conversation.EncodeEvent(conversation.Event{Type: "msg",
+		Message: conversation.Message{From: from, Text: text, ClientID: clientID, Meta: meta}})
+}
+
+// stateEvent encodes the event of a new state, "" for none.
+func stateEvent(state conversation.State, holder string) string {
+	if state == "" {
+		return ""
+	}
+	return conversation.EncodeEvent(conversation.Event{Type: "state", State: state, Holder: holder})
+}
 
 // createScript makes a new conversation.
 // ARGV: state, now (ms), token hash, retention (ms).
@@ -30,9 +64,9 @@ return redis.call('HGETALL', KEYS[1])
 // trip it also returns what answering needs: the answer context and the
 // state.
 // ARGV: client id, text, now (ms), retention (ms), limit per window,
-// window (s), max stream length.
+// window (s), max stream length, the message's event.
 // Returns {status, message id or retry seconds, context, state, recent}.
-var visitorScript = newScript(`
+var visitorScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'ctx', 'rl_w', 'rl_n')
 local state, ctx = conv[1], conv[2] or ''
@@ -50,7 +84,7 @@ local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'from', 'vis
 redis.call('HSET', KEYS[1], 'rl_w', w, 'rl_n', n + 1, 'last', ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], id)
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'msg', id = id, from = 'visitor', text = ARGV[2], cid = ARGV[1]}))
+redis.call(PUBLISH, KEYS[4], with_id(ARGV[8], id))
 return {'ok', id, ctx, state}
 `)
 
@@ -59,8 +93,8 @@ return {'ok', id, ctx, state}
 // the answer context, the risk (kept at its worst), the state.
 // ARGV: from, text, meta, context (” keeps it), risk kind (” keeps it),
 // risk level, state (” keeps it), now (ms), retention (ms), max stream
-// length.
-var replyScript = newScript(`
+// length, the message's event, the state's event.
+var replyScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[10], '*', 'from', ARGV[1], 'text', ARGV[2], 'meta', ARGV[3])
 redis.call('HSET', KEYS[1], 'last', ARGV[8])
@@ -73,21 +107,21 @@ if ARGV[5] ~= '' then
   end
 end
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[9]) end
-redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'msg', id = id, from = ARGV[1], text = ARGV[2], meta = ARGV[3]}))
+redis.call(PUBLISH, KEYS[4], with_id(ARGV[11], id))
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'state') ~= ARGV[7] then
   redis.call('HSET', KEYS[1], 'state', ARGV[7])
-  redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'state', state = ARGV[7]}))
+  redis.call(PUBLISH, KEYS[4], ARGV[12])
 end
 return {'ok', id}
 `)
 
 // stateScript changes a conversation's state and tells everyone.
-// ARGV: state, now (ms), retention (ms).
+// ARGV: state, now (ms), retention (ms), the state's event.
 var stateScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'last', ARGV[2])
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'state', state = ARGV[1]}))
+redis.call(PUBLISH, KEYS[4], ARGV[4])
 return 1
 `)
 
@@ -101,8 +135,9 @@ return 1
 `)
 
 // deleteScript removes a conversation at once and tells every tab.
+// ARGV: the deletion's event.
 var deleteScript = newScript(`
 local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7], KEYS[8])
-redis.call(PUBLISH, KEYS[4], cjson.encode({t = 'deleted'}))
+redis.call(PUBLISH, KEYS[4], ARGV[1])
 return n
 `)

@@ -15,73 +15,16 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpline/internal/conversation"
 )
 
-// State is where a conversation is in its life.
-type State string
-
-// The states of a conversation.
-const (
-	StateBot     State = "bot"     // the assistant answers
-	StateWaiting State = "waiting" // a person is being found
-	StateRep     State = "rep"     // a representative answers; the bot is silent
-	StateClosed  State = "closed"  // ended; kept until it expires
-)
-
-// Sender is who wrote a message.
-type Sender string
-
-// The senders.
-const (
-	FromVisitor Sender = "visitor"
-	FromBot     Sender = "bot"
-	FromRep     Sender = "rep"
-	FromSystem  Sender = "system"
-)
-
-// Conversation is a conversation's state, without its messages.
-type Conversation struct {
-	ID      string
-	State   State
-	Created time.Time
-	Last    time.Time
-	// Context is the answering engine's context, as stored (JSON).
-	Context   []byte
-	RiskKind  string
-	RiskLevel string
-	// Holder is the representative answering, when State is StateRep.
-	Holder string
-	// Left is when a waiting visitor who was gone was taken out of the
-	// queue, while they have not come back; zero otherwise.
-	Left      time.Time
-	tokenHash string
-}
-
-// Message is one stored message.
-type Message struct {
-	ID       string
-	Time     time.Time
-	From     Sender
-	Text     string
-	ClientID string
-	// Meta holds the details of a bot message (kind, entries, options...),
-	// as JSON; nil for others.
-	Meta json.RawMessage
-}
-
-// Errors the store returns.
+// The refusals of a conversation's operations (and, rate limits,
+// conversation.RateLimited, made for each with its retry time).
 var (
-	ErrNotFound = errors.New("conversation not found")
-	ErrClosed   = errors.New("conversation is closed")
+	errNotFound = conversation.Errorf(conversation.NotFound, "conversation not found")
+	errClosed   = conversation.Errorf(conversation.Closed, "conversation is closed")
 )
-
-// RateLimitedError says the conversation sent too many messages; it may
-// send again after RetryAfter.
-type RateLimitedError struct{ RetryAfter time.Duration }
-
-func (e *RateLimitedError) Error() string {
-	return fmt.Sprintf("too many messages; retry after %s", e.RetryAfter)
-}
 
 // Options bound what the store keeps.
 type Options struct {
@@ -128,66 +71,73 @@ const rateWindow = 60 // seconds
 
 // Create starts a new conversation and returns it with its token: the
 // conversation id and a random secret, of which only a hash is stored.
-func (s *Store) Create(ctx context.Context) (Conversation, string, error) {
+func (s *Store) Create(ctx context.Context) (conversation.Conversation, string, error) {
 	id, err := randomString(16)
 	if err != nil {
-		return Conversation{}, "", err
+		return conversation.Conversation{}, "", err
 	}
 	secret, err := randomString(24)
 	if err != nil {
-		return Conversation{}, "", err
+		return conversation.Conversation{}, "", err
 	}
 	now := s.now()
 	k := keysFor(id)
-	if err := s.eval(ctx, createScript, k.list(), string(StateBot), now.UnixMilli(), hashSecret(secret), s.opts.Retention.Milliseconds()).Err(); err != nil {
-		return Conversation{}, "", fmt.Errorf("create conversation: %w", err)
+	if err := s.eval(ctx, createScript, k.list(), string(conversation.StateBot), now.UnixMilli(), hashSecret(secret), s.opts.Retention.Milliseconds()).Err(); err != nil {
+		return conversation.Conversation{}, "", fmt.Errorf("create conversation: %w", err)
 	}
-	return Conversation{ID: id, State: StateBot, Created: now, Last: now}, id + "." + secret, nil
+	return conversation.Conversation{ID: id, State: conversation.StateBot, Created: now, Last: now}, id + "." + secret, nil
 }
 
 // Open returns the conversation a token opens, refreshing its retention.
-// A token that is malformed, unknown or forged is ErrNotFound: the caller
+// A token that is malformed, unknown or forged is conversation.NotFound: the caller
 // cannot tell which, and learns nothing about other conversations.
-func (s *Store) Open(ctx context.Context, token string) (Conversation, error) {
+func (s *Store) Open(ctx context.Context, token string) (conversation.Conversation, error) {
 	id, secret, ok := strings.Cut(token, ".")
 	if !ok || !validID(id) || secret == "" || len(token) > 200 {
-		return Conversation{}, ErrNotFound
+		return conversation.Conversation{}, errNotFound
 	}
-	c, err := s.Get(ctx, id)
+	c, tokenHash, err := s.get(ctx, id)
 	if err != nil {
-		return Conversation{}, err
+		return conversation.Conversation{}, err
 	}
-	want, _ := hex.DecodeString(c.tokenHash)
+	want, _ := hex.DecodeString(tokenHash)
 	got := sha256.Sum256([]byte(secret))
 	if subtle.ConstantTimeCompare(want, got[:]) != 1 {
-		return Conversation{}, ErrNotFound
+		return conversation.Conversation{}, errNotFound
 	}
 	return c, nil
 }
 
 // Get returns a conversation by id, refreshing its retention.
-func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
+func (s *Store) Get(ctx context.Context, id string) (conversation.Conversation, error) {
+	c, _, err := s.get(ctx, id)
+	return c, err
+}
+
+// get returns a conversation by id, refreshing its retention, and the hash
+// of its token's secret, which only Open compares.
+func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation, tokenHash string, err error) {
 	if !validID(id) {
-		return Conversation{}, ErrNotFound
+		return conversation.Conversation{}, "", errNotFound
 	}
 	res, err := s.eval(ctx, openScript, keysFor(id).list(), s.opts.Retention.Milliseconds()).StringSlice()
 	if errors.Is(err, redis.Nil) || (err == nil && len(res) == 0) {
-		return Conversation{}, ErrNotFound
+		return conversation.Conversation{}, "", errNotFound
 	}
 	if err != nil {
-		return Conversation{}, fmt.Errorf("open conversation: %w", err)
+		return conversation.Conversation{}, "", fmt.Errorf("open conversation: %w", err)
 	}
-	c := Conversation{ID: id}
+	c = conversation.Conversation{ID: id}
 	for i := 0; i+1 < len(res); i += 2 {
 		switch v := res[i+1]; res[i] {
 		case "state":
-			c.State = State(v)
+			c.State = conversation.State(v)
 		case "created":
 			c.Created = fromMillis(v)
 		case "last":
 			c.Last = fromMillis(v)
 		case "tok":
-			c.tokenHash = v
+			tokenHash = v
 		case "ctx":
 			c.Context = []byte(v)
 		case "risk_kind":
@@ -200,69 +150,58 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 			c.Left = fromMillis(v)
 		}
 	}
-	return c, nil
+	return c, tokenHash, nil
 }
 
 // AddVisitor stores a visitor's message. A retry with a client id already
 // stored returns the stored message's id with dup set, and stores nothing.
 // It returns the conversation's answer context and state as they were
 // before the message, which is what answering it needs.
-func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state State, err error) {
+func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state conversation.State, err error) {
 	res, err := s.eval(ctx, visitorScript, keysFor(conv).list(),
 		clientID, text, s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
-		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages).StringSlice()
+		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages,
+		msgEvent(conversation.FromVisitor, text, clientID, nil)).StringSlice()
 	if err != nil {
 		return "", false, nil, "", fmt.Errorf("store visitor message: %w", err)
 	}
 	switch res[0] {
 	case "gone":
-		return "", false, nil, "", ErrNotFound
+		return "", false, nil, "", errNotFound
 	case "closed":
-		return "", false, nil, StateClosed, ErrClosed
+		return "", false, nil, conversation.StateClosed, errClosed
 	case "limited":
 		secs, _ := strconv.Atoi(res[1])
-		return "", false, nil, "", &RateLimitedError{RetryAfter: time.Duration(max(secs, 1)) * time.Second}
+		return "", false, nil, "", &conversation.Error{Code: conversation.RateLimited, Message: "too many messages",
+			RetryAfter: time.Duration(max(secs, 1)) * time.Second}
 	}
-	return res[1], res[0] == "dup", []byte(res[2]), State(res[3]), nil
-}
-
-// Reply is a message to store from the bot, a representative or the
-// system, and what it changes in the conversation.
-type Reply struct {
-	From Sender
-	Text string
-	Meta json.RawMessage
-	// Context replaces the answer context when not nil.
-	Context []byte
-	// RiskKind and RiskLevel are recorded when the risk is at least as
-	// severe as the one already recorded.
-	RiskKind, RiskLevel string
-	// State, when set, is the conversation's new state.
-	State State
+	return res[1], res[0] == "dup", []byte(res[2]), conversation.State(res[3]), nil
 }
 
 // AddReply stores a reply and returns its id.
-func (s *Store) AddReply(ctx context.Context, conv string, r Reply) (string, error) {
+func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply) (string, error) {
 	res, err := s.eval(ctx, replyScript, keysFor(conv).list(),
 		string(r.From), r.Text, string(r.Meta), string(r.Context), r.RiskKind, r.RiskLevel, string(r.State),
-		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages).StringSlice()
+		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages,
+		msgEvent(r.From, r.Text, "", r.Meta), stateEvent(r.State, "")).StringSlice()
 	if err != nil {
 		return "", fmt.Errorf("store %s message: %w", r.From, err)
 	}
 	if res[0] == "gone" {
-		return "", ErrNotFound
+		return "", errNotFound
 	}
 	return res[1], nil
 }
 
 // SetState changes a conversation's state.
-func (s *Store) SetState(ctx context.Context, conv string, state State) error {
-	n, err := s.eval(ctx, stateScript, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds()).Int()
+func (s *Store) SetState(ctx context.Context, conv string, state conversation.State) error {
+	n, err := s.eval(ctx, stateScript, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
+		stateEvent(state, "")).Int()
 	if err != nil {
 		return fmt.Errorf("set state: %w", err)
 	}
 	if n == 0 {
-		return ErrNotFound
+		return errNotFound
 	}
 	return nil
 }
@@ -286,7 +225,7 @@ func (s *Store) Delete(ctx context.Context, conv string) error {
 	// deletes where it is recorded.
 	holder, _ := s.rdb.HGet(ctx, k.conv, "holder").Result()
 	reqs, _ := s.rdb.HKeys(ctx, k.reqs).Result()
-	if err := s.eval(ctx, deleteScript, k.list()).Err(); err != nil {
+	if err := s.eval(ctx, deleteScript, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).Err(); err != nil {
 		return fmt.Errorf("delete conversation: %w", err)
 	}
 	// Each on its own key (its own slot in a cluster).
@@ -303,21 +242,21 @@ func (s *Store) Delete(ctx context.Context, conv string) error {
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("delete conversation's traces: %w", err)
 	}
-	s.consoleEvent(ctx, consoleEvent{T: "queue"})
-	s.consoleEvent(ctx, consoleEvent{T: "live"})
+	s.consoleEvent(ctx, conversation.Event{Type: "queue"})
+	s.consoleEvent(ctx, conversation.Event{Type: "live"})
 	if len(reqs) > 0 {
-		s.consoleEvent(ctx, consoleEvent{T: "requests"})
+		s.consoleEvent(ctx, conversation.Event{Type: "requests"})
 	}
 	return nil
 }
 
 // Messages returns up to limit messages after the message id after (all
 // from the start when after is empty), oldest first.
-func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) ([]Message, error) {
+func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) ([]conversation.Message, error) {
 	start := "-"
 	if after != "" {
-		if _, _, ok := ParseID(after); !ok {
-			return nil, fmt.Errorf("bad message id %q", after)
+		if _, _, ok := conversation.ParseID(after); !ok {
+			return nil, conversation.Errorf(conversation.Invalid, "bad message id %q", after)
 		}
 		start = "(" + after
 	}
@@ -325,7 +264,7 @@ func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) (
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
-	out := make([]Message, 0, len(xs))
+	out := make([]conversation.Message, 0, len(xs))
 	for _, x := range xs {
 		out = append(out, messageOf(x.ID, x.Values))
 	}
@@ -334,49 +273,25 @@ func (s *Store) Messages(ctx context.Context, conv, after string, limit int64) (
 
 // LastMessages returns up to n of a conversation's latest messages,
 // newest first.
-func (s *Store) LastMessages(ctx context.Context, conv string, n int64) ([]Message, error) {
+func (s *Store) LastMessages(ctx context.Context, conv string, n int64) ([]conversation.Message, error) {
 	xs, err := s.rdb.XRevRangeN(ctx, keysFor(conv).msgs, "+", "-", n).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read latest messages: %w", err)
 	}
-	out := make([]Message, 0, len(xs))
+	out := make([]conversation.Message, 0, len(xs))
 	for _, x := range xs {
 		out = append(out, messageOf(x.ID, x.Values))
 	}
 	return out, nil
 }
 
-func messageOf(id string, v map[string]any) Message {
+func messageOf(id string, v map[string]any) conversation.Message {
 	str := func(k string) string { s, _ := v[k].(string); return s }
-	m := Message{ID: id, Time: TimeOf(id), From: Sender(str("from")), Text: str("text"), ClientID: str("cid")}
+	m := conversation.Message{ID: id, Time: conversation.TimeOf(id), From: conversation.Sender(str("from")), Text: str("text"), ClientID: str("cid")}
 	if meta := str("meta"); meta != "" {
 		m.Meta = json.RawMessage(meta)
 	}
 	return m
-}
-
-// ParseID splits a message (stream) id into its milliseconds and sequence.
-func ParseID(id string) (ms, seq uint64, ok bool) {
-	a, b, found := strings.Cut(id, "-")
-	if !found {
-		return 0, 0, false
-	}
-	ms, err1 := strconv.ParseUint(a, 10, 64)
-	seq, err2 := strconv.ParseUint(b, 10, 64)
-	return ms, seq, err1 == nil && err2 == nil
-}
-
-// After reports whether message id a comes after b.
-func After(a, b string) bool {
-	am, as, _ := ParseID(a)
-	bm, bs, _ := ParseID(b)
-	return am > bm || (am == bm && as > bs)
-}
-
-// TimeOf returns the time a message id was assigned.
-func TimeOf(id string) time.Time {
-	ms, _, _ := ParseID(id)
-	return time.UnixMilli(int64(ms)).UTC()
 }
 
 func fromMillis(s string) time.Time {

@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"helpline/internal/conversation"
 	"helpline/internal/store"
 	"helpline/internal/store/storetest"
 )
@@ -22,7 +22,7 @@ func TestConversation(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
-			if conv.State != store.StateBot || !strings.HasPrefix(token, conv.ID+".") || len(token) < 40 {
+			if conv.State != conversation.StateBot || !strings.HasPrefix(token, conv.ID+".") || len(token) < 40 {
 				t.Fatalf("created %+v with token %q", conv, token)
 			}
 
@@ -30,14 +30,20 @@ func TestConversation(t *testing.T) {
 			if err != nil || got.ID != conv.ID {
 				t.Fatalf("Open(token) = %+v, %v", got, err)
 			}
-			for _, bad := range []string{"", "nonsense", conv.ID, conv.ID + ".forged", "x" + token[1:], strings.Repeat("a", 22) + ".b"} {
-				if _, err := st.Open(ctx, bad); !errors.Is(err, store.ErrNotFound) {
-					t.Errorf("Open(%q) = %v, want ErrNotFound", bad, err)
+			// Another conversation's id with this secret: the first letter
+			// changed (never to itself, which one id in 64 starts with).
+			other := "x" + token[1:]
+			if token[0] == 'x' {
+				other = "y" + token[1:]
+			}
+			for _, bad := range []string{"", "nonsense", conv.ID, conv.ID + ".forged", other, strings.Repeat("a", 22) + ".b"} {
+				if _, err := st.Open(ctx, bad); conversation.ErrorCode(err) != conversation.NotFound {
+					t.Errorf("Open(%q) = %v, want NotFound", bad, err)
 				}
 			}
 
 			id1, dup, _, state, err := st.AddVisitor(ctx, conv.ID, "c1", "hello")
-			if err != nil || dup || state != store.StateBot {
+			if err != nil || dup || state != conversation.StateBot {
 				t.Fatalf("AddVisitor = %s %v %s %v", id1, dup, state, err)
 			}
 			again, dup, _, _, err := st.AddVisitor(ctx, conv.ID, "c1", "hello")
@@ -45,8 +51,8 @@ func TestConversation(t *testing.T) {
 				t.Fatalf("retry: id %s dup %v err %v, want %s dup", again, dup, err, id1)
 			}
 			ctxJSON := []byte(`{"entries":["x"]}`)
-			id2, err := st.AddReply(ctx, conv.ID, store.Reply{From: store.FromBot, Text: "hi", Meta: json.RawMessage(`{"kind":"answer"}`), Context: ctxJSON, RiskKind: "suicide", RiskLevel: "urgent"})
-			if err != nil || !store.After(id2, id1) {
+			id2, err := st.AddReply(ctx, conv.ID, conversation.Reply{From: conversation.FromBot, Text: "hi", Meta: json.RawMessage(`{"kind":"answer"}`), Context: ctxJSON, RiskKind: "suicide", RiskLevel: "urgent"})
+			if err != nil || !conversation.After(id2, id1) {
 				t.Fatalf("AddReply = %s, %v", id2, err)
 			}
 			_, _, gotCtx, _, err := st.AddVisitor(ctx, conv.ID, "c2", "next")
@@ -54,8 +60,8 @@ func TestConversation(t *testing.T) {
 				t.Errorf("context %q, %v", gotCtx, err)
 			}
 			// A lower risk does not replace a higher one.
-			st.AddReply(ctx, conv.ID, store.Reply{From: store.FromBot, Text: "x", RiskKind: "suicide", RiskLevel: "emergency"})
-			st.AddReply(ctx, conv.ID, store.Reply{From: store.FromBot, Text: "y", RiskKind: "medical", RiskLevel: "urgent"})
+			st.AddReply(ctx, conv.ID, conversation.Reply{From: conversation.FromBot, Text: "x", RiskKind: "suicide", RiskLevel: "emergency"})
+			st.AddReply(ctx, conv.ID, conversation.Reply{From: conversation.FromBot, Text: "y", RiskKind: "medical", RiskLevel: "urgent"})
 			if c, _ := st.Get(ctx, conv.ID); c.RiskKind != "suicide" || c.RiskLevel != "emergency" {
 				t.Errorf("risk %s/%s, want the worst, suicide/emergency", c.RiskKind, c.RiskLevel)
 			}
@@ -64,7 +70,7 @@ func TestConversation(t *testing.T) {
 			if err != nil || len(all) != 5 {
 				t.Fatalf("Messages = %d, %v", len(all), err)
 			}
-			if all[0].From != store.FromVisitor || all[0].ClientID != "c1" || all[1].From != store.FromBot || string(all[1].Meta) != `{"kind":"answer"}` {
+			if all[0].From != conversation.FromVisitor || all[0].ClientID != "c1" || all[1].From != conversation.FromBot || string(all[1].Meta) != `{"kind":"answer"}` {
 				t.Errorf("messages %+v", all[:2])
 			}
 			after, _ := st.Messages(ctx, conv.ID, id1, 100)
@@ -72,16 +78,16 @@ func TestConversation(t *testing.T) {
 				t.Errorf("Messages after %s: %d, first %s", id1, len(after), after[0].ID)
 			}
 
-			if err := st.SetState(ctx, conv.ID, store.StateClosed); err != nil {
+			if err := st.SetState(ctx, conv.ID, conversation.StateClosed); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, "c3", "more"); !errors.Is(err, store.ErrClosed) {
+			if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, "c3", "more"); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("message to a closed conversation: %v", err)
 			}
 			if err := st.Delete(ctx, conv.ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Open(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			if _, err := st.Open(ctx, token); conversation.ErrorCode(err) != conversation.NotFound {
 				t.Errorf("deleted conversation opens: %v", err)
 			}
 			if n, _ := b.Client.Exists(ctx, "hl:{"+conv.ID+"}:conv", "hl:{"+conv.ID+"}:msgs", "hl:{"+conv.ID+"}:cids").Result(); n != 0 {
@@ -104,8 +110,7 @@ func TestRateLimit(t *testing.T) {
 				}
 			}
 			_, _, _, _, err := st.AddVisitor(ctx, conv.ID, "d", "x")
-			var rl *store.RateLimitedError
-			if !errors.As(err, &rl) || rl.RetryAfter <= 0 || rl.RetryAfter > time.Minute {
+			if wait := conversation.RetryAfter(err); conversation.ErrorCode(err) != conversation.RateLimited || wait <= 0 || wait > time.Minute {
 				t.Fatalf("fourth message: %v, want rate limited with a retry within a minute", err)
 			}
 		})
@@ -133,13 +138,13 @@ func TestRetention(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
-	if !store.After("10-1", "9-5") || !store.After("10-2", "10-1") || store.After("10-1", "10-1") {
+	if !conversation.After("10-1", "9-5") || !conversation.After("10-2", "10-1") || conversation.After("10-1", "10-1") {
 		t.Error("After orders ids wrongly")
 	}
-	if _, _, ok := store.ParseID("12-x"); ok {
+	if _, _, ok := conversation.ParseID("12-x"); ok {
 		t.Error("ParseID accepted a bad id")
 	}
-	if got := store.TimeOf("1700000000123-0"); got.UnixMilli() != 1700000000123 {
+	if got := conversation.TimeOf("1700000000123-0"); got.UnixMilli() != 1700000000123 {
 		t.Errorf("TimeOf = %v", got)
 	}
 }
