@@ -1,9 +1,17 @@
 // Package broker delivers conversation events from Redis pub/sub to the
-// connections of this instance. One Redis subscription per instance
-// carries every conversation with a connection here; the broker fans each
-// event out to those connections without ever blocking on a slow one.
-// Every message reaches its recipients this way, even on a single
-// instance, so several instances behind a load balancer need nothing more.
+// connections of this instance. The instance subscribes once to every
+// channel (a conversation's, or the console's) with a connection here, and
+// the broker fans each event out to those connections without ever
+// blocking on a slow one. Every message reaches its recipients this way,
+// even on a single instance, so several instances behind a load balancer
+// need nothing more.
+//
+// On a Redis Cluster the channels are sharded (SSUBSCRIBE, see
+// store.Sharded): each lives on the shard that owns its slot, so the
+// broker holds one subscription connection per shard it has channels on,
+// opened when the first is needed and closed with the last. On one Redis,
+// Sentinel or the embedded one there is a single such connection, with
+// classic SUBSCRIBE; the code is the same.
 package broker
 
 import (
@@ -17,29 +25,42 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helpline/internal/conversation"
+	"helpline/internal/store"
 )
 
 // Resync is the type of a synthetic event: the subscription was restored
-// after a lost connection to Redis, and events may have been missed, so
-// the subscriber should read what it missed from the store.
+// after a lost connection to Redis (or, on a cluster, its slot moved to
+// another node), and events may have been missed, so the subscriber should
+// read what it missed from the store.
 const Resync = "resync"
 
 // Broker fans out conversation events. Create one with New and stop it
 // with Close.
 type Broker struct {
-	ps  *redis.PubSub
-	log *slog.Logger
+	rdb redis.UniversalClient
+	// cluster is rdb when channels are sharded, else nil.
+	cluster *redis.ClusterClient
+	log     *slog.Logger
 
 	mu       sync.Mutex
 	channels map[string]*channel
 	closed   bool
-	done     chan struct{}
 
-	// redisMu orders the SUBSCRIBE and UNSUBSCRIBE commands the broker
-	// sends. Without it, the last subscriber of a conversation leaving
-	// while a new one arrives could send UNSUBSCRIBE after the newcomer's
-	// SUBSCRIBE, and the newcomer would never hear a thing.
+	// redisMu orders the (S)SUBSCRIBE and (S)UNSUBSCRIBE commands the
+	// broker sends. Without it, the last subscriber of a conversation
+	// leaving while a new one arrives could send UNSUBSCRIBE after the
+	// newcomer's SUBSCRIBE, and the newcomer would never hear a thing. It
+	// also guards the shards and routes, which those commands change; it
+	// is taken before mu, never after.
 	redisMu sync.Mutex
+	shards  map[string]*shard // by the address of the node the connection serves
+	routes  map[string]*shard // channel -> the shard it is subscribed on
+	stopped bool              // Close has begun: no more commands
+	stop    chan struct{}     // closed by Close, to end recoveries' waits
+	// wg counts the shards' receiving goroutines, and recoveries; Close
+	// waits for them.
+	wg sync.WaitGroup
+
 	// leaving, in tests, runs after the last subscriber of a channel left
 	// and before the broker decides to unsubscribe.
 	leaving func(name string)
@@ -62,15 +83,20 @@ type Subscription struct {
 	once sync.Once
 }
 
-// New starts a broker on rdb. Its goroutine ends when Close is called.
+// New returns a broker on rdb. It connects to Redis when the first
+// subscription needs it; its goroutines end when Close is called.
 func New(rdb redis.UniversalClient, log *slog.Logger) *Broker {
 	b := &Broker{
-		ps:       rdb.Subscribe(context.Background()),
+		rdb:      rdb,
 		log:      log,
 		channels: map[string]*channel{},
-		done:     make(chan struct{}),
+		shards:   map[string]*shard{},
+		routes:   map[string]*shard{},
+		stop:     make(chan struct{}),
 	}
-	go b.run()
+	if store.Sharded(rdb) {
+		b.cluster = rdb.(*redis.ClusterClient)
+	}
 	return b
 }
 
@@ -99,7 +125,7 @@ func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscrip
 
 	if !ok {
 		b.redisMu.Lock()
-		err := b.ps.Subscribe(ctx, name)
+		err := b.subscribe(ctx, name)
 		b.redisMu.Unlock()
 		if err != nil {
 			s.Close()
@@ -153,56 +179,14 @@ func (b *Broker) remove(s *Subscription, overflow bool) {
 	if last {
 		delete(b.channels, name)
 	}
-	closed := b.closed
 	b.mu.Unlock()
-	if last && !closed {
-		if err := b.ps.Unsubscribe(context.Background(), name); err != nil {
-			b.log.Warn("unsubscribe", "err", err)
-		}
+	if last {
+		b.unsubscribe(name)
 	}
 }
 
-// run reads the Redis subscription and fans events out.
-func (b *Broker) run() {
-	defer close(b.done)
-	for msg := range b.ps.ChannelWithSubscriptions() {
-		switch m := msg.(type) {
-		case *redis.Subscription:
-			if m.Kind == "subscribe" {
-				b.confirmed(m.Channel)
-			}
-		case *redis.Message:
-			ev, err := conversation.DecodeEvent(m.Payload)
-			if err != nil {
-				b.log.Error("bad event", "err", err)
-				continue
-			}
-			b.deliver(m.Channel, &ev)
-		}
-	}
-}
-
-// confirmed marks a channel ready; a second confirmation means go-redis
-// restored the subscription after losing the connection, and subscribers
-// may have missed events.
-func (b *Broker) confirmed(name string) {
-	b.mu.Lock()
-	ch := b.channels[name]
-	if ch == nil {
-		b.mu.Unlock()
-		return
-	}
-	again := ch.confirmed
-	if !again {
-		ch.confirmed = true
-		close(ch.ready)
-	}
-	b.mu.Unlock()
-	if again {
-		b.deliver(name, &conversation.Event{Type: Resync})
-	}
-}
-
+// deliver gives ev to every subscriber of name; one whose buffer is full
+// is dropped, never waited for.
 func (b *Broker) deliver(name string, ev *conversation.Event) {
 	b.mu.Lock()
 	ch := b.channels[name]
@@ -222,12 +206,22 @@ func (b *Broker) deliver(name string, ev *conversation.Event) {
 	}
 }
 
-// Close stops the broker and waits for its goroutine.
+// Close stops the broker: it closes every subscription connection and
+// waits for the goroutines that read them and for any recovery under way.
+// It is safe to call more than once.
 func (b *Broker) Close() error {
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
-	err := b.ps.Close()
-	<-b.done
-	return err
+	b.redisMu.Lock()
+	if !b.stopped {
+		b.stopped = true
+		close(b.stop)
+		for _, sh := range b.shards {
+			b.closeShard(sh)
+		}
+	}
+	b.redisMu.Unlock()
+	b.wg.Wait()
+	return nil
 }

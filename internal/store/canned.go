@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/redis/go-redis/v9"
-
 	"helpline/internal/conversation"
 )
 
@@ -33,7 +31,7 @@ var (
 // pass the limit or bring back a reply just deleted.
 // KEYS: the canned replies. ARGV: id, JSON, max, "new" or "edit".
 // Returns 1, or -1 when full, -2 when there is no such reply to edit.
-var saveCannedScript = redis.NewScript(`
+var saveCannedScript = newScript(`
 if ARGV[4] == 'new' then
   if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
 elseif redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
@@ -80,7 +78,7 @@ func (s *Store) SaveCanned(ctx context.Context, r conversation.CannedReply, max 
 	if err != nil {
 		return conversation.CannedReply{}, fmt.Errorf("encode canned reply: %w", err)
 	}
-	n, err := saveCannedScript.Run(ctx, s.rdb, []string{cannedKey}, r.ID, b, max, mode).Int()
+	n, err := s.eval(ctx, saveCannedScript, []string{cannedKey}, r.ID, b, max, mode).Int()
 	switch {
 	case err != nil:
 		return conversation.CannedReply{}, fmt.Errorf("save canned reply %s: %w", r.ID, err)

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/redis/go-redis/v9"
-
 	"helpline/internal/conversation"
 )
 
@@ -32,11 +30,11 @@ end
 local function say(text, ev)
   if text == '' then return end
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'system', 'text', text)
-  redis.call('PUBLISH', KEYS[4], with_id(ev, id))
+  redis.call(PUBLISH, KEYS[4], with_id(ev, id))
 end
 local function state(s, ev)
   redis.call('HSET', KEYS[1], 'state', s)
-  redis.call('PUBLISH', KEYS[4], ev)
+  redis.call(PUBLISH, KEYS[4], ev)
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'holder', 'prio', 'queued')
@@ -52,10 +50,10 @@ func systemEvents(text string, state conversation.State, holder string) []any {
 	return []any{msgEvent(conversation.FromSystem, text, "", nil), stateEvent(state, holder)}
 }
 
-func (s *Store) run(ctx context.Context, script *redis.Script, conv string, args ...any) ([]string, error) {
+func (s *Store) run(ctx context.Context, sc *script, conv string, args ...any) ([]string, error) {
 	now := s.now().UnixMilli()
 	all := append([]any{now, s.opts.Retention.Milliseconds(), s.opts.MaxMessages}, args...)
-	res, err := script.Run(ctx, s.rdb, keysFor(conv).list(), all...).StringSlice()
+	res, err := s.eval(ctx, sc, keysFor(conv).list(), all...).StringSlice()
 	if err != nil {
 		return nil, err
 	}

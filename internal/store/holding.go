@@ -23,7 +23,7 @@ import (
 // concurrent ones succeeds.
 // ARGV: now, retention, maxlen, rep, system text, takeover ("1" or ""),
 // then the events (systemEvents). Returns {status, queued or holder, priority, the state it was in}.
-var claimScript = redis.NewScript(luaSystem + `
+var claimScript = newScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if cur == 'rep' then return {'taken', holder} end
 if cur == 'bot' and ARGV[6] ~= '1' then return {'not_waiting'} end
@@ -78,7 +78,7 @@ func (s *Store) Claim(ctx context.Context, conv, rep, say string, takeover bool)
 // repScript stores a representative's message; only the holder may write.
 // ARGV: now, retention, maxlen, rep, text, meta, client id, the message's
 // event.
-var repScript = redis.NewScript(luaSystem + `
+var repScript = newScript(luaSystem + `
 if cur ~= 'rep' or not same(holder, ARGV[4]) then return {'not_holder', holder} end
 if ARGV[7] ~= '' then
   local existing = redis.call('HGET', KEYS[3], 'rep:' .. ARGV[7])
@@ -86,7 +86,7 @@ if ARGV[7] ~= '' then
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'from', 'rep', 'text', ARGV[5], 'meta', ARGV[6], 'cid', ARGV[7])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[3], 'rep:' .. ARGV[7], id) end
-redis.call('PUBLISH', KEYS[4], with_id(ARGV[8], id))
+redis.call(PUBLISH, KEYS[4], with_id(ARGV[8], id))
 touch()
 return {'ok', id}
 `)
@@ -111,7 +111,7 @@ func (s *Store) RepSays(ctx context.Context, conv, rep, clientID, text string, m
 // holder, or a supervisor (ARGV[6] = "1"), may release.
 // ARGV: now, retention, maxlen, rep, to, supervisor, system text, outcome,
 // then the events (systemEvents).
-var releaseScript = redis.NewScript(luaSystem + `
+var releaseScript = newScript(luaSystem + `
 if cur == 'closed' then return {'closed'} end
 if ARGV[5] == 'closed' and cur ~= 'rep' and ARGV[6] == '1' then
   -- a supervisor may close any conversation
@@ -174,7 +174,7 @@ func (s *Store) Release(ctx context.Context, conv, rep string, to conversation.S
 // transferScript gives a held conversation to another representative.
 // ARGV: now, retention, maxlen, from rep, to rep, supervisor, system text,
 // then the events (systemEvents).
-var transferScript = redis.NewScript(luaSystem + `
+var transferScript = newScript(luaSystem + `
 if cur ~= 'rep' then return {'not_held'} end
 if not same(holder, ARGV[4]) and ARGV[6] ~= '1' then return {'not_holder', holder} end
 redis.call('HSET', KEYS[1], 'holder', ARGV[5])
@@ -252,7 +252,7 @@ func (s *Store) AddDetails(ctx context.Context, conv string, details map[string]
 // riskScript records a risk found while a representative answers: no bot
 // reply is sent, but the conversation keeps its worst risk and evidence.
 // ARGV: now, retention, maxlen, kind, level, evidence.
-var riskScript = redis.NewScript(luaSystem + `
+var riskScript = newScript(luaSystem + `
 local rank = {urgent = 1, emergency = 2}
 local old = redis.call('HGET', KEYS[1], 'risk_level')
 if not old or (rank[ARGV[5]] or 0) >= (rank[old] or 0) then

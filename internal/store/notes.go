@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
-
 	"helpline/internal/conversation"
 )
 
@@ -16,17 +14,17 @@ import (
 // the representatives' channel (KEYS[6]) only, never the visitor's.
 // ARGV: now, retention, rep, text, the note's event without its id
 // (luaEvents).
-var noteScript = redis.NewScript(luaEvents + `
+var noteScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', 1000, '*', 'rep', ARGV[3], 'text', ARGV[4])
 redis.call('PEXPIRE', KEYS[5], ARGV[2])
-redis.call('PUBLISH', KEYS[6], with_id(ARGV[5], id))
+redis.call(PUBLISH, KEYS[6], with_id(ARGV[5], id))
 return {'ok', id}
 `)
 
 // AddNote stores a private note; it reaches consoles only.
 func (s *Store) AddNote(ctx context.Context, conv, rep, text string) (conversation.Note, error) {
-	res, err := noteScript.Run(ctx, s.rdb, keysFor(conv).list(), s.now().UnixMilli(), s.opts.Retention.Milliseconds(), rep, text,
+	res, err := s.eval(ctx, noteScript, keysFor(conv).list(), s.now().UnixMilli(), s.opts.Retention.Milliseconds(), rep, text,
 		conversation.EncodeEvent(conversation.Event{Type: "note", Note: conversation.Note{Rep: rep, Text: text}})).StringSlice()
 	if err != nil {
 		return conversation.Note{}, fmt.Errorf("add note: %w", err)

@@ -26,7 +26,7 @@ import (
 // ARGV: now (ms), connection id, "beat" or "gone", the set's lifetime (ms).
 // Returns 0 for no conversation, 2 when the connection is new or gone, 1
 // for a beat of one already known.
-var presenceScript = redis.NewScript(`
+var presenceScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local changed
 if ARGV[3] == 'gone' then
@@ -52,7 +52,7 @@ func (s *Store) VisitorGone(ctx context.Context, conv, id string) error {
 
 func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 	ttl := 2 * s.opts.VisitorAlive
-	n, err := presenceScript.Run(ctx, s.rdb, keysFor(conv).list(), s.now().UnixMilli(), id, mode, ttl.Milliseconds()).Int()
+	n, err := s.eval(ctx, presenceScript, keysFor(conv).list(), s.now().UnixMilli(), id, mode, ttl.Milliseconds()).Int()
 	if err != nil {
 		return fmt.Errorf("visitor presence %s: %w", conv, err)
 	}
@@ -67,7 +67,7 @@ func (s *Store) presence(ctx context.Context, conv, id, mode string) error {
 // the place it had (queued and prio stay).
 // ARGV: now, retention, maxlen, system text, then the events
 // (systemEvents).
-var leaveScript = redis.NewScript(luaSystem + `
+var leaveScript = newScript(luaSystem + `
 if cur ~= 'waiting' then return {'not_waiting'} end
 redis.call('HSET', KEYS[1], 'left', ARGV[1])
 say(ARGV[4], ARGV[5])
@@ -101,7 +101,7 @@ func (s *Store) Leave(ctx context.Context, conv, say string) error {
 // ARGV: now, retention, maxlen, window (ms), text for the old place, text
 // for the end, then the events: the system message of each text, and the
 // state. Returns {"place" or "end", queued, priority}.
-var rejoinScript = redis.NewScript(luaSystem + `
+var rejoinScript = newScript(luaSystem + `
 local left = redis.call('HGET', KEYS[1], 'left')
 if cur ~= 'bot' or not left then return {'no'} end
 local where = 'place'

@@ -12,7 +12,7 @@ import (
 
 // consoleEvent publishes an event on the console channel.
 func (s *Store) consoleEvent(ctx context.Context, e conversation.Event) {
-	s.rdb.Publish(ctx, ConsoleChannel, conversation.EncodeEvent(e))
+	s.publish(ctx, ConsoleChannel, conversation.EncodeEvent(e))
 }
 
 // Publish sends an event that is not stored (typing, a place in line) to a
@@ -23,5 +23,5 @@ func (s *Store) Publish(ctx context.Context, conv string, rep bool, ev conversat
 	if rep {
 		ch = keysFor(conv).rep
 	}
-	return s.rdb.Publish(ctx, ch, conversation.EncodeEvent(ev)).Err()
+	return s.publish(ctx, ch, conversation.EncodeEvent(ev))
 }

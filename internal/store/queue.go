@@ -30,7 +30,7 @@ func queueScore(p conversation.Priority, queued int64) float64 {
 // priority; one held by a representative or closed is left as it is.
 // ARGV: now, retention, maxlen, priority, reason, system text, evidence,
 // then the events (systemEvents). Returns {status, queued, priority}.
-var enqueueScript = redis.NewScript(luaSystem + `
+var enqueueScript = newScript(luaSystem + `
 local rank = {emergency = 1, urgent = 2, normal = 3}
 if cur == 'rep' then return {'held', holder} end
 if cur == 'closed' then return {'closed'} end

@@ -29,7 +29,7 @@ type requestDetails struct {
 // requestScript keeps a request's details with its conversation, to
 // expire with it, if it still exists.
 // ARGV: request id, details (JSON).
-var requestScript = redis.NewScript(`
+var requestScript = newScript(`
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl <= 0 then return 0 end
 redis.call('HSET', KEYS[7], ARGV[1], ARGV[2])
@@ -53,7 +53,7 @@ func (s *Store) AddRequest(ctx context.Context, r conversation.Request) (string,
 		return "", fmt.Errorf("store request: %w", err)
 	}
 	details, _ := json.Marshal(requestDetails{Name: r.Name, Phone: r.Phone, BestTime: r.BestTime, Insurer: r.Insurer, State: r.State})
-	kept, err := requestScript.Run(ctx, s.rdb, keysFor(r.Conv).list(), id, string(details)).Int()
+	kept, err := s.eval(ctx, requestScript, keysFor(r.Conv).list(), id, string(details)).Int()
 	if err != nil || kept == 0 {
 		s.rdb.XDel(ctx, requestsKey, id)
 		if err == nil {

@@ -3,8 +3,6 @@ package store
 import (
 	"encoding/json"
 
-	"github.com/redis/go-redis/v9"
-
 	"helpline/internal/conversation"
 )
 
@@ -12,7 +10,8 @@ import (
 // cannot change before it writes, and its writes are seen all at once. All
 // take the conversation's keys in the order of keys.list(): conv, msgs,
 // cids, events, notes, rep, reqs, conns. Every write refreshes the retention of the conversation's
-// keys, so an active conversation never expires, and publishes the change.
+// keys, so an active conversation never expires, and publishes the change
+// with the command the Lua variable PUBLISH names (see script).
 
 // luaEvents is what every script that publishes starts with. It encodes
 // no event: Go does (conversation.EncodeEvent), and passes each event a
@@ -44,7 +43,7 @@ func stateEvent(state conversation.State, holder string) string {
 
 // createScript makes a new conversation.
 // ARGV: state, now (ms), token hash, retention (ms).
-var createScript = redis.NewScript(`
+var createScript = newScript(`
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'created', ARGV[2], 'last', ARGV[2], 'tok', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
@@ -53,7 +52,7 @@ return 1
 // openScript returns a conversation's fields, refreshing its retention, or
 // nil if there is none.
 // ARGV: retention (ms).
-var openScript = redis.NewScript(`
+var openScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return redis.call('HGETALL', KEYS[1])
@@ -67,7 +66,7 @@ return redis.call('HGETALL', KEYS[1])
 // ARGV: client id, text, now (ms), retention (ms), limit per window,
 // window (s), max stream length, the message's event.
 // Returns {status, message id or retry seconds, context, state, recent}.
-var visitorScript = redis.NewScript(luaEvents + `
+var visitorScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'ctx', 'rl_w', 'rl_n')
 local state, ctx = conv[1], conv[2] or ''
@@ -85,7 +84,7 @@ local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'from', 'vis
 redis.call('HSET', KEYS[1], 'rl_w', w, 'rl_n', n + 1, 'last', ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], id)
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
-redis.call('PUBLISH', KEYS[4], with_id(ARGV[8], id))
+redis.call(PUBLISH, KEYS[4], with_id(ARGV[8], id))
 return {'ok', id, ctx, state}
 `)
 
@@ -95,7 +94,7 @@ return {'ok', id, ctx, state}
 // ARGV: from, text, meta, context (” keeps it), risk kind (” keeps it),
 // risk level, state (” keeps it), now (ms), retention (ms), max stream
 // length, the message's event, the state's event.
-var replyScript = redis.NewScript(luaEvents + `
+var replyScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[10], '*', 'from', ARGV[1], 'text', ARGV[2], 'meta', ARGV[3])
 redis.call('HSET', KEYS[1], 'last', ARGV[8])
@@ -108,28 +107,28 @@ if ARGV[5] ~= '' then
   end
 end
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[9]) end
-redis.call('PUBLISH', KEYS[4], with_id(ARGV[11], id))
+redis.call(PUBLISH, KEYS[4], with_id(ARGV[11], id))
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[1], 'state') ~= ARGV[7] then
   redis.call('HSET', KEYS[1], 'state', ARGV[7])
-  redis.call('PUBLISH', KEYS[4], ARGV[12])
+  redis.call(PUBLISH, KEYS[4], ARGV[12])
 end
 return {'ok', id}
 `)
 
 // stateScript changes a conversation's state and tells everyone.
 // ARGV: state, now (ms), retention (ms), the state's event.
-var stateScript = redis.NewScript(`
+var stateScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'last', ARGV[2])
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-redis.call('PUBLISH', KEYS[4], ARGV[4])
+redis.call(PUBLISH, KEYS[4], ARGV[4])
 return 1
 `)
 
 // contextScript replaces a conversation's answer context, if the
 // conversation still exists.
 // ARGV: context.
-var contextScript = redis.NewScript(`
+var contextScript = newScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'ctx', ARGV[1])
 return 1
@@ -137,8 +136,8 @@ return 1
 
 // deleteScript removes a conversation at once and tells every tab.
 // ARGV: the deletion's event.
-var deleteScript = redis.NewScript(`
+var deleteScript = newScript(`
 local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7], KEYS[8])
-redis.call('PUBLISH', KEYS[4], ARGV[1])
+redis.call(PUBLISH, KEYS[4], ARGV[1])
 return n
 `)

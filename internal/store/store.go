@@ -44,9 +44,10 @@ type Options struct {
 
 // Store keeps conversations in Redis. It is safe for concurrent use.
 type Store struct {
-	rdb  redis.UniversalClient
-	opts Options
-	now  func() time.Time
+	rdb     redis.UniversalClient
+	opts    Options
+	now     func() time.Time
+	sharded bool // events by SPUBLISH: see Sharded
 }
 
 // New returns a store on rdb.
@@ -60,7 +61,7 @@ func New(rdb redis.UniversalClient, opts Options) *Store {
 	if opts.VisitorAlive == 0 {
 		opts.VisitorAlive = time.Minute
 	}
-	return &Store{rdb: rdb, opts: opts, now: opts.Now}
+	return &Store{rdb: rdb, opts: opts, now: opts.Now, sharded: Sharded(rdb)}
 }
 
 // Client returns the Redis client, for readiness checks.
@@ -81,7 +82,7 @@ func (s *Store) Create(ctx context.Context) (conversation.Conversation, string, 
 	}
 	now := s.now()
 	k := keysFor(id)
-	if err := createScript.Run(ctx, s.rdb, k.list(), string(conversation.StateBot), now.UnixMilli(), hashSecret(secret), s.opts.Retention.Milliseconds()).Err(); err != nil {
+	if err := s.eval(ctx, createScript, k.list(), string(conversation.StateBot), now.UnixMilli(), hashSecret(secret), s.opts.Retention.Milliseconds()).Err(); err != nil {
 		return conversation.Conversation{}, "", fmt.Errorf("create conversation: %w", err)
 	}
 	return conversation.Conversation{ID: id, State: conversation.StateBot, Created: now, Last: now}, id + "." + secret, nil
@@ -119,7 +120,7 @@ func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation
 	if !validID(id) {
 		return conversation.Conversation{}, "", errNotFound
 	}
-	res, err := openScript.Run(ctx, s.rdb, keysFor(id).list(), s.opts.Retention.Milliseconds()).StringSlice()
+	res, err := s.eval(ctx, openScript, keysFor(id).list(), s.opts.Retention.Milliseconds()).StringSlice()
 	if errors.Is(err, redis.Nil) || (err == nil && len(res) == 0) {
 		return conversation.Conversation{}, "", errNotFound
 	}
@@ -157,7 +158,7 @@ func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation
 // It returns the conversation's answer context and state as they were
 // before the message, which is what answering it needs.
 func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state conversation.State, err error) {
-	res, err := visitorScript.Run(ctx, s.rdb, keysFor(conv).list(),
+	res, err := s.eval(ctx, visitorScript, keysFor(conv).list(),
 		clientID, text, s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
 		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages,
 		msgEvent(conversation.FromVisitor, text, clientID, nil)).StringSlice()
@@ -179,7 +180,7 @@ func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id
 
 // AddReply stores a reply and returns its id.
 func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply) (string, error) {
-	res, err := replyScript.Run(ctx, s.rdb, keysFor(conv).list(),
+	res, err := s.eval(ctx, replyScript, keysFor(conv).list(),
 		string(r.From), r.Text, string(r.Meta), string(r.Context), r.RiskKind, r.RiskLevel, string(r.State),
 		s.now().UnixMilli(), s.opts.Retention.Milliseconds(), s.opts.MaxMessages,
 		msgEvent(r.From, r.Text, "", r.Meta), stateEvent(r.State, "")).StringSlice()
@@ -194,7 +195,7 @@ func (s *Store) AddReply(ctx context.Context, conv string, r conversation.Reply)
 
 // SetState changes a conversation's state.
 func (s *Store) SetState(ctx context.Context, conv string, state conversation.State) error {
-	n, err := stateScript.Run(ctx, s.rdb, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
+	n, err := s.eval(ctx, stateScript, keysFor(conv).list(), string(state), s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
 		stateEvent(state, "")).Int()
 	if err != nil {
 		return fmt.Errorf("set state: %w", err)
@@ -209,7 +210,7 @@ func (s *Store) SetState(ctx context.Context, conv string, state conversation.St
 // while a representative answers, the bot says nothing, but the safety
 // screen still reads each message in the light of the ones before.
 func (s *Store) SetContext(ctx context.Context, conv string, answerCtx []byte) error {
-	if err := contextScript.Run(ctx, s.rdb, keysFor(conv).list(), string(answerCtx)).Err(); err != nil {
+	if err := s.eval(ctx, contextScript, keysFor(conv).list(), string(answerCtx)).Err(); err != nil {
 		return fmt.Errorf("set answer context: %w", err)
 	}
 	return nil
@@ -224,7 +225,7 @@ func (s *Store) Delete(ctx context.Context, conv string) error {
 	// deletes where it is recorded.
 	holder, _ := s.rdb.HGet(ctx, k.conv, "holder").Result()
 	reqs, _ := s.rdb.HKeys(ctx, k.reqs).Result()
-	if err := deleteScript.Run(ctx, s.rdb, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).Err(); err != nil {
+	if err := s.eval(ctx, deleteScript, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).Err(); err != nil {
 		return fmt.Errorf("delete conversation: %w", err)
 	}
 	// Each on its own key (its own slot in a cluster).

@@ -20,10 +20,11 @@ type Cluster struct {
 	// Addrs are the masters' host:port addresses.
 	Addrs []string
 	// URL reaches the cluster the way an operator configures it.
-	URL   string
-	nodes []*exec.Cmd
-	dir   string
-	t     testing.TB
+	URL    string
+	nodes  []*exec.Cmd
+	server string
+	dir    string
+	t      testing.TB
 }
 
 // StartCluster starts a cluster of n masters (no replicas) and waits until
@@ -39,13 +40,13 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 		t.Skip("redis-server is not installed; .ci/run installs it")
 	}
-	c := &Cluster{dir: t.TempDir(), t: t}
+	c := &Cluster{server: server, dir: t.TempDir(), t: t}
 	t.Cleanup(c.stop)
 	for i := 0; i < n; i++ {
 		port := freeClusterPort(t)
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		c.Addrs = append(c.Addrs, addr)
-		c.startNode(server, port)
+		c.nodes = append(c.nodes, c.startNode(port))
 	}
 	for _, a := range c.Addrs {
 		waitPing(t, a)
@@ -60,16 +61,32 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	return c
 }
 
-func (c *Cluster) startNode(server string, port int) {
+func (c *Cluster) startNode(port int) *exec.Cmd {
 	c.t.Helper()
 	p := strconv.Itoa(port)
-	cmd := exec.Command(server, "--port", p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+	cmd := exec.Command(c.server, "--port", p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
 		"--cluster-config-file", "nodes-"+p+".conf", "--cluster-node-timeout", "2000",
 		"--dir", c.dir, "--save", "", "--appendonly", "no", "--protected-mode", "no", "--logfile", "redis-"+p+".log")
 	if err := cmd.Start(); err != nil {
 		c.t.Fatalf("start redis-server on %s: %v", p, err)
 	}
-	c.nodes = append(c.nodes, cmd)
+	return cmd
+}
+
+// Restart kills master i at once, as a crash would, and starts it again on
+// its port, then waits until the cluster serves every slot again. The node
+// comes back with its place in the cluster (its slots, from its cluster
+// configuration file) but without its data: nothing is persisted.
+func (c *Cluster) Restart(i int) {
+	c.t.Helper()
+	cmd := c.nodes[i]
+	cmd.Process.Kill()
+	cmd.Wait()
+	_, p, _ := net.SplitHostPort(c.Addrs[i])
+	port, _ := strconv.Atoi(p)
+	c.nodes[i] = c.startNode(port)
+	waitPing(c.t, c.Addrs[i])
+	c.waitReady()
 }
 
 // waitReady waits until every node sees every slot served.
