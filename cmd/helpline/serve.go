@@ -22,6 +22,7 @@ import (
 	"helpline/internal/metrics"
 	"helpline/internal/render"
 	"helpline/internal/reps"
+	"helpline/internal/semantic"
 	"helpline/internal/server"
 	"helpline/internal/store"
 	"helpline/knowledge"
@@ -94,10 +95,33 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Sprintf("on (model %s at %s); %s; %d tokens this month", cfg.LLM.Model, cfg.LLM.Endpoint(), m.AssistantSummary(), model.TokensThisMonth())
 		}
 	}
+	// The embedding model's ranking: the knowledge base is embedded in the
+	// background (from the vectors other instances left in Redis, mostly),
+	// and until it is ready the engine decides alone.
+	var meaning chat.Meaning
+	if cfg.LLM.On() && cfg.LLM.EmbeddingModel != "" {
+		emb := semantic.NewOpenAI(semantic.OpenAIConfig{APIKey: cfg.LLM.APIKey, BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.EmbeddingModel, Timeout: cfg.LLM.Timeout})
+		ranker := semantic.NewRanker(emb, semanticHits)
+		meaning = ranker
+		ectx, stopEmbedding := context.WithCancel(context.Background())
+		embedded := make(chan struct{})
+		go func() {
+			defer close(embedded)
+			ranker.Run(ectx, base, &semantic.Redis{Client: rdb, Model: cfg.LLM.EmbeddingModel}, time.Minute, log)
+		}()
+		defer func() { stopEmbedding(); <-embedded }()
+		chatStatus := llmStatus
+		llmStatus = func() string {
+			if model == nil {
+				return "on (embeddings only, at " + cfg.LLM.Endpoint() + "); " + ranker.Status()
+			}
+			return chatStatus() + "; " + ranker.Status()
+		}
+	}
 	visitors := chat.NewHandler(st, b, engine, handoffs, renderer, m, log, chat.Options{
 		Origins: cfg.Origins, MaxMessage: cfg.MaxMessage, RatePerAddress: cfg.RatePerAddress, TrustedProxies: cfg.TrustedProxies,
 		// An answer may wait for the model's whole timeout, then be stored.
-		Assistant: model, AnswerTimeout: max(30*time.Second, cfg.LLM.Timeout+10*time.Second),
+		Assistant: model, Meaning: meaning, AnswerTimeout: max(30*time.Second, cfg.LLM.Timeout+10*time.Second),
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
 		Metrics: m, Bot: visitors, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})

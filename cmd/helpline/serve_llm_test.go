@@ -14,6 +14,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/assistant/assistanttest"
+	"helpline/internal/semantic/semantictest"
+	"helpline/internal/store/storetest"
 )
 
 // syncBuffer is a buffer the service writes to while the test reads it.
@@ -175,5 +177,68 @@ func TestServeLLMOff(t *testing.T) {
 	stop()
 	if !strings.Contains(logs.String(), "language model off") {
 		t.Errorf("the start-up log does not say the model is off:\n%s", logs.String())
+	}
+}
+
+// TestServeEmbeddings runs two services one after the other on one Redis
+// with a stand-in embedding model (and no chat model), through the real
+// go-openai client: the first embeds the knowledge base and keeps the
+// vectors in Redis, /readyz says when it is ready; the second finds them
+// there and asks the endpoint for none; a visitor's question is ranked by
+// meaning (counted in /metrics).
+func TestServeEmbeddings(t *testing.T) {
+	real, ok := storetest.Real(t, storetest.DBCommand)
+	if !ok {
+		t.Skip("needs a Redis both services share")
+	}
+	emb := semantictest.NewServer()
+	defer emb.Close()
+	env := map[string]string{"HELPLINE_LLM_BASE_URL": emb.URL(), "HELPLINE_LLM_EMBEDDING_MODEL": "stand-in", "REDIS_URL": real.URL}
+	waitReady := func(base string) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ready := get(t, base+"readyz")
+			if strings.Contains(ready, "embeddings stand-in: ready") {
+				return ready
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the embeddings never got ready:\n%s", ready)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	base, _, stop := serveInProcess(t, env)
+	ready := waitReady(base)
+	if !strings.Contains(ready, "language model: on (embeddings only") || !strings.Contains(ready, ", 0 from the cache)") {
+		t.Errorf("/readyz of the first service:\n%s", ready)
+	}
+	first := emb.Calls()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, ws, map[string]any{"type": "hello"})
+	until(t, ws, "welcome", func(f anyFrame) bool { return f.Type == "welcome" })
+	send(t, ws, map[string]any{"type": "message", "id": "m1", "text": "What is harm reduction?"})
+	until(t, ws, "the answer", func(f anyFrame) bool { return f.Type == "message" && f.From == "bot" })
+	ws.Close()
+	if emb.Calls() != first+1 {
+		t.Errorf("%d requests for one question, want 1", emb.Calls()-first)
+	}
+	if m := get(t, base+"metrics"); !regexp.MustCompile(`(?m)^helpline_meaning_ranked_total\{outcome="(?:changed|unchanged)"\} 1$`).MatchString(m) {
+		t.Errorf("/metrics does not count the question ranked by meaning")
+	}
+	stop()
+
+	calls := emb.Calls()
+	base, _, stop = serveInProcess(t, env)
+	if ready := waitReady(base); strings.Contains(ready, ", 0 from the cache)") {
+		t.Errorf("/readyz of the second service:\n%s", ready)
+	}
+	stop()
+	if n := emb.Calls() - calls; n != 0 {
+		t.Errorf("the second service asked the endpoint %d times, want 0: the vectors are in Redis", n)
 	}
 }

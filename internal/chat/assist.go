@@ -38,17 +38,7 @@ func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx a
 		// costs the endpoint nothing.
 		return generated{}
 	}
-	risk := assistant.ConversationRisk(actx, d)
-	if !risk.Crisis() {
-		cv, err := h.store.Get(ctx, j.conv)
-		switch {
-		case err != nil:
-			// Unknown: the curated answer, without asking.
-			risk = safety.Risk{}
-		case cv.RiskKind != "":
-			risk = safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
-		}
-	}
+	risk := h.conversationRisk(ctx, j, d, actx)
 	q := assistant.Question{
 		Text: j.text, Earlier: actx.Recent, Risk: risk,
 		Entries: assistant.Grounding(h.engine.Base(), d), Curated: d.Text,
@@ -59,6 +49,79 @@ func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx a
 		h.log.Info("model's answer not used", "conv", j.conv, "answer", r)
 	}
 	return generated{asked: r.Reason.Called(), result: r, replyTo: j.msg}
+}
+
+// conversationRisk is the risk that keeps a conversation from the
+// endpoint: the decision's, the ongoing crisis its context remembers, and
+// the worst risk the conversation ever recorded. When the stored risk
+// cannot be read it is the zero Risk, which the assistant refuses, as it
+// refuses any risk but safety.None.
+func (h *Handler) conversationRisk(ctx context.Context, j job, d answer.Decision, actx answer.Context) safety.Risk {
+	risk := assistant.ConversationRisk(actx, d)
+	if risk.Crisis() {
+		return risk
+	}
+	cv, err := h.store.Get(ctx, j.conv)
+	switch {
+	case err != nil:
+		return safety.Risk{}
+	case cv.RiskKind != "":
+		return safety.Risk{Kind: safety.Kind(cv.RiskKind), Level: safety.Level(cv.RiskLevel)}
+	}
+	return risk
+}
+
+// Meaning ranks the knowledge base's entries by how close in meaning they
+// are to a question, closest first (package semantic, on the operator's
+// embedding model).
+type Meaning interface {
+	Rank(ctx context.Context, question string) ([]answer.Similar, error)
+}
+
+// meaningTimeout bounds the wait for the embedding model: past it, the
+// engine's own decision stands.
+const meaningTimeout = 3 * time.Second
+
+// reconsider lets the embedding model's ranking revisit the engine's
+// decision on a typed question (answer.Engine.Reconsider), when one is
+// configured and the conversation may reach the endpoint at all: never
+// with a crisis in it, never for a refusal or a hand-off. Any failure
+// leaves the decision as it was.
+func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Context) answer.Decision {
+	m := h.opts.Meaning
+	if m == nil || !j.ground || ctx.Err() != nil {
+		return d
+	}
+	switch d.Kind {
+	case answer.KindAnswer, answer.KindClarify, answer.KindFallback:
+	default:
+		return d
+	}
+	if r := h.conversationRisk(ctx, j, d, actx); r.Kind != safety.None {
+		return d
+	}
+	rctx, cancel := context.WithTimeout(ctx, meaningTimeout)
+	defer cancel()
+	similar, err := m.Rank(rctx, j.text)
+	if err != nil {
+		h.log.Info("ranking by meaning failed; the engine's decision stands", "conv", j.conv, "err", err)
+		h.metrics.MeaningRanked.WithLabelValues("failed").Inc()
+		return d
+	}
+	r := h.engine.Reconsider(j.text, actx, d, similar)
+	outcome := "unchanged"
+	if r.Kind != d.Kind || first(r.Entries) != first(d.Entries) || len(r.Alternatives) != len(d.Alternatives) {
+		outcome = "changed"
+	}
+	h.metrics.MeaningRanked.WithLabelValues(outcome).Inc()
+	return r
+}
+
+func first(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 // cites are the entries a generated answer cites, with their titles, for

@@ -60,6 +60,11 @@ type Options struct {
 	// model (internal/assistant); nil, every answer is the curated one,
 	// as without a model.
 	Assistant *assistant.Client
+	// Meaning, when set, ranks the entries by meaning with the operator's
+	// embedding model, and the engine reconsiders its decision on a typed
+	// question in that light (answer.Engine.Reconsider); nil, the
+	// engine's decision stands, as without a model.
+	Meaning Meaning
 	// AnswerTimeout bounds answering one message, from taking it off the
 	// conversation's queue to storing the reply, model included (30s). It
 	// should exceed the model's own timeout, after which the curated

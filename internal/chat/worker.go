@@ -256,7 +256,7 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		h.screenHeld(ctx, j.c, j.conv, j.text, actx)
 		return
 	}
-	d := j.decide(actx)
+	d := h.reconsider(gen, j, j.decide(actx), actx)
 	next := actx.Next(j.text, d)
 	g := h.generate(gen, j, d, actx)
 	if g.asked {

@@ -33,6 +33,10 @@ type Metrics struct {
 	AssistantTokens prometheus.Counter
 	// AssistantOn is 1 when a language model is configured, else 0.
 	AssistantOn prometheus.Gauge
+	// MeaningRanked counts the decisions the embedding model's ranking
+	// revisited, by outcome: changed, unchanged, or failed (the engine's
+	// decision stood).
+	MeaningRanked *prometheus.CounterVec
 
 	assistant assistantCounts
 }
@@ -82,9 +86,12 @@ func New() *Metrics {
 		AssistantOn: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "helpline_assistant_on", Help: "1 when the optional language model is configured, 0 when every answer is the curated one.",
 		}),
+		MeaningRanked: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_meaning_ranked_total", Help: "Decisions revisited with the embedding model's ranking, by outcome (changed, unchanged, failed: the engine's decision stood).",
+		}, []string{"outcome"}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
-		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn,
+		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn, m.MeaningRanked,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
