@@ -39,18 +39,18 @@ func runAsk(ctx context.Context, args []string, getenv func(string) string, stdi
 
 	if flags.NArg() > 0 {
 		q := strings.Join(flags.Args(), " ")
-		return print(q, engine.Decide(q, answer.Context{}))
+		return print(q, engine.Decide(q, answer.Memory{}))
 	}
 	// One question per line; each independent unless --session.
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	var conv answer.Context
+	var conv answer.Memory
 	for sc.Scan() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if !*session {
-			conv = answer.Context{}
+			conv = answer.Memory{}
 		}
 		d := engine.Decide(sc.Text(), conv)
 		conv = conv.Next(sc.Text(), d)

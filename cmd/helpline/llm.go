@@ -101,7 +101,7 @@ func semanticEval(ctx context.Context, l config.LLM, base *kb.Base, engine *answ
 	}
 	fmt.Fprintf(stdout, "embeddings (%s): %d texts embedded\n", l.EmbeddingModel, st.Embedded)
 	failed := 0
-	refine := func(q string, c answer.Context, d answer.Decision) answer.Decision {
+	refine := func(q string, c answer.Memory, d answer.Decision) answer.Decision {
 		hits, err := ix.Rank(ctx, emb, q, semanticHits)
 		if err != nil {
 			failed++

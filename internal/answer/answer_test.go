@@ -68,7 +68,7 @@ func TestDecide(t *testing.T) {
 		{"can i have a beer or two while on suboxone", "", "mixing-substances", ""},
 	}
 	for _, tt := range tests {
-		d := e.Decide(tt.q, Context{})
+		d := e.Decide(tt.q, Memory{})
 		if tt.kind == "" && (d.Kind == KindAnswer || d.Kind == KindClarify) {
 			tt.kind = d.Kind // a fragment may fairly get a choice led by the right entry
 		}
@@ -156,7 +156,7 @@ func TestIntents(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	e := engine(t)
 	for _, q := range []string{"", "   ", "\x00\x07\x1b[31m", "\xff\xfe\xfd", "😭🙏💔", strings.Repeat("x", 10*1024), strings.Repeat("help ", 2048)} {
-		d := e.Decide(q, Context{})
+		d := e.Decide(q, Memory{})
 		if d.Text == "" {
 			t.Errorf("Decide(%.20q): empty reply", q)
 		}
@@ -170,7 +170,7 @@ func TestBadInput(t *testing.T) {
 // the order asked, each under its title.
 func TestTwoQuestions(t *testing.T) {
 	e := engine(t)
-	d := e.Decide("What is methadone? How long do people stay on it?", Context{})
+	d := e.Decide("What is methadone? How long do people stay on it?", Memory{})
 	if d.Kind != KindAnswer || len(d.Entries) != 2 || d.Entries[0] != "methadone" || d.Entries[1] != "how-long-on-medication" {
 		t.Fatalf("two questions: %s %v, want answers from methadone and how-long-on-medication", d.Kind, d.Entries)
 	}
@@ -181,7 +181,7 @@ func TestTwoQuestions(t *testing.T) {
 		}
 	}
 	// One question in two sentences is one answer.
-	if d := e.Decide("My son just started methadone. What is it exactly?", Context{}); len(d.Entries) != 1 || d.Entries[0] != "methadone" {
+	if d := e.Decide("My son just started methadone. What is it exactly?", Memory{}); len(d.Entries) != 1 || d.Entries[0] != "methadone" {
 		t.Errorf("one question after a sentence of story: %s %v", d.Kind, d.Entries)
 	}
 }
@@ -195,7 +195,7 @@ func TestLetter(t *testing.T) {
 		"led to pills, and now the bottles run out early, he sleeps in the afternoons and gets angry when I ask. " +
 		"His mother thinks I am overreacting and our daughter keeps asking why dad is so tired. I love him and " +
 		"I do not want to make things worse by saying the wrong thing at the wrong time."
-	d := e.Decide(letter, Context{})
+	d := e.Decide(letter, Memory{})
 	if d.Kind != KindClarify || len(d.Entries) < 2 || !d.OfferPerson {
 		t.Fatalf("letter: %s %v (score %.2f), want a choice of its likeliest entries and a person", d.Kind, d.Entries, d.Score)
 	}
@@ -209,7 +209,7 @@ func TestAlternatives(t *testing.T) {
 	n := 0
 	for _, en := range e.Base().Entries {
 		for _, q := range en.Questions {
-			d := e.Decide(q, Context{})
+			d := e.Decide(q, Memory{})
 			if len(d.Alternatives) == 0 {
 				continue
 			}
@@ -232,7 +232,7 @@ func TestAlternatives(t *testing.T) {
 	if n == 0 {
 		t.Error("no sample question got an alternative")
 	}
-	if d := e.Decide("methadone?", Context{}); d.Kind != KindClarify {
+	if d := e.Decide("methadone?", Memory{}); d.Kind != KindClarify {
 		t.Errorf("a single word: %s %v, want a menu", d.Kind, d.Entries)
 	}
 }
@@ -250,14 +250,14 @@ func TestFollowUp(t *testing.T) {
 		{"what is suboxone", "can i take it while pregnant", "pregnancy"},
 	}
 	for _, tt := range tests {
-		ctx := Context{}
+		ctx := Memory{}
 		ctx = ctx.Next(tt.first, e.Decide(tt.first, ctx))
 		d := e.Decide(tt.then, ctx)
 		if len(d.Entries) == 0 || d.Entries[0] != tt.want {
 			t.Errorf("%q after %q: %s %v, want %s", tt.then, tt.first, d.Kind, d.Entries, tt.want)
 		}
 	}
-	ctx := Context{}
+	ctx := Memory{}
 	for _, q := range []string{"a", "b", "c", "my brother just shot up"} {
 		ctx = ctx.Next(q, Decision{Kind: KindFallback})
 	}
@@ -298,7 +298,7 @@ func TestEvaluationSet(t *testing.T) {
 	var correct, inScope, oosAnswered int
 	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		c := parseCase(t, i+1, line)
-		ctx := Context{}
+		ctx := Memory{}
 		for _, prev := range c.After {
 			ctx = ctx.Next(prev, e.Decide(prev, ctx))
 		}
@@ -327,7 +327,7 @@ func FuzzDecide(f *testing.F) {
 		f.Add(s, "what is methadone")
 	}
 	f.Fuzz(func(t *testing.T, q, prev string) {
-		ctx := Context{}.Next(prev, e.Decide(prev, Context{}))
+		ctx := Memory{}.Next(prev, e.Decide(prev, Memory{}))
 		d := e.Decide(q, ctx)
 		if d.Text == "" {
 			t.Fatalf("Decide(%q): empty reply", q)
@@ -346,7 +346,7 @@ func BenchmarkDecide(b *testing.B) {
 	qs := []string{"wen do withdrawls start", "subs vs methadone", "insurance??", "my son is using heroin what do i do", "how long is inpatient rehab"}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		e.Decide(qs[i%len(qs)], Context{})
+		e.Decide(qs[i%len(qs)], Memory{})
 	}
 }
 
@@ -358,7 +358,7 @@ func BenchmarkDecide10k(b *testing.B) {
 	e := New(base, kb.DefaultFacts())
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		e.Decide(queries[i%len(queries)], Context{})
+		e.Decide(queries[i%len(queries)], Memory{})
 	}
 }
 
@@ -387,7 +387,7 @@ func TestCrisisFollowUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := Context{}
+			ctx := Memory{}
 			for _, q := range tt.before {
 				ctx = ctx.Next(q, e.Decide(q, ctx))
 			}

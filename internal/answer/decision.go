@@ -72,9 +72,9 @@ type Option struct {
 	Title string `json:"title"`
 }
 
-// Context is what the engine remembers of a conversation between
+// Memory is what the engine remembers of a conversation between
 // messages. It is small and plain so it can be stored anywhere.
-type Context struct {
+type Memory struct {
 	// Recent are the visitor's last few messages, oldest first: the
 	// safety screen reads a message in their light ("hes snoring weird"
 	// after "my brother just shot up").
@@ -116,12 +116,12 @@ const contextTopics = 2
 
 // Next returns the context after the visitor sent text and the engine
 // decided d.
-func (c Context) Next(text string, d Decision) Context {
+func (c Memory) Next(text string, d Decision) Memory {
 	recent := append(append([]string(nil), c.Recent...), text)
 	if n := len(recent) - safety.ContextMessages; n > 0 {
 		recent = recent[n:]
 	}
-	next := Context{Entries: c.Entries, Recent: recent}
+	next := Memory{Entries: c.Entries, Recent: recent}
 	switch {
 	case d.Kind == KindCrisis:
 		o := Ongoing{Kind: d.Risk.Kind, Level: d.Risk.Level}

@@ -209,7 +209,7 @@ func (e *Engine) Base() *kb.Base { return e.base }
 // Decide returns the reply to text, a visitor's message, given what the
 // conversation so far left in ctx. The caller keeps ctx.Next(decision) for
 // the next message.
-func (e *Engine) Decide(text string, ctx Context) Decision {
+func (e *Engine) Decide(text string, ctx Memory) Decision {
 	// Safety comes before everything else, on every message.
 	if risk := safety.Screen(text, ctx.Recent); risk.Crisis() {
 		d := Decision{
@@ -255,7 +255,7 @@ func (e *Engine) onTopic(text string) bool {
 	return false
 }
 
-func (e *Engine) decide(text string, ctx Context) Decision {
+func (e *Engine) decide(text string, ctx Memory) Decision {
 	norm := normalizeForIntent(truncateRunes(text, maxIntentRunes))
 	if !hasWord(norm) {
 		return Decision{Kind: KindFallback, Text: e.texts[textEmpty], Entries: []string{}, OfferPerson: true, Reason: "empty"}

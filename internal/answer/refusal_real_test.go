@@ -35,7 +35,7 @@ func TestRealRefusals(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			t.Fatalf("line %d: %v", n, err)
 		}
-		d := e.Decide(c.Q, Context{})
+		d := e.Decide(c.Q, Memory{})
 		switch {
 		case c.Want == "answer":
 			fair++

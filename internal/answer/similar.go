@@ -26,7 +26,7 @@ type Similar struct {
 //     entries the model puts first, when its first is clearly closest;
 //   - an answer the model clearly disagrees with gets the model's entry
 //     as the alternative offered beside it.
-func (e *Engine) Reconsider(text string, ctx Context, d Decision, similar []Similar) Decision {
+func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Similar) Decision {
 	if len(similar) < 2 || d.Reason == "off topic" {
 		return d
 	}

@@ -16,31 +16,31 @@ func TestReconsider(t *testing.T) {
 		}
 		return out
 	}
-	after := Context{}.Next("how long does withdrawal last", e.Decide("how long does withdrawal last", Context{}))
+	after := Memory{}.Next("how long does withdrawal last", e.Decide("how long does withdrawal last", Memory{}))
 	for _, tt := range []struct {
 		name    string
 		q       string
-		ctx     Context
+		ctx     Memory
 		similar []Similar
 		kind    Kind
 		entries []string
 		alt     string // the first alternative offered beside an answer
 	}{
-		{"a menu becomes the answer the model is sure of", "What is harm reduction?", Context{},
+		{"a menu becomes the answer the model is sure of", "What is harm reduction?", Memory{},
 			sim("safer-use", 0.90, "syringe-services", 0.80), KindAnswer, []string{"safer-use"}, "syringe-services"},
-		{"a menu the model is unsure of stays a menu, reordered", "What is harm reduction?", Context{},
+		{"a menu the model is unsure of stays a menu, reordered", "What is harm reduction?", Memory{},
 			sim("safer-use", 0.81, "naloxone", 0.80, "syringe-services", 0.50), KindClarify, []string{"safer-use", "syringe-services"}, ""},
-		{"an entry the words do not support changes nothing", "What is harm reduction?", Context{},
+		{"an entry the words do not support changes nothing", "What is harm reduction?", Memory{},
 			sim("driving-on-mat", 0.95, "syringe-services", 0.70), KindClarify, []string{"syringe-services", "safer-use"}, ""},
-		{`"I'm not sure" becomes a menu of plausible entries`, "Can I make/receive phone calls?", Context{},
+		{`"I'm not sure" becomes a menu of plausible entries`, "Can I make/receive phone calls?", Memory{},
 			sim("rehab-rules", 0.90, "driving-on-mat", 0.85, "contact-us", 0.70), KindClarify, []string{"rehab-rules", "contact-us"}, ""},
-		{"an answer the model disagrees with offers its entry beside it", "what is methadone", Context{},
+		{"an answer the model disagrees with offers its entry beside it", "what is methadone", Memory{},
 			sim("methadone-clinic", 0.90, "methadone", 0.70), KindAnswer, []string{"methadone"}, "methadone-clinic"},
-		{"a crisis is never reconsidered", "i want to kill myself", Context{},
+		{"a crisis is never reconsidered", "i want to kill myself", Memory{},
 			sim("naloxone", 0.99, "cost", 0.10), KindCrisis, []string{}, ""},
-		{"nor a refusal", "how do i pass a drug test", Context{},
+		{"nor a refusal", "how do i pass a drug test", Memory{},
 			sim("drug-test-windows", 0.99, "cost", 0.10), KindRefusal, []string{}, ""},
-		{"nor an off-topic question", "What are carries?", Context{},
+		{"nor an off-topic question", "What are carries?", Memory{},
 			sim("methadone-clinic", 0.99, "take-home-doses", 0.10), KindClarify, []string{"take-home-doses"}, ""},
 		{"nor a follow-up read with its context", "and how do i get it", after,
 			sim("cost", 0.99, "naloxone", 0.10), "", nil, ""},

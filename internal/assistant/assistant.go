@@ -236,7 +236,7 @@ func (r Result) LogValue() slog.Value {
 // ConversationRisk is the risk to pass in a Question: the decision's
 // finding, or the ongoing crisis the conversation's context remembers.
 // A conversation stays refused while its crisis is ongoing.
-func ConversationRisk(ctx answer.Context, d answer.Decision) safety.Risk {
+func ConversationRisk(ctx answer.Memory, d answer.Decision) safety.Risk {
 	if d.Risk.Crisis() || d.Risk.Kind == "" {
 		return d.Risk
 	}

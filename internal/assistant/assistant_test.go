@@ -202,7 +202,7 @@ func TestCrisisConversation(t *testing.T) {
 	}
 	engine := answer.New(base, kb.DefaultFacts())
 	c, srv := newClient(t, assistanttest.Grounded)
-	var ctx answer.Context
+	var ctx answer.Memory
 	for _, msg := range []string{"my brother is not breathing and his lips are blue", "how does narcan work"} {
 		d := engine.Decide(msg, ctx)
 		q := assistant.Question{Text: msg, Risk: assistant.ConversationRisk(ctx, d), Entries: assistant.Grounding(base, d), Curated: d.Text}

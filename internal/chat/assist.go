@@ -31,7 +31,7 @@ type generated struct {
 // decision's, the ongoing crisis its context remembers, and, beyond that,
 // the worst risk the conversation ever recorded, so that a conversation
 // that had a crisis never reaches the endpoint, however long ago.
-func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Context) generated {
+func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Memory) generated {
 	a := h.opts.Assistant
 	if a == nil || !j.ground || d.Kind != answer.KindAnswer || ctx.Err() != nil {
 		// A generation cancelled before it began (a newer message waits)
@@ -56,7 +56,7 @@ func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx a
 // the worst risk the conversation ever recorded. When the stored risk
 // cannot be read it is the zero Risk, which the assistant refuses, as it
 // refuses any risk but safety.None.
-func (h *Handler) conversationRisk(ctx context.Context, j job, d answer.Decision, actx answer.Context) safety.Risk {
+func (h *Handler) conversationRisk(ctx context.Context, j job, d answer.Decision, actx answer.Memory) safety.Risk {
 	risk := assistant.ConversationRisk(actx, d)
 	if risk.Crisis() {
 		return risk
@@ -87,7 +87,7 @@ const meaningTimeout = 3 * time.Second
 // configured and the conversation may reach the endpoint at all: never
 // with a crisis in it, never for a refusal or a hand-off. Any failure
 // leaves the decision as it was.
-func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Context) answer.Decision {
+func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory) answer.Decision {
 	m := h.opts.Meaning
 	if m == nil || !j.ground || ctx.Err() != nil {
 		return d

@@ -29,7 +29,7 @@ func (c *conn) handle(f clientFrame) {
 	}
 	switch f.Type {
 	case typeMessage:
-		c.visitorSays(f.ID, f.Text, true, func(ctx answer.Context) answer.Decision {
+		c.visitorSays(f.ID, f.Text, true, func(ctx answer.Memory) answer.Decision {
 			return c.h.engine.Decide(f.Text, ctx)
 		})
 	case typeChoose:
@@ -39,9 +39,9 @@ func (c *conn) handle(f clientFrame) {
 			return
 		}
 		// The transcript shows what the visitor tapped, the entry's title.
-		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, false, func(answer.Context) answer.Decision { return d })
+		c.visitorSays(f.ID, c.h.engine.Base().Entry(f.Entry).Title, false, func(answer.Memory) answer.Decision { return d })
 	case typePerson:
-		c.visitorSays(f.ID, "I'd like to talk to a person.", false, func(answer.Context) answer.Decision { return c.h.engine.Person() })
+		c.visitorSays(f.ID, "I'd like to talk to a person.", false, func(answer.Memory) answer.Decision { return c.h.engine.Person() })
 	case typeCallback:
 		c.request(f, conversation.Request{Kind: "callback", Name: f.Name, Phone: f.Phone, BestTime: f.BestTime},
 			"I'd like a call back"+bestTime(f.BestTime)+".", handoff.TextCallback,
@@ -154,7 +154,7 @@ func (c *conn) returned(conv conversation.Conversation) {
 	if !offline {
 		return
 	}
-	var actx answer.Context
+	var actx answer.Memory
 	if len(conv.Context) > 0 {
 		json.Unmarshal(conv.Context, &actx) // a bad context only loses the follow-up topic
 	}
@@ -170,7 +170,7 @@ func (c *conn) returned(conv conversation.Conversation) {
 // holds the conversation the bot stays silent, but a danger found still
 // raises the conversation's risk and alerts the consoles. ground says the
 // visitor typed a question, which the language model may answer.
-func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer.Context) answer.Decision) {
+func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer.Memory) answer.Decision) {
 	start := time.Now()
 	if ok, wait := c.h.limiter.allow(c.ctx, c.addr); !ok {
 		c.rateLimited(start, wait)
@@ -226,7 +226,7 @@ func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte,
 // is in danger, or the bot failed twice, asks for one. When nobody can
 // chat now the reply says so honestly and offers the request forms; a
 // crisis reply keeps its fixed text, with its closing line for that case.
-func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Context, state conversation.State) error {
+func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, next answer.Memory, state conversation.State) error {
 	return h.replyWith(ctx, conv, d, next, state, generated{})
 }
 
@@ -234,7 +234,7 @@ func (h *Handler) reply(ctx context.Context, conv string, d answer.Decision, nex
 // wrote that passed the checks is streamed to the visitor, then stored
 // whole in place of the curated text, marked as generated, with the
 // entries it cites.
-func (h *Handler) replyWith(ctx context.Context, conv string, d answer.Decision, next answer.Context, state conversation.State, g generated) error {
+func (h *Handler) replyWith(ctx context.Context, conv string, d answer.Decision, next answer.Memory, state conversation.State, g generated) error {
 	reason := ""
 	switch {
 	case d.Kind == answer.KindCrisis:
@@ -320,11 +320,11 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 	if text == "" {
 		return false, nil
 	}
-	var actx answer.Context
+	var actx answer.Memory
 	if len(cv.Context) > 0 {
 		if err := json.Unmarshal(cv.Context, &actx); err != nil {
 			h.log.Warn("bad answer context; starting afresh", "conv", conv, "err", err)
-			actx = answer.Context{}
+			actx = answer.Memory{}
 		}
 	}
 	// While the representative held the conversation the screen kept the

@@ -44,7 +44,7 @@ type job struct {
 	text string
 	// decide is the answering engine's decision for the message, given the
 	// conversation's context.
-	decide func(answer.Context) answer.Decision
+	decide func(answer.Memory) answer.Decision
 	// ground says the visitor typed a question: the language model may
 	// write the answer (a tapped entry gets its curated text).
 	ground bool
@@ -244,11 +244,11 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 	if state == conversation.StateClosed {
 		return // ended meanwhile
 	}
-	var actx answer.Context
+	var actx answer.Memory
 	if len(rawCtx) > 0 {
 		if err := json.Unmarshal(rawCtx, &actx); err != nil {
 			h.log.Warn("bad answer context; starting afresh", "conv", j.conv, "err", err)
-			actx = answer.Context{}
+			actx = answer.Memory{}
 		}
 	}
 	if state == conversation.StateRep {
@@ -305,7 +305,7 @@ func (h *Handler) answerFailed(ctx context.Context, j job, op string, err error)
 // screenHeld screens a message written while a representative holds the
 // conversation: the bot stays silent, but a danger found still raises the
 // conversation's risk and alerts the consoles.
-func (h *Handler) screenHeld(ctx context.Context, c *conn, conv, text string, actx answer.Context) {
+func (h *Handler) screenHeld(ctx context.Context, c *conn, conv, text string, actx answer.Memory) {
 	risk := safety.Screen(text, actx.Recent)
 	if risk.Crisis() {
 		h.log.Warn("crisis while a representative answers", "conv", conv, "risk", risk)
@@ -324,11 +324,11 @@ func (h *Handler) screenHeld(ctx context.Context, c *conn, conv, text string, ac
 // screenHeld screens, in the reader, a message written while a
 // representative holds the conversation.
 func (c *conn) screenHeld(text string, rawCtx []byte) {
-	var actx answer.Context
+	var actx answer.Memory
 	if len(rawCtx) > 0 {
 		if err := json.Unmarshal(rawCtx, &actx); err != nil {
 			c.h.log.Warn("bad answer context; starting afresh", "conv", c.conv, "err", err)
-			actx = answer.Context{}
+			actx = answer.Memory{}
 		}
 	}
 	c.h.screenHeld(c.ctx, c, c.conv, text, actx)

@@ -119,12 +119,12 @@ func Run(e *answer.Engine, cases []Case) Report { return RunWith(e, cases, nil) 
 
 // Refine revisits the engine's decision d on q, as the service does with
 // a model's ranking by meaning (answer.Engine.Reconsider).
-type Refine func(q string, ctx answer.Context, d answer.Decision) answer.Decision
+type Refine func(q string, ctx answer.Memory, d answer.Decision) answer.Decision
 
 // RunWith is Run with every decision passed through refine, when it is
 // not nil.
 func RunWith(e *answer.Engine, cases []Case, refine Refine) Report {
-	decide := func(q string, ctx answer.Context) answer.Decision {
+	decide := func(q string, ctx answer.Memory) answer.Decision {
 		d := e.Decide(q, ctx)
 		if refine != nil {
 			d = refine(q, ctx, d)
@@ -133,7 +133,7 @@ func RunWith(e *answer.Engine, cases []Case, refine Refine) Report {
 	}
 	r := Report{KindCases: map[answer.Kind]int{}, KindOK: map[answer.Kind]int{}}
 	for _, c := range cases {
-		var ctx answer.Context
+		var ctx answer.Memory
 		for _, prev := range c.After {
 			ctx = ctx.Next(prev, decide(prev, ctx))
 		}

@@ -47,7 +47,7 @@ type GroundedReport struct {
 func RunGrounded(ctx context.Context, e *answer.Engine, c *assistant.Client, turns []Turn) (GroundedReport, error) {
 	r := GroundedReport{Kinds: map[answer.Kind]int{}, Reasons: map[assistant.Reason]int{}}
 	for _, t := range turns {
-		var actx answer.Context
+		var actx answer.Memory
 		for _, m := range t.Earlier {
 			actx = actx.Next(m, e.Decide(m, actx))
 		}
