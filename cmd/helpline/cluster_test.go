@@ -49,6 +49,14 @@ func startProcess(t *testing.T, env ...string) *process {
 		t.Fatal(err)
 	}
 	cmd.Stderr = io.Discard
+	// HELPLINE_TEST_LOGS=DIR keeps each process's log there, to debug a
+	// failing multi-process test.
+	if d := os.Getenv("HELPLINE_TEST_LOGS"); d != "" {
+		if f, err := os.CreateTemp(d, "helpline-*.log"); err == nil {
+			cmd.Stderr = f
+			t.Cleanup(func() { f.Close() })
+		}
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

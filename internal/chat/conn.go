@@ -196,6 +196,10 @@ func (c *conn) writer() {
 		events <-chan *conversation.Event
 		conv   string
 		last   string // the newest message id written
+		// retry is set while the stored messages could not be read (Redis
+		// away): the writer tries again when it fires, and meanwhile holds
+		// back live messages, which the next try reads in order.
+		retry <-chan time.Time
 	)
 	for {
 		select {
@@ -218,7 +222,11 @@ func (c *conn) writer() {
 			conv, events, last = a.conv, a.sub.C, a.after
 			c.present(conv, false)
 			defer c.present(conv, true)
-			if !c.replay(conv, &last) {
+			if !c.catchUp(conv, &last, &retry) {
+				return
+			}
+		case <-retry:
+			if !c.catchUp(conv, &last, &retry) {
 				return
 			}
 		case ev, ok := <-events:
@@ -227,8 +235,26 @@ func (c *conn) writer() {
 				c.cancel(errSlowClient)
 				return
 			}
-			if !c.deliver(ev, conv, &last) {
-				return
+			switch {
+			case ev.Type == broker.Resync:
+				// Events may have been lost while Redis was away: the
+				// messages after the last one sent, and the state as it is
+				// now (a representative may have joined or left meanwhile).
+				if !c.catchUp(conv, &last, &retry) {
+					return
+				}
+				if cv, err := c.h.store.Get(c.ctx, conv); err == nil {
+					if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
+						return
+					}
+				}
+			case ev.Type == "msg" && retry != nil:
+				// Held back: the next try reads it from the store, after
+				// the ones before it.
+			default:
+				if !c.deliver(ev, conv, &last) {
+					return
+				}
 			}
 		case <-ping.C:
 			if !c.write(websocket.PingMessage, nil) {
@@ -278,24 +304,16 @@ func (c *conn) deliver(ev *conversation.Event, conv string, last *string) bool {
 		if !c.write(websocket.TextMessage, encode(queueFrame{V: Version, Type: "queue", Position: ev.Position, WaitSeconds: ev.Wait, Reason: ev.Reason, ReasonText: ev.ReasonText})) {
 			return false
 		}
-	case broker.Resync:
-		// Events may have been lost while Redis was away: the messages
-		// after the last one sent, and the state as it is now (a
-		// representative may have joined or left meanwhile).
-		if !c.replay(conv, last) {
-			return false
-		}
-		if cv, err := c.h.store.Get(c.ctx, conv); err == nil {
-			if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
-				return false
-			}
-		}
 	}
 	return true
 }
 
-// replay writes the stored messages after *last, advancing it.
-func (c *conn) replay(conv string, last *string) bool {
+// catchUp writes the stored messages after *last, advancing it. When they
+// cannot be read (Redis is away, or back but its connection pool still
+// refusing for a moment) the connection stays open and *retry is set to
+// try again in a second: the visitor keeps the chat, and gets what they
+// missed once Redis answers. It reports false when the connection ends.
+func (c *conn) catchUp(conv string, last *string, retry *<-chan time.Time) bool {
 	for {
 		msgs, err := c.h.store.Messages(c.ctx, conv, *last, replayPage)
 		if c.ctx.Err() != nil {
@@ -303,9 +321,11 @@ func (c *conn) replay(conv string, last *string) bool {
 		}
 		if err != nil {
 			c.h.metrics.RedisErrors.Inc()
-			c.h.log.Error("replay", "conv", conv, "err", err)
-			c.write(websocket.TextMessage, errFrame(codeInternal, "We couldn't load the conversation; please try again.", 0))
-			return false
+			if *retry == nil {
+				c.h.log.Warn("replay; trying again", "conv", conv, "err", err)
+			}
+			*retry = time.After(replayRetry)
+			return true
 		}
 		for _, m := range msgs {
 			if !c.write(websocket.TextMessage, c.messageFrame(m)) {
@@ -314,10 +334,15 @@ func (c *conn) replay(conv string, last *string) bool {
 			*last = m.ID
 		}
 		if len(msgs) < replayPage {
+			*retry = nil
 			return true
 		}
 	}
 }
+
+// replayRetry is how soon a replay that could not read the store is tried
+// again.
+const replayRetry = time.Second
 
 // write writes one frame with a deadline; false means the connection is
 // done.

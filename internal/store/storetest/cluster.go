@@ -25,12 +25,28 @@ type Cluster struct {
 	server string
 	dir    string
 	t      testing.TB
+	// persist keeps every write on disk before it is acknowledged
+	// (append-only, fsync always), so a restarted master has its data.
+	persist bool
 }
 
 // StartCluster starts a cluster of n masters (no replicas) and waits until
 // every slot is served. Without redis-server the test is skipped, unless
 // HELPLINE_CLUSTER_TESTS=required (as in CI), which fails it.
 func StartCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	return startCluster(t, n, false)
+}
+
+// StartPersistentCluster is StartCluster with every master writing its
+// append-only file before it acknowledges a write, as a production
+// cluster that must survive a restart does.
+func StartPersistentCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	return startCluster(t, n, true)
+}
+
+func startCluster(t testing.TB, n int, persist bool) *Cluster {
 	t.Helper()
 	server, err := exec.LookPath("redis-server")
 	cli, err2 := exec.LookPath("redis-cli")
@@ -40,7 +56,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 		t.Skip("redis-server is not installed; .ci/run installs it")
 	}
-	c := &Cluster{server: server, dir: t.TempDir(), t: t}
+	c := &Cluster{server: server, dir: t.TempDir(), t: t, persist: persist}
 	t.Cleanup(c.stop)
 	for i := 0; i < n; i++ {
 		port := freeClusterPort(t)
@@ -64,9 +80,14 @@ func StartCluster(t testing.TB, n int) *Cluster {
 func (c *Cluster) startNode(port int) *exec.Cmd {
 	c.t.Helper()
 	p := strconv.Itoa(port)
-	cmd := exec.Command(c.server, "--port", p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-		"--cluster-config-file", "nodes-"+p+".conf", "--cluster-node-timeout", "2000",
-		"--dir", c.dir, "--save", "", "--appendonly", "no", "--protected-mode", "no", "--logfile", "redis-"+p+".log")
+	aof := []string{"--appendonly", "no"}
+	if c.persist {
+		aof = []string{"--appendonly", "yes", "--appendfsync", "always", "--appendfilename", "appendonly-" + p + ".aof", "--appenddirname", "aof-" + p}
+	}
+	args := append([]string{"--port", p, "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+		"--cluster-config-file", "nodes-" + p + ".conf", "--cluster-node-timeout", "2000",
+		"--dir", c.dir, "--save", "", "--protected-mode", "no", "--logfile", "redis-" + p + ".log"}, aof...)
+	cmd := exec.Command(c.server, args...)
 	if err := cmd.Start(); err != nil {
 		c.t.Fatalf("start redis-server on %s: %v", p, err)
 	}
@@ -76,17 +97,50 @@ func (c *Cluster) startNode(port int) *exec.Cmd {
 // Restart kills master i at once, as a crash would, and starts it again on
 // its port, then waits until the cluster serves every slot again. The node
 // comes back with its place in the cluster (its slots, from its cluster
-// configuration file) but without its data: nothing is persisted.
+// configuration file), and with its data only if the cluster persists
+// (StartPersistentCluster).
 func (c *Cluster) Restart(i int) {
 	c.t.Helper()
-	cmd := c.nodes[i]
-	cmd.Process.Kill()
-	cmd.Wait()
+	c.Kill(i)
+	c.Start(i)
+}
+
+// Kill stops master i at once, as a crash would: its slots are not served
+// until Start.
+func (c *Cluster) Kill(i int) {
+	if cmd := c.nodes[i]; cmd.Process != nil && cmd.ProcessState == nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+}
+
+// Start starts master i again after Kill and waits until the cluster
+// serves every slot.
+func (c *Cluster) Start(i int) {
+	c.t.Helper()
 	_, p, _ := net.SplitHostPort(c.Addrs[i])
 	port, _ := strconv.Atoi(p)
 	c.nodes[i] = c.startNode(port)
 	waitPing(c.t, c.Addrs[i])
 	c.waitReady()
+}
+
+// MasterOf returns the index in Addrs of the master serving key.
+func (c *Cluster) MasterOf(key string) int {
+	c.t.Helper()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	defer cc.Close()
+	m, err := cc.MasterForKey(context.Background(), key)
+	if err != nil {
+		c.t.Fatalf("master for %s: %v", key, err)
+	}
+	for i, a := range c.Addrs {
+		if a == m.Options().Addr {
+			return i
+		}
+	}
+	c.t.Fatalf("master %s of %s is not a node of the cluster", m.Options().Addr, key)
+	return -1
 }
 
 // waitReady waits until every node sees every slot served.
