@@ -127,6 +127,7 @@ type frame struct {
 	Resumed      bool            `json:"resumed"`
 	Code         string          `json:"code"`
 	RetryAfter   int             `json:"retry_after"`
+	Position     int             `json:"position"`
 	Risk         *struct{ Kind, Level string }
 	FollowUp     bool `json:"follow_up"`
 }

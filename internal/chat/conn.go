@@ -247,6 +247,12 @@ func (c *conn) writer() {
 					if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
 						return
 					}
+					// And a waiting visitor's place, which may have moved.
+					if cv.State == conversation.StateWaiting {
+						if q, ok := c.h.handoff.Place(c.ctx, conv); ok && !c.deliver(&q, conv, &last) {
+							return
+						}
+					}
 				}
 			case ev.Type == "msg" && retry != nil:
 				// Held back: the next try reads it from the store, after

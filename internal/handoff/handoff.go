@@ -169,14 +169,31 @@ func (s *Service) Return(ctx context.Context, conv string) (offline bool, err er
 // tellPlace tells a waiting visitor their place in line and the expected
 // wait.
 func (s *Service) tellPlace(ctx context.Context, conv string, online int) int {
+	ev, ok := s.place(ctx, conv, online)
+	if !ok {
+		return 0
+	}
+	s.store.Publish(ctx, conv, false, ev)
+	return ev.Position
+}
+
+// Place returns a waiting visitor's place in line and the expected wait,
+// as the queue event tells them; false when they are not waiting. A
+// connection that missed events while Redis was away tells its visitor
+// with it.
+func (s *Service) Place(ctx context.Context, conv string) (conversation.Event, bool) {
+	_, online := s.Available(ctx)
+	return s.place(ctx, conv, online)
+}
+
+func (s *Service) place(ctx context.Context, conv string, online int) (conversation.Event, bool) {
 	pos, err := s.store.Position(ctx, conv)
 	if err != nil || pos == 0 {
-		return 0
+		return conversation.Event{}, false
 	}
 	recent, _ := s.store.RecentWaits(ctx)
 	wait := conversation.EstimateWait(recent, pos, online)
-	s.store.Publish(ctx, conv, false, conversation.Event{Type: "queue", Position: pos, Wait: int(wait.Seconds())})
-	return pos
+	return conversation.Event{Type: "queue", Position: pos, Wait: int(wait.Seconds())}, true
 }
 
 // The visitor-facing texts of the hand-off. Like the bot's, they are fixed
