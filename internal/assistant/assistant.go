@@ -173,18 +173,24 @@ func New(cfg Config) *Client {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	oc := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		oc.BaseURL = cfg.BaseURL
+	return &Client{api: OpenAI(cfg.APIKey, cfg.BaseURL, cfg.HTTPClient, cfg.Timeout), cfg: cfg, budget: newBudget(cfg.RequestsPerMinute, cfg.MonthlyTokens)}
+}
+
+// OpenAI returns a go-openai client for the endpoint at baseURL (OpenAI's
+// own when empty) with key, sending with hc, or, when hc is nil, with a
+// client of its own bounded by timeout.
+func OpenAI(key, baseURL string, hc *http.Client, timeout time.Duration) *openai.Client {
+	oc := openai.DefaultConfig(key)
+	if baseURL != "" {
+		oc.BaseURL = baseURL
 	}
-	hc := cfg.HTTPClient
 	if hc == nil {
 		// The context carries the deadline; this bound is a backstop for
 		// a caller that forgot one.
-		hc = &http.Client{Timeout: cfg.Timeout + time.Second}
+		hc = &http.Client{Timeout: timeout + time.Second}
 	}
 	oc.HTTPClient = hc
-	return &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, budget: newBudget(cfg.RequestsPerMinute, cfg.MonthlyTokens)}
+	return openai.NewClientWithConfig(oc)
 }
 
 // Question is what an answer is grounded on.

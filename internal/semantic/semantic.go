@@ -59,16 +59,7 @@ func NewOpenAI(cfg OpenAIConfig) Embedder {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 8 * time.Second
 	}
-	oc := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		oc.BaseURL = cfg.BaseURL
-	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: cfg.Timeout + time.Second}
-	}
-	oc.HTTPClient = hc
-	return &openAIEmbedder{api: openai.NewClientWithConfig(oc), model: cfg.Model, timeout: cfg.Timeout}
+	return &openAIEmbedder{api: assistant.OpenAI(cfg.APIKey, cfg.BaseURL, cfg.HTTPClient, cfg.Timeout), model: cfg.Model, timeout: cfg.Timeout}
 }
 
 func (o *openAIEmbedder) Model() string { return o.model }
