@@ -55,16 +55,8 @@ func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Simil
 	sure := firstPlausible && first.Score-similar[1].Score >= e.th.SemanticMargin
 	switch d.Kind {
 	case KindClarify:
-		if sure && slices.Contains(d.Entries, first.ID) && !d.FollowUp {
-			var alts []string
-			for _, id := range d.Entries {
-				if id != first.ID && len(alts) < 2 {
-					alts = append(alts, id)
-				}
-			}
-			a := e.answer(first.ID, d.Score, alts)
-			a.Reason = "closest in meaning"
-			return a
+		if sure && slices.Contains(d.Entries, first.ID) {
+			return e.Pick(d, first.ID, "closest in meaning")
 		}
 		d.Entries = fuse(d.Entries, similar)
 		d.Options = e.options(d.Entries)
@@ -103,6 +95,24 @@ func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Simil
 		d.Options = kept
 		return d
 	}
+}
+
+// Pick turns menu d into the answer with its entry id, the other choices
+// offered beside it, for reason; a decision that is not a menu, or an id
+// that is not one of its choices, is returned as it is.
+func (e *Engine) Pick(d Decision, id, reason string) Decision {
+	if d.Kind != KindClarify || !slices.Contains(d.Entries, id) {
+		return d
+	}
+	var alts []string
+	for _, other := range d.Entries {
+		if other != id && len(alts) < 2 {
+			alts = append(alts, other)
+		}
+	}
+	a := e.answer(id, d.Score, alts)
+	a.Reason = reason
+	return a
 }
 
 // fuse orders ids, ranked lexically, by reciprocal rank fusion with the

@@ -8,6 +8,7 @@ import (
 
 	"helpline/internal/answer"
 	"helpline/internal/assistant"
+	"helpline/internal/kb"
 	"helpline/internal/safety"
 )
 
@@ -87,18 +88,19 @@ const meaningTimeout = 3 * time.Second
 // configured and the conversation may reach the endpoint at all: never
 // with a crisis in it, never for a refusal or a hand-off. Any failure
 // leaves the decision as it was.
-func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory) answer.Decision {
+// asked says the endpoint was called: time has passed.
+func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory) (_ answer.Decision, asked bool) {
 	m := h.opts.Meaning
 	if m == nil || !j.ground || ctx.Err() != nil {
-		return d
+		return d, false
 	}
 	switch d.Kind {
 	case answer.KindAnswer, answer.KindClarify, answer.KindFallback:
 	default:
-		return d
+		return d, false
 	}
 	if r := h.conversationRisk(ctx, j, d, actx); r.Kind != safety.None {
-		return d
+		return d, false
 	}
 	rctx, cancel := context.WithTimeout(ctx, meaningTimeout)
 	defer cancel()
@@ -106,7 +108,7 @@ func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx
 	if err != nil {
 		h.log.Info("ranking by meaning failed; the engine's decision stands", "conv", j.conv, "err", err)
 		h.metrics.MeaningRanked.WithLabelValues("failed").Inc()
-		return d
+		return d, true
 	}
 	r := h.engine.Reconsider(j.text, actx, d, similar)
 	outcome := "unchanged"
@@ -114,7 +116,31 @@ func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx
 		outcome = "changed"
 	}
 	h.metrics.MeaningRanked.WithLabelValues(outcome).Inc()
-	return r
+	return r, true
+}
+
+// choose asks the language model, when one is configured, which entry of
+// a menu the engine offered for a typed question answers it, and answers
+// with that entry (its curated text) if the model names one of the
+// menu's entries; the other choices stay one tap away. Never for an
+// off-topic question, nor in a conversation that has had a crisis.
+// asked says the endpoint was called: time has passed.
+func (h *Handler) choose(ctx context.Context, j job, d answer.Decision, actx answer.Memory) (_ answer.Decision, asked bool) {
+	a := h.opts.Assistant
+	if a == nil || !j.ground || d.Kind != answer.KindClarify || d.Reason == "off topic" || len(d.Entries) < 2 || ctx.Err() != nil {
+		return d, false
+	}
+	var entries []*kb.Entry
+	for _, id := range d.Entries {
+		if en := h.engine.Base().Entry(id); en != nil {
+			entries = append(entries, en)
+		}
+	}
+	c := a.Choose(ctx, assistant.Choice{Text: j.text, Risk: h.conversationRisk(ctx, j, d, actx), Entries: entries})
+	if c.ID == "" {
+		return d, c.Reason.Called()
+	}
+	return h.engine.Pick(d, c.ID, "chosen by the model"), true
 }
 
 func first(ids []string) string {

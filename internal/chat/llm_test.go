@@ -75,16 +75,17 @@ func startLLM(t *testing.T, rdb redis.UniversalClient, m *model) *instance {
 
 // llmFrame is a server frame with what generated answers carry.
 type llmFrame struct {
-	Type      string `json:"type"`
-	ID        string `json:"id"`
-	From      string `json:"from"`
-	Text      string `json:"text"`
-	HTML      string `json:"html"`
-	Kind      string `json:"kind"`
-	ClientID  string `json:"client_id"`
-	State     string `json:"state"`
-	ReplyTo   string `json:"reply_to"`
-	Generated bool   `json:"generated"`
+	Type      string   `json:"type"`
+	ID        string   `json:"id"`
+	From      string   `json:"from"`
+	Text      string   `json:"text"`
+	HTML      string   `json:"html"`
+	Kind      string   `json:"kind"`
+	Entries   []string `json:"entries"`
+	ClientID  string   `json:"client_id"`
+	State     string   `json:"state"`
+	ReplyTo   string   `json:"reply_to"`
+	Generated bool     `json:"generated"`
 	Cites     []struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
@@ -437,6 +438,47 @@ func TestLLMShutdownWaitsForAnswers(t *testing.T) {
 			}
 			if err == nil || took > tt.grace+time.Second {
 				t.Errorf("shutdown: %v after %v, want the grace's error within about %v", err, took, tt.grace)
+			}
+		})
+	}
+}
+
+// TestLLMChoosesFromMenu: a menu the engine would offer ("What is harm
+// reduction?") becomes the answer with the entry the model names among
+// its choices, the others offered beside it; a pick that is not one of
+// the choices leaves the menu.
+func TestLLMChoosesFromMenu(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			pick := "safer-use"
+			m := newModel(t, func(req openai.ChatCompletionRequest) assistanttest.Reply {
+				if strings.Contains(req.Messages[0].Content, "choose which knowledge-base entry") {
+					return assistanttest.Reply{Text: pick}
+				}
+				return assistanttest.Grounded(req)
+			})
+			s := startLLM(t, b.Client, m)
+			c := dial(t, s.URL)
+			c.hello("", "")
+			final := func(id string) llmFrame {
+				t.Helper()
+				c.send(map[string]any{"type": "message", "id": id, "text": "What is harm reduction?"})
+				c.readLLM(5 * time.Second) // the echo
+				f := c.readLLM(5 * time.Second)
+				for f.Type == "delta" {
+					f = c.readLLM(5 * time.Second)
+				}
+				return f
+			}
+			if f := final("m1"); f.Kind != "answer" || len(f.Entries) != 1 || f.Entries[0] != "safer-use" {
+				t.Fatalf("reply %+v, want the answer the model chose", f)
+			}
+			pick = "cost"
+			if f := final("m2"); f.Kind != "clarify" {
+				t.Fatalf("reply %+v after a pick outside the menu, want the menu", f)
+			}
+			if m.Reasons.count("choice_used") != 1 || m.Reasons.count("choice_unknown_citation") != 1 {
+				t.Errorf("reasons %v", m.Reasons.n)
 			}
 		})
 	}

@@ -256,10 +256,13 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		h.screenHeld(ctx, j.c, j.conv, j.text, actx)
 		return
 	}
-	d := h.reconsider(gen, j, j.decide(actx), actx)
+	// Each stage that may ask an endpoint says so: time has passed, and
+	// the conversation is read again before the reply.
+	d, ranked := h.reconsider(gen, j, j.decide(actx), actx)
+	d, chose := h.choose(gen, j, d, actx)
 	next := actx.Next(j.text, d)
 	g := h.generate(gen, j, d, actx)
-	if g.asked {
+	if g.asked || chose || ranked {
 		// Time has passed: the visitor may have ended or deleted the
 		// conversation, or a representative taken it. Their word stands;
 		// the answer is dropped.

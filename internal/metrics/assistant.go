@@ -50,10 +50,14 @@ func (m *Metrics) AssistantSummary() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	used := c.reasons["used"]
-	var fallbacks int64
+	var fallbacks, menus int64
 	var why []string
 	for r, n := range c.reasons {
-		if r != "used" {
+		switch {
+		case strings.HasPrefix(r, choicePrefix):
+			// A menu the model was asked to choose from, not an answer.
+			menus += n
+		case r != "used":
 			fallbacks += n
 			why = append(why, fmt.Sprintf("%s %d", r, n))
 		}
@@ -63,5 +67,12 @@ func (m *Metrics) AssistantSummary() string {
 	if len(why) > 0 {
 		s += " (" + strings.Join(why, ", ") + ")"
 	}
+	if menus > 0 {
+		s += fmt.Sprintf("; %d menus answered by its choice, of %d", c.reasons[choicePrefix+"used"], menus)
+	}
 	return s
 }
+
+// choicePrefix marks the reasons of the model's choices among a menu's
+// entries (assistant.Client.Choose), counted apart from its answers.
+const choicePrefix = "choice_"
