@@ -697,3 +697,38 @@ func TestAddressLimitAcrossInstances(t *testing.T) {
 		})
 	}
 }
+
+// TestFloodWithoutReading: a client that floods without reading what comes
+// back, under limits high enough to let its messages through, is told to
+// slow down (rate_limited) and keeps its connection, rather than being
+// dropped as a client too slow for its own conversation's events.
+func TestFloodWithoutReading(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBChat) {
+		t.Run(b.Name, func(t *testing.T) {
+			s := start(t, b.Client, chat.Options{RatePerAddress: 1_000_000}, store.Options{Retention: time.Hour, RatePerMinute: 100_000})
+			c := dial(t, s.URL)
+			c.hello("", "")
+			for i := 0; i < 3000; i++ {
+				c.send(map[string]any{"type": "message", "id": fmt.Sprintf("f%d", i), "text": "what is methadone"})
+			}
+			c.send(map[string]any{"type": "ping"})
+			limited := 0
+			for {
+				c.ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+				var f frame
+				if err := c.ws.ReadJSON(&f); err != nil {
+					t.Fatalf("the flooding client was dropped (%v) after %d rate_limited errors", err, limited)
+				}
+				if f.Type == "error" && f.Code == "rate_limited" {
+					limited++
+				}
+				if f.Type == "pong" {
+					break
+				}
+			}
+			if limited == 0 {
+				t.Error("a flood of 3,000 messages was never told to slow down")
+			}
+		})
+	}
+}

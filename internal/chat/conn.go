@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -43,7 +44,16 @@ type conn struct {
 	limitedUntil time.Time
 	// id names this connection in the conversation's presence.
 	id string
+	// unseen counts the visitor's messages this connection stored whose
+	// echo the writer has not written yet: the reader adds, the writer
+	// takes away. A client sending faster than it reads would otherwise
+	// fill its subscription with its own conversation's events.
+	unseen atomic.Int32
 }
+
+// maxUnseen is the most of the visitor's messages stored ahead of their
+// echo: a person typing has one at most; a flood is told to slow down.
+const maxUnseen = 4
 
 type activation struct {
 	sub   *broker.Subscription
@@ -288,6 +298,7 @@ func (c *conn) deliver(ev *conversation.Event, conv string, last *string) bool {
 		if !c.write(websocket.TextMessage, c.messageFrame(ev.Message)) {
 			return false
 		}
+		c.seen(ev.Message)
 		*last = ev.Message.ID
 	case "delta":
 		if !c.write(websocket.TextMessage, encode(deltaFrame{V: Version, Type: "delta", ReplyTo: ev.Message.ID, Text: ev.Message.Text})) {
@@ -337,11 +348,25 @@ func (c *conn) catchUp(conv string, last *string, retry *<-chan time.Time) bool 
 			if !c.write(websocket.TextMessage, c.messageFrame(m)) {
 				return false
 			}
+			c.seen(m)
 			*last = m.ID
 		}
 		if len(msgs) < replayPage {
 			*retry = nil
 			return true
+		}
+	}
+}
+
+// seen counts m's echo written, when it is the visitor's.
+func (c *conn) seen(m conversation.Message) {
+	if m.From != conversation.FromVisitor {
+		return
+	}
+	for {
+		n := c.unseen.Load()
+		if n <= 0 || c.unseen.CompareAndSwap(n, n-1) {
+			return
 		}
 	}
 }

@@ -176,9 +176,20 @@ func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer
 		c.rateLimited(start, wait)
 		return
 	}
+	// A client sending faster than it reads what the conversation says
+	// back (a flood: every message stored is echoed, then answered) would
+	// fill its subscription and be dropped as too slow; it is told to slow
+	// down instead, and its message is not stored.
+	if c.unseen.Load() >= maxUnseen {
+		c.rateLimited(start, time.Second)
+		return
+	}
 	id, dup, rawCtx, state, ok := c.store(clientID, text)
 	if !ok {
 		return
+	}
+	if !dup {
+		c.unseen.Add(1)
 	}
 	if !dup {
 		c.h.metrics.Messages.WithLabelValues(string(conversation.FromVisitor)).Inc()
