@@ -21,14 +21,18 @@ type CrossReport struct {
 	// Conversations were taken over; MaxChats is the representative's
 	// limit, which bounds them.
 	Conversations, MaxChats int
-	VisitorsOn, RepOn       string
+	// Consoles is how many consoles the representative had open.
+	Consoles          int
+	VisitorsOn, RepOn string
 	// RepToVisitor is from the console's reply to the visitor reading it;
 	// VisitorToRep from the visitor's message to the console reading it.
 	RepToVisitor, VisitorToRep Latency
 	RepSent, VisitorSent       int
-	Errors                     int
-	Elapsed                    time.Duration
-	RedisCalls                 float64
+	// Errors are the console's error frames and failed exchanges, by
+	// code (an exchange's error is its own message).
+	Errors     map[string]int
+	Elapsed    time.Duration
+	RedisCalls float64
 }
 
 // PerSecond returns the messages delivered per second, both ways.
@@ -90,8 +94,9 @@ func (c *repConsole) send(f map[string]any) error {
 	return c.ws.WriteJSON(f)
 }
 
-// signIn signs the representative in on t and opens the console there.
-func signIn(ctx context.Context, t target, name, password string) (*repConsole, error) {
+// signIn signs the representative in on t and returns the session
+// cookie, which any number of consoles, on any instance, may use.
+func signIn(ctx context.Context, t target, name, password string) (*http.Cookie, error) {
 	form := url.Values{"name": {name}, "password": {password}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+"console/login", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -105,15 +110,17 @@ func signIn(ctx context.Context, t target, name, password string) (*repConsole, 
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	resp.Body.Close()
-	var cookie *http.Cookie
 	for _, c := range resp.Cookies() {
 		if c.Value != "" && resp.StatusCode == http.StatusSeeOther {
-			cookie = c
+			return c, nil
 		}
 	}
-	if cookie == nil {
-		return nil, fmt.Errorf("sign in as %s on %s: %s (check the name and password)", name, t.base, resp.Status)
-	}
+	return nil, fmt.Errorf("sign in as %s on %s: %s (check the name and password; failed attempts lock the address for a while)", name, t.base, resp.Status)
+}
+
+// openConsole opens a console on t with a session cookie and waits for
+// its welcome.
+func openConsole(ctx context.Context, t target, cookie *http.Cookie) (*repConsole, error) {
 	h := http.Header{"Origin": {t.origin()}, "Cookie": {cookie.Name + "=" + cookie.Value}}
 	ws, _, err := dialer.DialContext(ctx, strings.TrimSuffix(t.ws, "ws")+"console/ws", h)
 	if err != nil {
@@ -133,23 +140,45 @@ func signIn(ctx context.Context, t target, name, password string) (*repConsole, 
 	}
 }
 
+// perConsole is how many conversations one console takes: a console
+// follows at most 24 conversations at once (console.maxViews), so the
+// representative works from as many consoles (tabs) as the conversations
+// need, as one would to hold more.
+const perConsole = 20
+
 // cross runs the cross-instance phase: visitors on the first target, the
 // representative on the second.
 func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 	a, b := ts[0], ts[min(1, len(ts)-1)]
-	r := CrossReport{VisitorsOn: a.base, RepOn: b.base}
+	r := CrossReport{VisitorsOn: a.base, RepOn: b.base, Errors: map[string]int{}}
 	if o.Rep == "" {
 		return r, errors.New("no representative to sign in: give one (bench --rep, and its password in HELPLINE_BENCH_PASSWORD)")
 	}
-	c, err := signIn(ctx, b, o.Rep, o.Password)
+	cookie, err := signIn(ctx, b, o.Rep, o.Password)
 	if err != nil {
 		return r, err
 	}
-	defer c.ws.Close()
-	r.MaxChats = c.maxChats
+	first, err := openConsole(ctx, b, cookie)
+	if err != nil {
+		return r, err
+	}
+	consoles := []*repConsole{first}
+	defer func() {
+		for _, c := range consoles {
+			c.ws.Close()
+		}
+	}()
+	r.MaxChats = first.maxChats
 	n := o.Cross
-	if c.maxChats > 0 {
-		n = min(n, c.maxChats)
+	if first.maxChats > 0 {
+		n = min(n, first.maxChats)
+	}
+	for len(consoles)*perConsole < n {
+		c, err := openConsole(ctx, b, cookie)
+		if err != nil {
+			return r, err
+		}
+		consoles = append(consoles, c)
 	}
 	vs, err := connect(ctx, []target{a}, n)
 	defer deleteAll(vs)
@@ -158,35 +187,38 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 	}
 	r.Conversations = len(vs)
 
-	// The console's reader times the visitors' messages; it ends when the
-	// console closes, after the exchange.
+	// The consoles' readers time the visitors' messages; they end when
+	// their consoles close, after the exchange.
 	var mu sync.Mutex
 	var toRep, toVisitor []time.Duration
-	var errs int
-	readerDone := make(chan struct{})
-	go func() {
-		defer close(readerDone)
-		for {
-			var f frame
-			if err := c.ws.ReadJSON(&f); err != nil {
-				return
-			}
-			switch f.Type {
-			case "error":
-				mu.Lock()
-				errs++
-				mu.Unlock()
-			case "message":
-				var m struct{ From, Text string }
-				json.Unmarshal(f.Message, &m)
-				if d, ok := since(markVisitor, m.Text); ok && m.From == "visitor" {
+	errs := r.Errors
+	var readers sync.WaitGroup
+	for _, c := range consoles {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				var f frame
+				if err := c.ws.ReadJSON(&f); err != nil {
+					return
+				}
+				switch f.Type {
+				case "error":
 					mu.Lock()
-					toRep = append(toRep, d)
+					errs["console: "+f.Code]++
 					mu.Unlock()
+				case "message":
+					var m struct{ From, Text string }
+					json.Unmarshal(f.Message, &m)
+					if d, ok := since(markVisitor, m.Text); ok && m.From == "visitor" {
+						mu.Lock()
+						toRep = append(toRep, d)
+						mu.Unlock()
+					}
 				}
 			}
-		}
-	}()
+		}()
+	}
 
 	// Each visitor asks the bot once, as a real one would before anyone
 	// takes over, and the representative takes the conversation over.
@@ -199,7 +231,7 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 			if _, err := v.ask(o.Questions[i%len(o.Questions)], answerTimeout); err != nil {
 				return
 			}
-			if c.send(map[string]any{"v": 1, "type": "take", "conversation": v.conv}) != nil {
+			if consoles[i%len(consoles)].send(map[string]any{"v": 1, "type": "take", "conversation": v.conv}) != nil {
 				return
 			}
 			v.ws.SetReadDeadline(time.Now().Add(answerTimeout))
@@ -226,7 +258,7 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 		for i, v := range vs {
 			if !taken[i] {
 				mu.Lock()
-				errs++
+				errs["not taken"]++
 				mu.Unlock()
 				continue
 			}
@@ -237,10 +269,10 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 				tick := time.NewTicker(o.CrossInterval)
 				defer tick.Stop()
 				for seq := 0; ectx.Err() == nil; seq++ {
-					d, err := exchange(c, v, i, seq)
+					d, err := exchange(consoles[i%len(consoles)], v, i, seq)
 					mu.Lock()
 					if err != nil {
-						errs++
+						errs[err.Error()]++
 						mu.Unlock()
 						return
 					}
@@ -256,15 +288,26 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 			}()
 		}
 		wg.Wait()
-		sleep(ctx, time.Second) // the visitors' last messages reach the console
+		sleep(ctx, time.Second) // the visitors' last messages reach the consoles
 		return nil
 	})
 	r.Elapsed = time.Since(start) - time.Second
-	c.ws.Close()
-	<-readerDone
+	// The representative closes the conversations, as at the end of a
+	// shift, so the account holds nothing into the next run.
+	for i, v := range vs {
+		if taken[i] {
+			consoles[i%len(consoles)].send(map[string]any{"v": 1, "type": "close", "conversation": v.conv, "outcome": "other"})
+		}
+	}
+	sleep(ctx, 500*time.Millisecond)
+	for _, c := range consoles {
+		c.ws.Close()
+	}
+	readers.Wait()
 	r.RedisCalls = w.RedisCalls
-	r.RepSent, r.VisitorSent, r.Errors = repSent, visitorSent, errs
+	r.RepSent, r.VisitorSent = repSent, visitorSent
 	r.RepToVisitor, r.VisitorToRep = summarize(toVisitor), summarize(toRep)
+	r.Consoles = len(consoles)
 	return r, err
 }
 

@@ -10,12 +10,12 @@ import (
 func (r Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "targets: %d instance(s)\n", r.Targets)
 	if c := r.Cross; c != nil {
-		fmt.Fprintf(w, "cross-instance: %d conversations (representative's limit %d), visitors on %s, representative on %s\n",
-			c.Conversations, c.MaxChats, c.VisitorsOn, c.RepOn)
+		fmt.Fprintf(w, "cross-instance: %d conversations (representative's limit %d, %d consoles), visitors on %s, representative on %s\n",
+			c.Conversations, c.MaxChats, c.Consoles, c.VisitorsOn, c.RepOn)
 		fmt.Fprintf(w, "  representative -> visitor: %s (%d sent)\n", c.RepToVisitor, c.RepSent)
 		fmt.Fprintf(w, "  visitor -> representative: %s (%d sent)\n", c.VisitorToRep, c.VisitorSent)
-		fmt.Fprintf(w, "  %.0f messages/s delivered, %d errors, %s Redis round trips per message\n",
-			c.PerSecond(), c.Errors, perMessage(c.RedisPerMessage()))
+		fmt.Fprintf(w, "  %.0f messages/s delivered, %s Redis round trips per message, errors: %v\n",
+			c.PerSecond(), perMessage(c.RedisPerMessage()), c.Errors)
 	}
 	if c := r.Chat; c != nil {
 		fmt.Fprintf(w, "chat: %d visitors, one question each per interval\n", c.Helpline.Clients)
