@@ -48,9 +48,12 @@ type FloodOutcome struct {
 	RateLimited int // rate_limited error frames
 	RetryAfter  int // the first rate_limited frame's retry_after, in seconds
 	OtherErrors int // other error frames
-	// Closed says the service closed the connection, with CloseCode.
+	// Closed says the service closed the connection, with CloseCode;
+	// Ended says how the connection ended otherwise before the flood was
+	// over (empty: it did not, or the phase's time ran out).
 	Closed    bool
 	CloseCode int
+	Ended     string
 	// Lasted is from the first message to the service's pong to a ping
 	// sent after the last: the service reads a connection's frames in
 	// order, so then it had handled every one.
@@ -131,8 +134,11 @@ func floodFrom(ctx context.Context, f *visitor, n int) FloodOutcome {
 		var fr frame
 		if err := f.ws.ReadJSON(&fr); err != nil {
 			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
+			switch {
+			case errors.As(err, &ce):
 				out.Closed, out.CloseCode = true, ce.Code
+			case ctx.Err() == nil:
+				out.Ended = err.Error()
 			}
 			break
 		}

@@ -35,11 +35,20 @@ func (r Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "  p99 with/without: %.2f (whole run), %.2f (while the flood lasted)\n", f.P99Ratio(), f.DuringRatio())
 		o := f.Flooder
 		closed := "not closed"
-		if o.Closed {
+		switch {
+		case o.Closed:
 			closed = fmt.Sprintf("closed with %d", o.CloseCode)
+		case o.Ended != "":
+			closed = "connection ended: " + o.Ended
+		case o.Lasted == 0:
+			closed = "the service had not handled the flood when the run ended"
 		}
-		fmt.Fprintf(w, "  flooder: %d sent in %s, %d stored, %d answered, %d rate_limited (retry_after %ds), %d other errors, %s\n",
-			o.Sent, o.Lasted.Round(time.Millisecond), o.Stored, o.Answered, o.RateLimited, o.RetryAfter, o.OtherErrors, closed)
+		handled := ""
+		if o.Lasted > 0 {
+			handled = " (all handled in " + o.Lasted.Round(time.Millisecond).String() + ")"
+		}
+		fmt.Fprintf(w, "  flooder: %d sent%s, %d stored, %d answered, %d rate_limited (retry_after %ds), %d other errors, %s\n",
+			o.Sent, handled, o.Stored, o.Answered, o.RateLimited, o.RetryAfter, o.OtherErrors, closed)
 		fmt.Fprintf(w, "  redis round trips per message (flood run, all messages): %s\n",
 			perMessage(f.Flooded.RedisCalls/float64(max(1, f.Flooded.Asked+o.Sent))))
 	}
