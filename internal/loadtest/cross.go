@@ -228,16 +228,24 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			failed := func(what string, err error) {
+				mu.Lock()
+				errs[what+": "+err.Error()]++
+				mu.Unlock()
+			}
 			if _, err := v.ask(o.Questions[i%len(o.Questions)], answerTimeout); err != nil {
+				failed("the first question", err)
 				return
 			}
-			if consoles[i%len(consoles)].send(map[string]any{"v": 1, "type": "take", "conversation": v.conv}) != nil {
+			if err := consoles[i%len(consoles)].send(map[string]any{"v": 1, "type": "take", "conversation": v.conv}); err != nil {
+				failed("take", err)
 				return
 			}
 			v.ws.SetReadDeadline(time.Now().Add(answerTimeout))
 			for {
 				var f frame
 				if err := v.ws.ReadJSON(&f); err != nil {
+					failed("taken", err)
 					return
 				}
 				if f.Type == "state" && f.State == "rep" {

@@ -15,11 +15,12 @@ import (
 // does on the same machine in the same run. It runs in the tool's process,
 // which shares the machine's cores with the services as well.
 type echoServer struct {
-	srv  *http.Server
-	ln   net.Listener
-	wg   sync.WaitGroup // the connections' goroutines
-	mu   sync.Mutex
-	open map[*websocket.Conn]struct{}
+	srv    *http.Server
+	ln     net.Listener
+	served chan struct{}  // closed when Serve has returned
+	wg     sync.WaitGroup // the connections' goroutines
+	mu     sync.Mutex
+	open   map[*websocket.Conn]struct{}
 }
 
 // startEcho starts the echo server on a free loopback port.
@@ -28,7 +29,7 @@ func startEcho() (*echoServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &echoServer{ln: ln, open: map[*websocket.Conn]struct{}{}}
+	e := &echoServer{ln: ln, served: make(chan struct{}), open: map[*websocket.Conn]struct{}{}}
 	up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
 	e.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := up.Upgrade(w, r, nil)
@@ -63,7 +64,10 @@ func startEcho() (*echoServer, error) {
 			}
 		}()
 	})}
-	go e.srv.Serve(ln) // ends when Close closes the listener
+	go func() { // ends when Close closes the listener
+		defer close(e.served)
+		e.srv.Serve(ln)
+	}()
 	return e, nil
 }
 
@@ -74,9 +78,10 @@ func (e *echoServer) targets() []target {
 }
 
 // Close stops accepting, closes every connection and waits for their
-// goroutines.
+// goroutines and the server's.
 func (e *echoServer) Close() {
 	e.srv.Close()
+	<-e.served
 	e.mu.Lock()
 	for ws := range e.open {
 		ws.Close()
