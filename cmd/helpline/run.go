@@ -22,7 +22,7 @@ commands:
   kb check                                 validate the knowledge base
   kb eval [--min-accuracy P] FILE          run an evaluation set against the knowledge base
   kb eval --llm FILE                       report how often the configured language model's grounded answers pass the checks
-  bench [--visitors N] [--idle N]          load a running service from loopback and report latency and memory
+  bench [--target URL,URL...] [--rep NAME] load running instances from loopback, and an echo server for comparison
   rep add|password|list|disable|enable     manage representatives' console accounts (needs REDIS_URL)
 
 Every command takes --knowledge DIR to use another knowledge base than the built-in one.
@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "kb":
 		return runKB(ctx, rest, getenv, stdout, stderr)
 	case "bench":
-		return runBench(ctx, rest, stdout, stderr)
+		return runBench(ctx, rest, getenv, stdout, stderr)
 	case "rep":
 		return runRep(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
