@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/answer"
+	"helpline/internal/assistant"
 	"helpline/internal/broker"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
@@ -42,12 +43,16 @@ type Handler struct {
 	render  *render.Renderer
 	metrics *metrics.Metrics
 	bot     Bot
+	model   *assistant.Client
 	log     *slog.Logger
 	web     fs.FS
 	proxies int // proxies in front, trusted for X-Forwarded-For and -Proto
 
 	upgrader websocket.Upgrader
 	conns    sockets.Set
+	// assistLimit bounds the summaries and drafts each representative
+	// asks for.
+	assistLimit *repLimiter
 }
 
 // Deps are what the console needs.
@@ -62,8 +67,11 @@ type Deps struct {
 	// Bot answers a question the visitor left unanswered when a
 	// conversation is handed back; nil leaves it unanswered.
 	Bot Bot
-	Log *slog.Logger
-	Web fs.FS
+	// Model writes summaries and drafts for representatives (assist.go);
+	// nil, or a model without transcripts, leaves them off.
+	Model *assistant.Client
+	Log   *slog.Logger
+	Web   fs.FS
 	// TrustedProxies is how many proxies in front append to
 	// X-Forwarded-For and set X-Forwarded-Proto (see sockets.ClientAddr).
 	TrustedProxies int
@@ -80,7 +88,8 @@ type Bot interface {
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, bot: d.Bot, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
+		metrics: d.Metrics, bot: d.Bot, model: d.Model, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
+		assistLimit: newRepLimiter(assistPerMinute),
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h
