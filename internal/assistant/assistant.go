@@ -15,6 +15,11 @@
 // operator allows it, and enforces a request timeout, a per-minute request
 // budget and a monthly token budget. A nil *Client is a model that is
 // off: every answer is the curated one.
+//
+// For representatives (reps.go) it also writes a summary of a
+// conversation and a draft reply to the visitor's latest messages, which
+// a representative reads, edits and sends; only when the operator allows
+// transcripts, and never for a conversation with a crisis.
 package assistant
 
 import (

@@ -2,6 +2,9 @@ package console_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -34,12 +37,18 @@ func standIn(delay time.Duration) func(openai.ChatCompletionRequest) assistantte
 }
 
 // startModel starts the service with a stand-in language model.
-func startModel(t *testing.T, transcripts bool, reply func(openai.ChatCompletionRequest) assistanttest.Reply) (*instance, *assistanttest.Server) {
+func startModel(t *testing.T, transcripts bool, reply func(openai.ChatCompletionRequest) assistanttest.Reply, change ...func(*assistant.Config)) (*instance, *assistanttest.Server) {
 	t.Helper()
 	srv := assistanttest.NewServer(reply)
 	t.Cleanup(srv.Close)
-	model := assistant.New(assistant.Config{BaseURL: srv.URL(), Model: "stand-in", Timeout: 3 * time.Second,
-		RequestsPerMinute: 1000, Transcripts: transcripts, Facts: kb.DefaultFacts()})
+	model := func(rec assistant.Recorder) *assistant.Client {
+		cfg := assistant.Config{BaseURL: srv.URL(), Model: "stand-in", Timeout: 3 * time.Second,
+			RequestsPerMinute: 1000, Transcripts: transcripts, Facts: kb.DefaultFacts(), Recorder: rec}
+		for _, f := range change {
+			f(&cfg)
+		}
+		return assistant.New(cfg)
+	}
 	b := storetest.Backends(t, storetest.DBConsole)
 	return startWith(t, b[len(b)-1].Client, handoff.Options{MaxChats: 4}, model), srv
 }
@@ -141,6 +150,32 @@ func TestDraftAndSummary(t *testing.T) {
 	if v := assistanttest.Visitor(reqs[0]); v != "how does narcan work" {
 		t.Errorf("the draft answers %q, want the visitor's latest message", v)
 	}
+	// Counted by kind and reason; a refusal for want of the right is no
+	// summary or draft.
+	metrics := in.get("/metrics")
+	for _, want := range []string{`helpline_assistant_for_reps_total{kind="draft",reason="used"} 1`, `helpline_assistant_for_reps_total{kind="summary",reason="used"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Count(metrics, "helpline_assistant_for_reps_total{") != 2 {
+		t.Errorf("/metrics counts more summaries and drafts than the two written:\n%s", metrics)
+	}
+	if ready := in.get("/readyz"); !strings.Contains(ready, "summaries: 1 written, 0 not; drafts: 1 written, 0 not") {
+		t.Errorf("/readyz says:\n%s\nwant the summaries and drafts counted", ready)
+	}
+}
+
+// get fetches path from the service and returns the body.
+func (in *instance) get(path string) string {
+	in.t.Helper()
+	resp, err := http.Get(in.url + path)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 // TestCrisisNeverReachesTheModel: in a conversation with a crisis, the
@@ -227,5 +262,46 @@ func TestDraftDoesNotBlockTheConsole(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestDraftEndsWithTheConsole: a draft under way when the console closes
+// is abandoned with it: its goroutine, and the request to the model, end.
+func TestDraftEndsWithTheConsole(t *testing.T) {
+	// The model's own timeout is far off: only the console's end can stop
+	// the draft within the test.
+	in, srv := startModel(t, true, standIn(time.Minute), func(cfg *assistant.Config) { cfg.Timeout = time.Minute })
+	in.addRep("ana", reps.RoleRep)
+	v := in.visitor()
+	v.say("what is methadone")
+	v.until(fromBot)
+	cookie := in.cookie("ana")
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+
+	ws, _, err := in.dialConsole(cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := &rep{t: t, ws: ws}
+	ana.until(func(f cframe) bool { return f.Type == "welcome" })
+	ana.send(map[string]any{"type": "take", "conversation": v.conv})
+	ana.until(func(f cframe) bool { return f.Type == "transcript" })
+	ana.send(map[string]any{"type": "draft", "conversation": v.conv})
+	deadline := time.Now().Add(5 * time.Second)
+	for len(srv.Requests()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the draft never reached the model")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ws.Close()
+	deadline = time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, %d before the console:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -1,8 +1,10 @@
 // Package console serves the representatives' console (docs/console.md):
 // signing in and out, the console page, and the console websocket through
 // which representatives see the queue, take conversations, reply, write
-// private notes, hand back, transfer and close. Every action is checked
-// on the server and written to the audit stream.
+// private notes, hand back, transfer and close, and have the optional
+// language model summarize a conversation or draft a reply for them to
+// edit and send (assist.go). Every action is checked on the server and
+// written to the audit stream.
 package console
 
 import (

@@ -61,8 +61,9 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 }
 
 // startWith starts the service with a language model for the console's
-// summaries and drafts (nil: none).
-func startWith(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options, model *assistant.Client) *instance {
+// summaries and drafts, made by newModel with the service's metrics as its
+// recorder (nil: none).
+func startWith(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options, newModel func(assistant.Recorder) *assistant.Client) *instance {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := store.New(rdb, store.Options{Retention: time.Hour, RatePerMinute: 100})
@@ -78,10 +79,18 @@ func startWith(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options, m
 		}
 		return s, err
 	})
+	var model *assistant.Client
+	if newModel != nil {
+		model = newModel(m)
+	}
 	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{RateKeyPrefix: rand.Text() + ":"})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
 		Metrics: m, Bot: visitors, Model: model, Log: log, Web: web.FS()})
-	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
+	var status func() string
+	if model != nil {
+		status = m.AssistantSummary
+	}
+	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS(), Assistant: status}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -63,9 +63,7 @@ func (m *Metrics) AssistantSummary() string {
 	if len(why) > 0 {
 		s += " (" + strings.Join(why, ", ") + ")"
 	}
-	for _, kind := range []string{"summary", "draft"} {
-		s += "; " + m.forReps[kind].line(kind+"s")
-	}
+	s += "; " + m.forReps["summary"].line("summaries") + "; " + m.forReps["draft"].line("drafts")
 	return s
 }
 
