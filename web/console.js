@@ -54,6 +54,24 @@
     bad_frame: "The server didn't understand that. Please reload the page.",
   };
   const TAKEN = "Someone else took that conversation first, so it's in good hands. Nothing to do.";
+  // Why the language model wrote no summary or draft (docs/console.md, "Written by the model").
+  const MODEL_UNAVAILABLE = {
+    off: "the language model is off",
+    transcripts_off: "conversations may not be sent to the language model",
+    crisis: "this conversation has had a crisis, so it is never sent to the language model",
+    unscreened: "this conversation's risk could not be read",
+    busy: "one is already being written for this conversation",
+    rate_limited: "you have asked for many in the last minute; try again shortly",
+    rate_budget: "the language model's budget for this minute is spent",
+    token_budget: "the language model's budget for this month is spent",
+    timeout: "the language model took too long",
+    error: "the language model could not be reached",
+    no_question: "the visitor has not written anything to answer yet",
+    no_entries: "nothing in the knowledge base fits",
+    not_found: "this conversation no longer exists",
+  };
+  const MODEL_CHECKS = "what the language model wrote did not pass the checks";
+  const modelWhy = (reason) => MODEL_UNAVAILABLE[str(reason)] || MODEL_CHECKS;
 
   const $ = (id) => document.getElementById(id);
   const body = document.body;
@@ -78,6 +96,7 @@
     timer: 0, heartbeat: 0,
     retryAt: 0, // when the next reconnect is due (ms), for the countdown
     me: null, role: "", maxChats: 0,
+    modelAssist: false, // the language model writes summaries and drafts (the welcome says)
     presence: loadPresence(),
     queue: [], live: [], mine: [], requests: [], canned: [],
     mineSeen: null, // conversations in the previous mine frame (null before the first one)
@@ -715,6 +734,12 @@
           h("label", { for: e.outcome.id, class: "sr" }, "Outcome"), e.outcome, e.closeBtn)));
 
     e.summary = h("details", { class: "summary", open: true, hidden: true });
+    // The language model's summary, under the one built from the conversation (renderSummary keeps it there).
+    e.summarizeBtn = button("Summarize", () => requestSummary(conv), { class: "summarize-btn", "aria-describedby": pid("model-summary-status") });
+    e.modelSummaryStatus = h("p", { class: "hint", id: pid("model-summary-status"), role: "status" });
+    e.modelSummaryText = h("div", { class: "plain model-summary-text", hidden: true });
+    e.modelSummary = h("div", { class: "model-summary", hidden: true },
+      h("div", { class: "box-head" }, e.summarizeBtn, e.modelSummaryStatus), e.modelSummaryText);
 
     e.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": `Transcript of ${short(conv.id)}`, tabindex: "0" });
     e.typing = h("p", { class: "typing", hidden: true }, "The visitor is typing…");
@@ -724,10 +749,15 @@
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) (ev.preventDefault(), sendReply(conv));
     });
     e.reply.addEventListener("input", () => sendTyping(conv));
+    e.reply.addEventListener("input", () => { if (!e.reply.value.trim()) undraft(conv); });
     e.send = h("button", { type: "submit", class: "primary" }, "Send");
     e.replyHint = h("p", { class: "hint", id: pid("reply-hint") });
+    // A draft by the language model fills the box, marked as such; only Send sends it.
+    e.draftBtn = button("Draft a reply", () => requestDraft(conv), { class: "draft-btn", hidden: true, "aria-describedby": pid("draft-note") });
+    e.draftNote = h("p", { class: "hint draft-note", id: pid("draft-note"), role: "status" });
     const reply = h("form", { class: "reply", onsubmit: (ev) => (ev.preventDefault(), sendReply(conv)) },
-      h("label", { for: e.reply.id }, "Reply to the visitor"), h("div", { class: "reply-row" }, e.reply, e.send), e.replyHint);
+      h("label", { for: e.reply.id }, "Reply to the visitor"), h("div", { class: "reply-row" }, e.reply, e.send),
+      h("div", { class: "reply-tools" }, e.draftBtn, e.draftNote), e.replyHint);
 
     e.notes = h("ul", { class: "notes-list" });
     e.note = h("textarea", { id: pid("note"), rows: "2", maxlength: MAX_CHARS, "aria-describedby": pid("private") });
@@ -781,6 +811,9 @@
     e.transfer.hidden = !sup || !(conv.state === "rep" || conv.state === "waiting");
     e.closeGroup.hidden = closed || !(mine || sup);
     e.reply.disabled = e.send.disabled = !mine;
+    e.draftBtn.hidden = e.modelSummary.hidden = !S.modelAssist;
+    e.draftBtn.disabled = !mine || !!conv.drafting;
+    e.summarizeBtn.disabled = !!conv.summarizing;
     e.replyHint.textContent = mine ? "Enter sends · Shift+Enter starts a new line"
       : closed ? "This conversation is closed."
         : conv.state === "rep" ? `${stateText(conv.state, conv.holder)}: read only.`
@@ -986,7 +1019,8 @@
       h("dl", { class: "facts" }, rows),
       questions.length ? h("div", { class: "questions" }, h("h3", { id: `asked-${conv.id}` }, "The visitor asked"),
         // It scrolls past a few questions, so it takes the focus (arrow keys scroll it).
-        h("ol", { tabindex: "0", "aria-labelledby": `asked-${conv.id}` }, questions.map((q) => h("li", null, q)))) : null]);
+        h("ol", { tabindex: "0", "aria-labelledby": `asked-${conv.id}` }, questions.map((q) => h("li", null, q)))) : null,
+      conv.els.modelSummary]);
   }
 
   function detailText(v) {
@@ -1016,6 +1050,7 @@
     // Sent now, or after the next welcome: the server ignores a client id it already has.
     if (S.ready) send(frame);
     box.value = "";
+    undraft(conv);
   }
 
   function confirmReply(conv, m) {
@@ -1122,6 +1157,76 @@
     sendTyping(conv);
   }
 
+  // ---- written by the language model: drafts and summaries ----
+
+  // requestDraft asks for a draft reply; it comes as a draft frame, and fills the reply box.
+  function requestDraft(conv) {
+    if (!mineNow(conv)) return toast("Take this conversation before drafting a reply.", "info");
+    if (!send({ type: "draft", conversation: conv.id })) return;
+    conv.drafting = true;
+    conv.els.draftNote.textContent = "Drafting a reply…";
+    updateConv(conv);
+  }
+
+  // onDraft puts the model's draft in the reply box, after what is there, marked as the model's.
+  // It is text in a textarea: never HTML, and never sent until the representative presses Send.
+  function onDraft(f) {
+    const conv = S.convs.get(str(f.conversation));
+    if (!conv) return;
+    conv.drafting = false;
+    const e = conv.els;
+    if (f.unavailable || typeof f.text !== "string" || !f.text.trim()) {
+      e.draftNote.textContent = `No draft: ${modelWhy(f.unavailable)}.`;
+      return updateConv(conv);
+    }
+    if (!mineNow(conv)) {
+      e.draftNote.textContent = "";
+      return updateConv(conv);
+    }
+    const box = e.reply;
+    box.value = box.value.trim() ? `${box.value.replace(/\s+$/, "")}\n\n${f.text}` : f.text;
+    box.classList.add("drafted");
+    const from = list(f.cites).map((c) => str(c?.title)).filter(Boolean);
+    e.draftNote.replaceChildren(h("span", { class: "model-mark" }, "Draft written by the model — check before sending"),
+      from.length ? ` From: ${from.join(", ")}.` : "");
+    updateConv(conv);
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    box.scrollTop = box.scrollHeight;
+  }
+
+  // undraft drops the draft's mark once the box is sent or emptied.
+  function undraft(conv) {
+    const e = conv.els;
+    if (!e.reply.classList.contains("drafted")) return;
+    e.reply.classList.remove("drafted");
+    e.draftNote.textContent = "";
+  }
+
+  // requestSummary asks the model to summarize the conversation; it comes as a summary frame.
+  function requestSummary(conv) {
+    if (!send({ type: "summarize", conversation: conv.id })) return;
+    conv.summarizing = true;
+    conv.els.modelSummaryStatus.textContent = "Summarizing…";
+    updateConv(conv);
+  }
+
+  // onModelSummary shows the model's summary as text, line by line, marked as the model's.
+  function onModelSummary(f) {
+    const conv = S.convs.get(str(f.conversation));
+    if (!conv) return;
+    conv.summarizing = false;
+    const e = conv.els;
+    if (f.unavailable || typeof f.text !== "string" || !f.text.trim()) {
+      e.modelSummaryStatus.textContent = `No summary: ${modelWhy(f.unavailable)}.`;
+      return updateConv(conv);
+    }
+    e.modelSummaryStatus.replaceChildren(h("span", { class: "model-mark" }, "Written by the model — check it against the transcript"));
+    e.modelSummaryText.replaceChildren(...f.text.split("\n").filter((l) => l.trim()).map((l) => h("p", null, l)));
+    e.modelSummaryText.hidden = false;
+    updateConv(conv);
+  }
+
   // ---- canned replies ----
 
   // renderCanned shows the canned replies in every open conversation and, for supervisors, in the
@@ -1224,6 +1329,14 @@
       if (conv) unsend(conv, last.id);
     }
     if (last?.type === "take" || code === "taken" || code === "too_many") S.take = { at: 0, target: null };
+    if (last?.type === "draft" || last?.type === "summarize") {
+      const conv = S.convs.get(last.conversation);
+      if (conv) {
+        Object.assign(conv, { drafting: false, summarizing: false });
+        (last.type === "draft" ? conv.els.draftNote : conv.els.modelSummaryStatus).textContent = "";
+        updateConv(conv);
+      }
+    }
     if (last?.type?.startsWith("canned_") && $("canned-dialog").open) {
       $("canned-error").textContent = str(f.message) || FALLBACK_ERRORS[code] || "Something went wrong. Please try again.";
       return;
@@ -1364,6 +1477,8 @@
       case "state": return onState(f);
       case "typing": return onVisitorTyping(f);
       case "suggestions": return onSuggestions(f);
+      case "draft": return onDraft(f);
+      case "summary": return onModelSummary(f);
       case "alert": return onAlert(f);
       case "error": return onError(f);
       case "handed_back": return toast(f.answered
@@ -1373,7 +1488,15 @@
   }
 
   function onWelcome(f) {
-    Object.assign(S, { ready: true, attempt: 0, me: str(f.rep), role: str(f.role), maxChats: Number(f.max_chats) || 0 });
+    Object.assign(S, { ready: true, attempt: 0, me: str(f.rep), role: str(f.role), maxChats: Number(f.max_chats) || 0,
+      modelAssist: f.model_assist === true });
+    // A summary or draft asked for on the last connection will not come.
+    for (const conv of S.convs.values()) {
+      if (conv.drafting) conv.els.draftNote.textContent = "";
+      if (conv.summarizing) conv.els.modelSummaryStatus.textContent = "";
+      Object.assign(conv, { drafting: false, summarizing: false });
+      updateConv(conv);
+    }
     setConn("online", "Connected");
     put($("me"), ["Signed in as ", h("strong", null, S.me), S.role === "supervisor" ? " · supervisor" : null]);
     // Following is per connection: open every tab again (the transcripts fill in what we missed),

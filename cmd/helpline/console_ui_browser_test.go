@@ -32,6 +32,15 @@ type wsVisitor struct {
 	ID   string // the conversation
 	mu   sync.Mutex
 	sent int
+	reps []string // the representatives' messages received
+}
+
+// repMessages returns the representatives' messages the visitor has
+// received.
+func (v *wsVisitor) repMessages() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]string(nil), v.reps...)
 }
 
 // newVisitor opens a conversation and says its first message.
@@ -56,10 +65,16 @@ func newVisitor(t *testing.T, svc service, first string) *wsVisitor {
 		}
 	}
 	ws.SetReadDeadline(time.Time{})
-	go func() { // read (and drop) the rest, so pings are answered
+	go func() { // read the rest, so pings are answered, keeping the representatives' messages
 		for {
-			if _, _, err := ws.ReadMessage(); err != nil {
+			var f struct{ Type, From, Text string }
+			if err := ws.ReadJSON(&f); err != nil {
 				return
+			}
+			if f.Type == "message" && f.From == "rep" {
+				v.mu.Lock()
+				v.reps = append(v.reps, f.Text)
+				v.mu.Unlock()
 			}
 		}
 	}()

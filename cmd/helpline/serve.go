@@ -124,7 +124,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Assistant: model, Meaning: meaning, AnswerTimeout: max(30*time.Second, cfg.LLM.Timeout+10*time.Second),
 	})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: handoffs, Broker: b, Engine: engine, Render: renderer,
-		Metrics: m, Bot: visitors, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
+		Metrics: m, Bot: visitors, Model: model, Log: log, Web: web.FS(), TrustedProxies: cfg.TrustedProxies})
 	demo := ""
 	if n, err := accounts.Count(ctx); err == nil && n == 0 {
 		if embedded {

@@ -131,7 +131,7 @@ func TestServeLLM(t *testing.T) {
 	}
 
 	ready := get(t, base+"readyz")
-	if want := "language model: on (model stand-in at " + strings.TrimSuffix(model.Server.URL, "/") + "); 1 answers used, 0 curated instead; "; !strings.Contains(ready, want) || !strings.Contains(ready, "tokens this month") {
+	if want := "language model: on (model stand-in at " + strings.TrimSuffix(model.Server.URL, "/") + "); 1 answers used, 0 curated instead; summaries: 0 written, 0 not; drafts: 0 written, 0 not; "; !strings.Contains(ready, want) || !strings.Contains(ready, "tokens this month") {
 		t.Errorf("/readyz says:\n%s\nwant a line with %q and the tokens", ready, want)
 	}
 	metrics := get(t, base+"metrics")

@@ -15,6 +15,11 @@
 // operator allows it, and enforces a request timeout, a per-minute request
 // budget and a monthly token budget. A nil *Client is a model that is
 // off: every answer is the curated one.
+//
+// For representatives (reps.go) it also writes a summary of a
+// conversation and a draft reply to the visitor's latest messages, which
+// a representative reads, edits and sends; only when the operator allows
+// transcripts, and never for a conversation with a crisis.
 package assistant
 
 import (
@@ -91,16 +96,29 @@ const (
 	// Number: the reply has a number that the cited entries and the facts
 	// do not contain.
 	Number Reason = "unsupported_number"
+
+	// The reasons of summaries and drafts only (reps.go).
+
+	// NoTranscripts: transcripts may not be sent (Config.Transcripts is
+	// off), so summaries and drafts are off.
+	NoTranscripts Reason = "transcripts_off"
+	// NoQuestion: there is nothing to summarize, or no visitor message to
+	// draft a reply to.
+	NoQuestion Reason = "no_question"
+	// Advice: a summary addresses the visitor or tells someone what to
+	// do, where it should only report.
+	Advice Reason = "advice"
 )
 
 // Reasons lists every reason, Used first, for reports.
 var Reasons = []Reason{Used, Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, Timeout, Failed,
-	Empty, Truncated, Markup, NoCitation, UnknownCitation, TooLong, Role, Instruction, Link, Phone, Amount, Number}
+	Empty, Truncated, Markup, NoCitation, UnknownCitation, TooLong, Role, Instruction, Link, Phone, Amount, Number,
+	NoTranscripts, NoQuestion, Advice}
 
 // Called reports whether the endpoint was asked for this reason's answer.
 func (r Reason) Called() bool {
 	switch r {
-	case Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget:
+	case Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, NoTranscripts, NoQuestion:
 		return false
 	}
 	return true
@@ -122,8 +140,10 @@ type Config struct {
 	// MonthlyTokens is the most tokens spent in a calendar month, UTC;
 	// 0 means no limit.
 	MonthlyTokens int64
-	// Transcripts allows sending the visitor's earlier messages, masked.
-	// Off (the default), only the current question is sent.
+	// Transcripts allows sending the visitor's earlier messages, masked,
+	// and turns on the summaries and drafts for representatives, which
+	// send the conversation (reps.go). Off (the default), only the current
+	// question is sent, and there are no summaries or drafts.
 	Transcripts bool
 	// MaxRunes is the longest answer used, in characters, without its
 	// sources line (default 600).
@@ -135,16 +155,22 @@ type Config struct {
 	Facts kb.Facts
 	// HTTPClient sends the requests; nil uses a client of its own.
 	HTTPClient *http.Client
-	// Recorder, when set, counts every answer's reason and tokens.
+	// Recorder, when set, counts every answer's, summary's and draft's
+	// reason and tokens.
 	Recorder Recorder
 	// Now is the clock, for tests; nil uses time.Now.
 	Now func() time.Time
 }
 
-// Recorder counts answers by reason, and the tokens they spent; the
-// service's metrics implement it.
+// Recorder counts answers, and the summaries and drafts written for
+// representatives, by reason, and the tokens they spent; the service's
+// metrics implement it.
 type Recorder interface {
+	// AssistantAnswer counts one grounded answer for a visitor.
 	AssistantAnswer(reason string, tokens int)
+	// AssistantForReps counts one summary or draft (kind is "summary" or
+	// "draft") for a representative.
+	AssistantForReps(kind, reason string, tokens int)
 }
 
 // Client asks the model for grounded answers. It is safe for concurrent
@@ -299,11 +325,24 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 	case len(q.Entries) == 0:
 		return Result{Reason: NoEntries}
 	}
+	text, r, ok := c.complete(ctx, c.request(q))
+	if !ok {
+		return r
+	}
+	chk := Check(text, q.Entries, c.cfg.Facts, c.cfg.MaxRunes)
+	r.Text, r.Cited, r.Reason, r.Detail, r.Used = chk.Text, chk.Cited, chk.Reason, chk.Detail, chk.Reason == Used
+	return r
+}
+
+// complete sends req within the budgets and the timeout, and returns the
+// reply's text to check. The Result carries the tokens and the time
+// spent and, when ok is false, why there is no text: a spent budget, a
+// timeout, an error, an empty or a truncated reply.
+func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, Result, bool) {
 	now := c.cfg.Now()
 	if reason := c.budget.take(now); reason != "" {
-		return Result{Reason: reason}
+		return "", Result{Reason: reason}, false
 	}
-	req := c.request(q)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	start := time.Now()
@@ -318,7 +357,7 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 		// many, so the prompt is counted.
 		r.Tokens = estimateTokens(req)
 		c.budget.spend(now, r.Tokens)
-		return r
+		return "", r, false
 	}
 	tokens := resp.Usage.TotalTokens
 	if tokens <= 0 {
@@ -331,16 +370,14 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 	r := Result{Tokens: tokens, Elapsed: elapsed}
 	if len(resp.Choices) == 0 {
 		r.Reason = Empty
-		return r
+		return "", r, false
 	}
 	choice := resp.Choices[0]
 	if choice.FinishReason == openai.FinishReasonLength {
 		r.Reason = Truncated
-		return r
+		return "", r, false
 	}
-	chk := Check(choice.Message.Content, q.Entries, c.cfg.Facts, c.cfg.MaxRunes)
-	r.Text, r.Cited, r.Reason, r.Detail, r.Used = chk.Text, chk.Cited, chk.Reason, chk.Detail, chk.Reason == Used
-	return r
+	return choice.Message.Content, r, true
 }
 
 // WaitForRate blocks until the per-minute budget has room for a request,
@@ -363,6 +400,15 @@ func (c *Client) WaitForRate(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// Timeout is the longest wait for one reply of the model; 0 for a nil
+// client.
+func (c *Client) Timeout() time.Duration {
+	if c == nil {
+		return 0
+	}
+	return c.cfg.Timeout
 }
 
 // TokensThisMonth reports the tokens spent in the current month.

@@ -39,6 +39,18 @@ type counter struct {
 	mu      sync.Mutex
 	reasons map[string]int
 	tokens  int
+	// forReps counts summaries and drafts by "kind reason".
+	forReps map[string]int
+}
+
+func (c *counter) AssistantForReps(kind, reason string, tokens int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.forReps == nil {
+		c.forReps = map[string]int{}
+	}
+	c.forReps[kind+" "+reason]++
+	c.tokens += tokens
 }
 
 func (c *counter) AssistantAnswer(reason string, tokens int) {

@@ -117,39 +117,49 @@ func Check(reply string, entries []*kb.Entry, facts kb.Facts, maxRunes int) Chec
 			}
 		}
 	}
+	if reason, detail := g.unsupported(text); reason != "" {
+		return c.fail(reason, detail)
+	}
+	c.Reason = Used
+	return c
+}
+
+// unsupported returns the first e-mail address, web address, phone
+// number, amount or number of text that the grounds do not contain, with
+// its reason, or "" when there is none.
+func (g grounds) unsupported(text string) (Reason, string) {
 	rest := text
 	for _, m := range email.FindAllString(rest, -1) {
 		if !g.has(m) {
-			return c.fail(Link, m)
+			return Link, m
 		}
 	}
 	rest = email.ReplaceAllString(rest, " ")
 	for _, re := range []*regexp.Regexp{link, domain} {
 		for _, m := range re.FindAllString(rest, -1) {
 			if !g.hasLink(m) {
-				return c.fail(Link, m)
+				return Link, m
 			}
 		}
 		rest = re.ReplaceAllString(rest, " ")
 	}
 	for _, m := range phone.FindAllString(rest, -1) {
 		if !g.hasPhone(m) {
-			return c.fail(Phone, strings.TrimSpace(m))
+			return Phone, strings.TrimSpace(m)
 		}
 	}
 	rest = phone.ReplaceAllString(rest, " ")
 	for _, m := range amount.FindAllStringSubmatch(rest, -1) {
 		if !g.amounts[normAmount(m[1], m[2])] {
-			return c.fail(Amount, m[0])
+			return Amount, m[0]
 		}
 	}
 	for _, m := range number.FindAllString(rest, -1) {
 		if !g.numbers[m] {
-			return c.fail(Number, m)
+			return Number, m
 		}
 	}
-	c.Reason = Used
-	return c
+	return "", ""
 }
 
 func (c Checked) fail(r Reason, detail string) Checked {

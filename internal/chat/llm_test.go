@@ -36,6 +36,10 @@ func (r *reasons) AssistantAnswer(reason string, _ int) {
 	r.n[reason]++
 }
 
+// AssistantForReps is never called here: the visitor's chat asks for no
+// summaries or drafts.
+func (r *reasons) AssistantForReps(string, string, int) {}
+
 func (r *reasons) count(reason string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

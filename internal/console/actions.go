@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"helpline/internal/assistant"
 	"helpline/internal/conversation"
 	"helpline/internal/handoff"
 	"helpline/internal/reps"
@@ -41,7 +42,7 @@ var outcomes = map[string]bool{"information": true, "referred": true, "callback"
 
 // onConversation are the frames that act on a named conversation.
 var onConversation = map[string]bool{"open": true, "close_view": true, "reply": true, "typing": true, "note": true,
-	"suggest": true, "handback": true, "transfer": true, "close": true}
+	"suggest": true, "handback": true, "transfer": true, "close": true, "summarize": true, "draft": true}
 
 // act does what one frame asks, checking that the representative may.
 func (c *conn) act(f frame) {
@@ -106,6 +107,10 @@ func (c *conn) act(f frame) {
 		c.audit(ctx, "note", f.Conversation, "")
 	case "suggest":
 		c.suggest(ctx, f.Conversation)
+	case "summarize":
+		c.assist(ctx, f.Conversation, assistant.KindSummary)
+	case "draft":
+		c.assist(ctx, f.Conversation, assistant.KindDraft)
 	case "handback":
 		err := c.h.store.Release(ctx, f.Conversation, c.rep, conversation.StateBot, false, c.h.handoff.Text(handoff.TextBack), "")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,13 @@ type conn struct {
 	views  map[string]*view // the conversations followed (reader-owned)
 	typed  map[string]time.Time
 	status atomic.Value // reps.Status, as the representative set it
+
+	// The summaries and drafts under way (assist.go): jobs counts their
+	// goroutines, which serve waits for; assisting names their
+	// conversations, one at a time each.
+	jobs      sync.WaitGroup
+	assistMu  sync.Mutex
+	assisting map[string]bool
 }
 
 type consoleEvent struct {
@@ -60,7 +68,7 @@ func (h *Handler) newConn(ws *websocket.Conn, s reps.Session, token string) *con
 	return &conn{
 		h: h, ws: ws, rep: s.Rep, role: s.Role, token: token, ctx: ctx, cancel: cancel,
 		send: make(chan []byte, 64), events: make(chan consoleEvent, 256), done: make(chan struct{}),
-		views: map[string]*view{}, typed: map[string]time.Time{},
+		views: map[string]*view{}, typed: map[string]time.Time{}, assisting: map[string]bool{},
 	}
 }
 
@@ -76,6 +84,9 @@ func (c *conn) serve() {
 	defer func() {
 		c.cancel(nil)
 		<-c.done
+		// The summaries and drafts under way end with the connection's
+		// context.
+		c.jobs.Wait()
 		global.Close()
 		for _, v := range c.views {
 			v.close()
@@ -90,7 +101,10 @@ func (c *conn) serve() {
 	}()
 	c.status.Store(string(reps.Online))
 	c.beat()
-	c.push(encode(map[string]any{"type": "welcome", "rep": c.rep, "role": c.role, "max_chats": c.h.handoff.MaxChats()}))
+	// model_assist says whether the language model writes summaries and
+	// drafts here: the console shows their controls only then.
+	c.push(encode(map[string]any{"type": "welcome", "rep": c.rep, "role": c.role, "max_chats": c.h.handoff.MaxChats(),
+		"model_assist": c.h.model.RepsUnavailable() == ""}))
 
 	c.ws.SetReadLimit(maxFrame)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))

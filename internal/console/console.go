@@ -1,8 +1,10 @@
 // Package console serves the representatives' console (docs/console.md):
 // signing in and out, the console page, and the console websocket through
 // which representatives see the queue, take conversations, reply, write
-// private notes, hand back, transfer and close. Every action is checked
-// on the server and written to the audit stream.
+// private notes, hand back, transfer and close, and have the optional
+// language model summarize a conversation or draft a reply for them to
+// edit and send (assist.go). Every action is checked on the server and
+// written to the audit stream.
 package console
 
 import (
@@ -19,6 +21,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"helpline/internal/answer"
+	"helpline/internal/assistant"
 	"helpline/internal/broker"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
@@ -42,12 +45,16 @@ type Handler struct {
 	render  *render.Renderer
 	metrics *metrics.Metrics
 	bot     Bot
+	model   *assistant.Client
 	log     *slog.Logger
 	web     fs.FS
 	proxies int // proxies in front, trusted for X-Forwarded-For and -Proto
 
 	upgrader websocket.Upgrader
 	conns    sockets.Set
+	// assistLimit bounds the summaries and drafts each representative
+	// asks for.
+	assistLimit *repLimiter
 }
 
 // Deps are what the console needs.
@@ -62,8 +69,11 @@ type Deps struct {
 	// Bot answers a question the visitor left unanswered when a
 	// conversation is handed back; nil leaves it unanswered.
 	Bot Bot
-	Log *slog.Logger
-	Web fs.FS
+	// Model writes summaries and drafts for representatives (assist.go);
+	// nil, or a model without transcripts, leaves them off.
+	Model *assistant.Client
+	Log   *slog.Logger
+	Web   fs.FS
 	// TrustedProxies is how many proxies in front append to
 	// X-Forwarded-For and set X-Forwarded-Proto (see sockets.ClientAddr).
 	TrustedProxies int
@@ -80,7 +90,8 @@ type Bot interface {
 func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
-		metrics: d.Metrics, bot: d.Bot, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
+		metrics: d.Metrics, bot: d.Bot, model: d.Model, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
+		assistLimit: newRepLimiter(assistPerMinute),
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h

@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helpline/internal/answer"
+	"helpline/internal/assistant"
 	"helpline/internal/broker"
 	"helpline/internal/chat"
 	"helpline/internal/console"
@@ -56,6 +57,14 @@ type instance struct {
 
 func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *instance {
 	t.Helper()
+	return startWith(t, rdb, hopts, nil)
+}
+
+// startWith starts the service with a language model for the console's
+// summaries and drafts, made by newModel with the service's metrics as its
+// recorder (nil: none).
+func startWith(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options, newModel func(assistant.Recorder) *assistant.Client) *instance {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := store.New(rdb, store.Options{Retention: time.Hour, RatePerMinute: 100})
 	b := broker.New(rdb, log)
@@ -70,10 +79,18 @@ func start(t *testing.T, rdb redis.UniversalClient, hopts handoff.Options) *inst
 		}
 		return s, err
 	})
+	var model *assistant.Client
+	if newModel != nil {
+		model = newModel(m)
+	}
 	visitors := chat.NewHandler(st, b, engine, ho, render.New(), m, log, chat.Options{RateKeyPrefix: rand.Text() + ":"})
 	consoles := console.New(console.Deps{Store: st, Reps: accounts, Handoff: ho, Broker: b, Engine: engine, Render: render.New(),
-		Metrics: m, Bot: visitors, Log: log, Web: web.FS()})
-	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS()}))
+		Metrics: m, Bot: visitors, Model: model, Log: log, Web: web.FS()})
+	var status func() string
+	if model != nil {
+		status = m.AssistantSummary
+	}
+	srv := httptest.NewServer(server.New(server.Deps{Log: log, Redis: rdb, Metrics: m, Visitor: visitors, Console: consoles, Web: web.FS(), Assistant: status}))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -165,18 +182,23 @@ func (f cframe) msg() message {
 }
 
 type cframe struct {
-	Type         string `json:"type"`
-	ID           string `json:"id"`
-	Code         string `json:"code"`
-	Answered     bool   `json:"answered"`
-	Conversation string `json:"conversation"`
-	Rep          string `json:"rep"`
-	Role         string `json:"role"`
-	State        string `json:"state"`
-	Holder       string `json:"holder"`
-	Priority     string `json:"priority"`
-	RiskKind     string `json:"risk_kind"`
-	Items        []item `json:"items"`
+	Type        string `json:"type"`
+	ModelAssist bool   `json:"model_assist"`
+	// Text and Unavailable are a summary's or a draft's, Cites a draft's.
+	Text         string                       `json:"text"`
+	Unavailable  string                       `json:"unavailable"`
+	Cites        []struct{ ID, Title string } `json:"cites"`
+	ID           string                       `json:"id"`
+	Code         string                       `json:"code"`
+	Answered     bool                         `json:"answered"`
+	Conversation string                       `json:"conversation"`
+	Rep          string                       `json:"rep"`
+	Role         string                       `json:"role"`
+	State        string                       `json:"state"`
+	Holder       string                       `json:"holder"`
+	Priority     string                       `json:"priority"`
+	RiskKind     string                       `json:"risk_kind"`
+	Items        []item                       `json:"items"`
 	// Message is a message frame's message, or an error frame's text.
 	Message  json.RawMessage                    `json:"message"`
 	Messages []struct{ From, Text, Rep string } `json:"messages"`

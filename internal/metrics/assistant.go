@@ -70,6 +70,28 @@ func (m *Metrics) AssistantSummary() string {
 	if menus > 0 {
 		s += fmt.Sprintf("; %d menus answered by its choice, of %d", c.reasons[choicePrefix+"used"], menus)
 	}
+	s += "; " + m.forReps["summary"].line("summaries") + "; " + m.forReps["draft"].line("drafts")
+	return s
+}
+
+// line says in words how many of what were written, and why the others
+// were not: "summaries: 3 written, 1 not (crisis 1)".
+func (c *assistantCounts) line(what string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var not int64
+	var why []string
+	for r, n := range c.reasons {
+		if r != "used" {
+			not += n
+			why = append(why, fmt.Sprintf("%s %d", r, n))
+		}
+	}
+	sort.Strings(why)
+	s := fmt.Sprintf("%s: %d written, %d not", what, c.reasons["used"], not)
+	if len(why) > 0 {
+		s += " (" + strings.Join(why, ", ") + ")"
+	}
 	return s
 }
 

@@ -33,12 +33,20 @@ type Metrics struct {
 	AssistantTokens prometheus.Counter
 	// AssistantOn is 1 when a language model is configured, else 0.
 	AssistantOn prometheus.Gauge
+	// AssistantWritten counts the summaries and drafts representatives
+	// asked the language model for, by kind (summary, draft) and reason:
+	// used, or why there was none (transcripts_off, crisis, busy,
+	// rate_limited, a budget, a failed check...).
+	AssistantWritten *prometheus.CounterVec
 	// MeaningRanked counts the decisions the embedding model's ranking
 	// revisited, by outcome: changed, unchanged, or failed (the engine's
 	// decision stood).
 	MeaningRanked *prometheus.CounterVec
 
 	assistant assistantCounts
+	// forReps counts summaries and drafts by kind and reason, for the
+	// readiness page.
+	forReps map[string]*assistantCounts
 }
 
 // New creates and registers the metrics.
@@ -86,13 +94,17 @@ func New() *Metrics {
 		AssistantOn: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "helpline_assistant_on", Help: "1 when the optional language model is configured, 0 when every answer is the curated one.",
 		}),
+		AssistantWritten: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "helpline_assistant_for_reps_total", Help: "Summaries and drafts representatives asked the language model for, by kind (summary, draft) and reason (used, or why there was none: off, transcripts_off, crisis, busy, rate_limited, rate_budget, timeout, a failed check...).",
+		}, []string{"kind", "reason"}),
 		MeaningRanked: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "helpline_meaning_ranked_total", Help: "Decisions revisited with the embedding model's ranking, by outcome (changed, unchanged, failed: the engine's decision stood).",
 		}, []string{"outcome"}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,
-		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn, m.MeaningRanked,
+		m.WaitForPerson, m.Outcomes, m.AssistantAnswers, m.AssistantTokens, m.AssistantOn, m.AssistantWritten, m.MeaningRanked,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.forReps = map[string]*assistantCounts{"summary": {}, "draft": {}}
 	return m
 }
 
@@ -101,6 +113,19 @@ func New() *Metrics {
 func (m *Metrics) AssistantAnswer(reason string, tokens int) {
 	m.AssistantAnswers.WithLabelValues(reason).Inc()
 	m.assistant.add(reason)
+	if tokens > 0 {
+		m.AssistantTokens.Add(float64(tokens))
+	}
+}
+
+// AssistantForReps counts one summary or draft written (or not) for a
+// representative, by its kind ("summary" or "draft") and reason, and the
+// tokens it spent.
+func (m *Metrics) AssistantForReps(kind, reason string, tokens int) {
+	m.AssistantWritten.WithLabelValues(kind, reason).Inc()
+	if c := m.forReps[kind]; c != nil {
+		c.add(reason)
+	}
 	if tokens > 0 {
 		m.AssistantTokens.Add(float64(tokens))
 	}

@@ -154,3 +154,22 @@ func Grounded(req openai.ChatCompletionRequest) Reply {
 	text = strings.Join(strings.Fields(text), " ")
 	return Reply{Text: text + "\nSOURCES: " + es[0].ID}
 }
+
+// Turn is one turn of a transcript as the stand-in read it from the
+// prompt of a summary or a draft.
+type Turn struct {
+	From, Text string
+}
+
+var turnBlock = regexp.MustCompile(`(?s)<<turn from=([a-z]+)>>\n(.*?)\n<<end turn>>`)
+
+// Turns returns the transcript turns a request's prompt gives, in order.
+func Turns(req openai.ChatCompletionRequest) []Turn {
+	var out []Turn
+	for _, m := range req.Messages {
+		for _, t := range turnBlock.FindAllStringSubmatch(m.Content, -1) {
+			out = append(out, Turn{From: t[1], Text: t[2]})
+		}
+	}
+	return out
+}
