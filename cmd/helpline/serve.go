@@ -92,7 +92,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if model != nil {
 		m.WatchAssistant(cfg.LLM.Model, cfg.LLM.Endpoint(), model.TokensThisMonth)
 		llmStatus = func() string {
-			return fmt.Sprintf("on (model %s at %s); %s; %d tokens this month", cfg.LLM.Model, cfg.LLM.Endpoint(), m.AssistantSummary(), model.TokensThisMonth())
+			failing := ""
+			if model.Failing() {
+				failing = "; failing: not asked for now, every answer the curated one"
+			}
+			return fmt.Sprintf("on (model %s at %s)%s; %s; %d tokens this month", cfg.LLM.Model, cfg.LLM.Endpoint(), failing, m.AssistantSummary(), model.TokensThisMonth())
 		}
 	}
 	// The embedding model's ranking: the knowledge base is embedded in the

@@ -111,7 +111,7 @@ const (
 )
 
 // Reasons lists every reason, Used first, for reports.
-var Reasons = []Reason{Used, Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, Timeout, Failed,
+var Reasons = []Reason{Used, Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, CircuitOpen, Timeout, Failed,
 	Empty, Truncated, Markup, NoCitation, UnknownCitation, TooLong, Role, Instruction, Link, Phone, Amount, Number,
 	NoTranscripts, NoQuestion, Advice}
 
@@ -176,9 +176,10 @@ type Recorder interface {
 // Client asks the model for grounded answers. It is safe for concurrent
 // use. A nil *Client is off.
 type Client struct {
-	api    *openai.Client
-	cfg    Config
-	budget *budget
+	api     *openai.Client
+	cfg     Config
+	budget  *budget
+	breaker breaker
 }
 
 // New returns a client for the endpoint in cfg, built on go-openai's
@@ -340,14 +341,22 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 // timeout, an error, an empty or a truncated reply.
 func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, Result, bool) {
 	now := c.cfg.Now()
+	if !c.breaker.allow(now) {
+		return "", Result{Reason: CircuitOpen}, false
+	}
 	if reason := c.budget.take(now); reason != "" {
+		c.breaker.record(now, true) // not the endpoint's failure
 		return "", Result{Reason: reason}, false
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	start := time.Now()
 	resp, err := c.api.CreateChatCompletion(ctx, req)
 	elapsed := time.Since(start)
+	// A request the caller gave up on (a newer message, a closed chat)
+	// says nothing of the endpoint.
+	c.breaker.record(c.cfg.Now(), err == nil || parent.Err() != nil)
 	if err != nil {
 		r := Result{Reason: Failed, Detail: errorDetail(err), Elapsed: elapsed}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {

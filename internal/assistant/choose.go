@@ -2,7 +2,6 @@ package assistant
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -75,35 +74,12 @@ func (c *Client) choose(ctx context.Context, ch Choice) Chose {
 	case len(ch.Entries) < 2:
 		return Chose{Reason: NoEntries}
 	}
-	now := c.cfg.Now()
-	if reason := c.budget.take(now); reason != "" {
-		return Chose{Reason: reason}
-	}
-	req := c.chooseRequest(ch)
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	start := time.Now()
-	resp, err := c.api.CreateChatCompletion(ctx, req)
-	r := Chose{Elapsed: time.Since(start)}
-	if err != nil {
-		r.Reason = Failed
-		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			r.Reason = Timeout
-		}
-		r.Tokens = estimateTokens(req)
-		c.budget.spend(now, r.Tokens)
+	text, res, ok := c.complete(ctx, c.chooseRequest(ch))
+	r := Chose{Reason: res.Reason, Tokens: res.Tokens, Elapsed: res.Elapsed}
+	if !ok {
 		return r
 	}
-	r.Tokens = resp.Usage.TotalTokens
-	if r.Tokens <= 0 {
-		r.Tokens = estimateTokens(req)
-	}
-	c.budget.spend(now, r.Tokens)
-	if len(resp.Choices) == 0 {
-		r.Reason = Empty
-		return r
-	}
-	reply := strings.Trim(strings.TrimSpace(resp.Choices[0].Message.Content), "`\"'.")
+	reply := strings.Trim(strings.TrimSpace(text), "`\"'.")
 	if reply == "" {
 		r.Reason = Empty
 		return r
