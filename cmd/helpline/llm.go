@@ -19,12 +19,18 @@ import (
 // newAssistant returns the client for the configured language model, or
 // nil (a model that is off) when none is configured.
 func newAssistant(l config.LLM, facts kb.Facts, rec assistant.Recorder) *assistant.Client {
+	return assistantWith(l, facts, rec, false)
+}
+
+// assistantWith is newAssistant, with the circuit breaker off for batch
+// work (an evaluation asks for every answer).
+func assistantWith(l config.LLM, facts kb.Facts, rec assistant.Recorder, batch bool) *assistant.Client {
 	if !l.On() || l.Model == "" {
 		return nil
 	}
 	return assistant.New(assistant.Config{APIKey: l.APIKey, BaseURL: l.BaseURL, Model: l.Model, Timeout: l.Timeout,
 		RequestsPerMinute: l.RequestsPerMinute, MonthlyTokens: l.MonthlyTokens, Transcripts: l.Transcripts,
-		Facts: facts, Recorder: rec})
+		Facts: facts, Recorder: rec, NoBreaker: batch})
 }
 
 // runLLMEval runs an evaluation set (of questions or of safety messages)
@@ -78,7 +84,11 @@ func runLLMEval(ctx context.Context, file string, open func() fs.FS, getenv func
 	if l.Model == "" {
 		return nil
 	}
-	r, err := eval.RunGrounded(ctx, engine, newAssistant(l, facts, nil), turns)
+	client := assistantWith(l, facts, nil, true)
+	if len(questions) > 0 {
+		chooseEval(ctx, client, engine, questions, stdout)
+	}
+	r, err := eval.RunGrounded(ctx, engine, client, turns)
 	r.WriteSummary(stdout)
 	if err != nil {
 		return err
@@ -117,6 +127,35 @@ func semanticEval(ctx context.Context, l config.LLM, base *kb.Base, engine *answ
 		fmt.Fprintf(stdout, "(%d questions could not be embedded and kept the lexical decision)\n", failed)
 	}
 	return nil
+}
+
+// chooseEval measures the model as a clarifier: the set decided by the
+// engine alone, then with every menu offered to a question put to the
+// model (as the service does), side by side.
+func chooseEval(ctx context.Context, client *assistant.Client, engine *answer.Engine, cases []eval.Case, stdout io.Writer) {
+	asked, picked := 0, 0
+	refine := func(q string, _ answer.Memory, d answer.Decision) answer.Decision {
+		if d.Kind != answer.KindClarify || d.Reason == "off topic" || len(d.Entries) < 2 {
+			return d
+		}
+		var entries []*kb.Entry
+		for _, id := range d.Entries {
+			entries = append(entries, engine.Base().Entry(id))
+		}
+		client.WaitForRate(ctx)
+		asked++
+		c := client.Choose(ctx, assistant.Choice{Text: q, Risk: d.Risk, Entries: entries})
+		if c.ID == "" {
+			return d
+		}
+		picked++
+		return engine.Pick(d, c.ID, "chosen by the model")
+	}
+	fmt.Fprintln(stdout, "\nmenus as the engine offers them:")
+	eval.Run(engine, cases).WriteSummary(stdout)
+	fmt.Fprintln(stdout, "\nmenus put to the model, which may name one of their entries:")
+	eval.RunWith(engine, cases, refine).WriteSummary(stdout)
+	fmt.Fprintf(stdout, "(%d menus put to the model, %d answered with its choice)\n\n", asked, picked)
 }
 
 // semanticHits is how many of the model's closest entries a decision is

@@ -61,6 +61,9 @@ func TestKBEvalLLM(t *testing.T) {
 			if n, _ := strconv.Atoi(m[1]); n == 0 {
 				t.Errorf("%s counted 0:\n%s", tt.want, out)
 			}
+			if tt.set == "questions.jsonl" && !regexp.MustCompile(`\((\d+) menus put to the model, (\d+) answered with its choice\)`).MatchString(out) {
+				t.Errorf("no report of the model choosing among menus:\n%s", out)
+			}
 			if tt.name == "failing" && !strings.Contains(out, "grounded answer used 0 (0.0%)") {
 				t.Errorf("a failing endpoint's answers were used:\n%s", out)
 			}
