@@ -210,6 +210,9 @@ func (c *conn) writer() {
 		// away): the writer tries again when it fires, and meanwhile holds
 		// back live messages, which the next try reads in order.
 		retry <-chan time.Time
+		// resync is set after Redis came back until the conversation's
+		// state (and a waiting visitor's place) has been told.
+		resync bool
 	)
 	for {
 		select {
@@ -239,6 +242,9 @@ func (c *conn) writer() {
 			if !c.catchUp(conv, &last, &retry) {
 				return
 			}
+			if retry == nil && resync && !c.tellState(conv, &last, &retry, &resync) {
+				return
+			}
 		case ev, ok := <-events:
 			if !ok {
 				c.h.metrics.Dropped.Inc()
@@ -250,19 +256,12 @@ func (c *conn) writer() {
 				// Events may have been lost while Redis was away: the
 				// messages after the last one sent, and the state as it is
 				// now (a representative may have joined or left meanwhile).
+				resync = true
 				if !c.catchUp(conv, &last, &retry) {
 					return
 				}
-				if cv, err := c.h.store.Get(c.ctx, conv); err == nil {
-					if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
-						return
-					}
-					// And a waiting visitor's place, which may have moved.
-					if cv.State == conversation.StateWaiting {
-						if q, ok := c.h.handoff.Place(c.ctx, conv); ok && !c.deliver(&q, conv, &last) {
-							return
-						}
-					}
+				if retry == nil && !c.tellState(conv, &last, &retry, &resync) {
+					return
 				}
 			case ev.Type == "msg" && retry != nil:
 				// Held back: the next try reads it from the store, after
@@ -356,6 +355,29 @@ func (c *conn) catchUp(conv string, last *string, retry *<-chan time.Time) bool 
 			return true
 		}
 	}
+}
+
+// tellState writes the conversation's state as it is now, and a waiting
+// visitor's place, after Redis came back; when the store cannot be read
+// yet, *retry is set to try again, *resync staying set. It reports false
+// when the connection ends.
+func (c *conn) tellState(conv string, last *string, retry *<-chan time.Time, resync *bool) bool {
+	cv, err := c.h.store.Get(c.ctx, conv)
+	if err != nil {
+		*retry = time.After(replayRetry)
+		return c.ctx.Err() == nil
+	}
+	*resync = false
+	if !c.write(websocket.TextMessage, encode(stateFrame{V: Version, Type: "state", State: string(cv.State)})) {
+		return false
+	}
+	// And a waiting visitor's place, which may have moved.
+	if cv.State == conversation.StateWaiting {
+		if q, ok := c.h.handoff.Place(c.ctx, conv); ok && !c.deliver(&q, conv, last) {
+			return false
+		}
+	}
+	return true
 }
 
 // seen counts m's echo written, when it is the visitor's.
