@@ -320,14 +320,8 @@ func (c *Client) Answer(ctx context.Context, q Question) Result {
 }
 
 func (c *Client) answer(ctx context.Context, q Question) Result {
-	// The crisis refusal comes before anything else, budgets included.
-	switch {
-	case q.Risk.Crisis():
-		return Result{Reason: Crisis}
-	case q.Risk.Kind != safety.None:
-		return Result{Reason: Unscreened}
-	case len(q.Entries) == 0:
-		return Result{Reason: NoEntries}
+	if reason := refused(q.Risk, len(q.Entries), 1); reason != "" {
+		return Result{Reason: reason}
 	}
 	text, r, ok := c.complete(ctx, c.request(q))
 	if !ok {
@@ -336,6 +330,21 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 	chk := Check(text, q.Entries, c.cfg.Facts, c.cfg.MaxRunes)
 	r.Text, r.Cited, r.Reason, r.Detail, r.Used = chk.Text, chk.Cited, chk.Reason, chk.Detail, chk.Reason == Used
 	return r
+}
+
+// refused says why a request with risk and entries entries (fewer than
+// need) must not reach the endpoint, or "". The crisis refusal comes
+// before anything else, budgets included.
+func refused(risk safety.Risk, entries, need int) Reason {
+	switch {
+	case risk.Crisis():
+		return Crisis
+	case risk.Kind != safety.None:
+		return Unscreened
+	case entries < need:
+		return NoEntries
+	}
+	return ""
 }
 
 // complete sends req within the budgets and the timeout, and returns the

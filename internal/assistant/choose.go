@@ -66,13 +66,8 @@ func (c *Client) Choose(ctx context.Context, ch Choice) Chose {
 }
 
 func (c *Client) choose(ctx context.Context, ch Choice) Chose {
-	switch {
-	case ch.Risk.Crisis():
-		return Chose{Reason: Crisis}
-	case ch.Risk.Kind != safety.None:
-		return Chose{Reason: Unscreened}
-	case len(ch.Entries) < 2:
-		return Chose{Reason: NoEntries}
+	if reason := refused(ch.Risk, len(ch.Entries), 2); reason != "" {
+		return Chose{Reason: reason}
 	}
 	text, res, ok := c.complete(ctx, c.chooseRequest(ch))
 	r := Chose{Reason: res.Reason, Tokens: res.Tokens, Elapsed: res.Elapsed}

@@ -25,26 +25,33 @@ type injection struct {
 
 func readInjections(t *testing.T) []injection {
 	t.Helper()
-	f, err := os.Open("testdata/injections.jsonl")
+	return readJSONL[injection](t, "testdata/injections.jsonl", 20)
+}
+
+// readJSONL reads one T per line of file (blank lines and # comments
+// skipped), and fails unless there are at least least of them.
+func readJSONL[T any](t *testing.T, file string, least int) []T {
+	t.Helper()
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []injection
+	var out []T
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		var in injection
+		var in T
 		if err := json.Unmarshal([]byte(line), &in); err != nil {
-			t.Fatalf("testdata/injections.jsonl:%d: %v", n, err)
+			t.Fatalf("%s:%d: %v", file, n, err)
 		}
 		out = append(out, in)
 	}
-	if len(out) < 20 {
-		t.Fatalf("%d attempts, want the whole set", len(out))
+	if len(out) < least {
+		t.Fatalf("%s: %d lines, want the whole set", file, len(out))
 	}
 	return out
 }

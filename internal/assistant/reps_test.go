@@ -1,10 +1,7 @@
 package assistant_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -249,28 +246,7 @@ type summaryInjection struct {
 
 func readSummaryInjections(t *testing.T) []summaryInjection {
 	t.Helper()
-	f, err := os.Open("testdata/summary_injections.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []summaryInjection
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		var in summaryInjection
-		if err := json.Unmarshal([]byte(line), &in); err != nil {
-			t.Fatalf("testdata/summary_injections.jsonl:%d: %v", n, err)
-		}
-		out = append(out, in)
-	}
-	if len(out) < 12 {
-		t.Fatalf("%d attempts, want the whole set", len(out))
-	}
-	return out
+	return readJSONL[summaryInjection](t, "testdata/summary_injections.jsonl", 12)
 }
 
 // TestSummaryInjections runs every attempt against a stand-in that obeys
