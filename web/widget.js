@@ -751,6 +751,9 @@
   function setState(s) {
     st.convState = STATES[s] ? s : null;
     if (st.convState !== "waiting") st.queue = null;
+    // A draft the model was writing when a person took over (or the chat
+    // closed) will get no message to replace it: it goes.
+    if (st.convState !== "bot") for (const id of [...st.drafts.keys()]) dropDraft(id);
     renderStatus();
     const closed = st.convState === "closed";
     if (closed) hideCrisis(); // the closing notice, whole, and no bar above a chat that has ended

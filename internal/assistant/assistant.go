@@ -332,6 +332,19 @@ func (c *Client) answer(ctx context.Context, q Question) Result {
 	return r
 }
 
+// admit says why a request may not go out now (the circuit breaker is
+// open, or a budget is spent), or "", taking its share of the budget.
+func (c *Client) admit(now time.Time) Reason {
+	if !c.cfg.NoBreaker && !c.breaker.allow(now) {
+		return CircuitOpen
+	}
+	if reason := c.budget.take(now); reason != "" {
+		c.breaker.record(now, true) // not the endpoint's failure
+		return reason
+	}
+	return ""
+}
+
 // refused says why a request with risk and entries entries (fewer than
 // need) must not reach the endpoint, or "". The crisis refusal comes
 // before anything else, budgets included.
@@ -353,11 +366,7 @@ func refused(risk safety.Risk, entries, need int) Reason {
 // timeout, an error, an empty or a truncated reply.
 func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, Result, bool) {
 	now := c.cfg.Now()
-	if !c.cfg.NoBreaker && !c.breaker.allow(now) {
-		return "", Result{Reason: CircuitOpen}, false
-	}
-	if reason := c.budget.take(now); reason != "" {
-		c.breaker.record(now, true) // not the endpoint's failure
+	if reason := c.admit(now); reason != "" {
 		return "", Result{Reason: reason}, false
 	}
 	parent := ctx

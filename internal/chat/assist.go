@@ -22,6 +22,9 @@ type generated struct {
 	result assistant.Result
 	// replyTo is the visitor message answered, for the delta frames.
 	replyTo string
+	// streamed says delta frames went out: the stored message, generated
+	// or curated, replaces them.
+	streamed bool
 }
 
 // generate asks the language model, when one is configured, to write the
@@ -44,12 +47,20 @@ func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx a
 		Text: j.text, Earlier: actx.Recent, Risk: risk,
 		Entries: assistant.Grounding(h.engine.Base(), d), Curated: d.Text,
 	}
-	r := a.Answer(ctx, q)
+	// The reply reaches the visitor as it is written, each piece checked
+	// first (assistant.AnswerStream); the stored message follows it.
+	streamed := false
+	r := a.AnswerStream(ctx, q, func(piece string) {
+		streamed = true
+		if err := h.store.PublishDelta(ctx, j.conv, j.msg, piece); err != nil {
+			h.log.Warn("publish a delta", "conv", j.conv, "err", err)
+		}
+	})
 	if r.Reason.Called() && !r.Used {
 		// The reason only: the detail may quote the model or the visitor.
 		h.log.Info("model's answer not used", "conv", j.conv, "answer", r)
 	}
-	return generated{asked: r.Reason.Called(), result: r, replyTo: j.msg}
+	return generated{asked: r.Reason.Called(), result: r, replyTo: j.msg, streamed: streamed}
 }
 
 // conversationRisk is the risk that keeps a conversation from the

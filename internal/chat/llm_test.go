@@ -213,8 +213,9 @@ func TestLLMCrisisNeverReachesModel(t *testing.T) {
 }
 
 // TestLLMFailedCheckFallsBack: a reply that adds a phone number the
-// entries do not have is not used: the curated answer, with its HTML, is
-// sent and stored, and no delta frame went out before.
+// entries do not have is not used: what was streamed before the number
+// (checked, a draft) never includes it, and the curated answer, with its
+// HTML, is sent and stored in the draft's place.
 func TestLLMFailedCheckFallsBack(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBChat) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -225,10 +226,18 @@ func TestLLMFailedCheckFallsBack(t *testing.T) {
 			c := dial(t, s.URL)
 			c.hello("", "")
 			c.send(map[string]any{"type": "message", "id": "m1", "text": "wen do withdrawls start"})
-			c.readLLM(5 * time.Second) // the echo
+			echo := c.readLLM(5 * time.Second)
 			f := c.readLLM(5 * time.Second)
+			for ; f.Type == "delta"; f = c.readLLM(5 * time.Second) {
+				if strings.Contains(f.Text, "555") {
+					t.Fatalf("the unchecked phone number was streamed: %+v", f)
+				}
+			}
 			if f.Type != "message" || f.Generated || f.HTML == "" || strings.Contains(f.Text, "555") {
-				t.Fatalf("after a failed check got %+v, want the curated answer and no delta", f)
+				t.Fatalf("after a failed check got %+v, want the curated answer", f)
+			}
+			if f.ReplyTo != echo.ID {
+				t.Errorf("the curated answer replies to %q, want %q, so that it replaces the draft", f.ReplyTo, echo.ID)
 			}
 			if len(m.Requests()) != 1 || m.Reasons.count(string(assistant.Phone)) != 1 {
 				t.Errorf("%d requests, reasons %v; want one, rejected for its phone number", len(m.Requests()), m.Reasons.n)

@@ -278,10 +278,17 @@ func (h *Handler) replyWith(ctx context.Context, conv string, d answer.Decision,
 	}
 	ctxJSON, _ := json.Marshal(next)
 	meta := botMetaOf(d, forms)
-	if g.result.Used {
+	switch {
+	case g.result.Used:
 		d.Text = g.result.Text
 		meta = generatedMetaOf(d, h.cites(g.result.Cited), g.replyTo)
-		h.stream(ctx, conv, g.replyTo, d.Text)
+		if !g.streamed {
+			h.stream(ctx, conv, g.replyTo, d.Text)
+		}
+	case g.streamed:
+		// The model's draft was stopped or failed its last check: the
+		// curated answer takes its place.
+		meta = replacingDraft(meta, g.replyTo)
 	}
 	r := conversation.Reply{From: conversation.FromBot, Text: d.Text, Meta: meta, Context: ctxJSON}
 	if d.Risk.Crisis() {
@@ -471,6 +478,16 @@ func generatedMetaOf(d answer.Decision, cites []answer.Option, replyTo string) j
 	var m botMeta
 	json.Unmarshal(botMetaOf(d, nil), &m)
 	m.Generated, m.Cites, m.ReplyTo = true, cites, replyTo
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// replacingDraft is meta with the visitor message whose delta frames
+// (a draft the model was writing) the message replaces.
+func replacingDraft(meta json.RawMessage, replyTo string) json.RawMessage {
+	var m botMeta
+	json.Unmarshal(meta, &m)
+	m.ReplyTo = replyTo
 	b, _ := json.Marshal(m)
 	return b
 }

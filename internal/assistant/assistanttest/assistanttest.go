@@ -32,6 +32,12 @@ type Reply struct {
 	Raw string
 	// PromptTokens and ReplyTokens are the usage reported.
 	PromptTokens, ReplyTokens int
+	// For a streamed request: ChunkDelay waits between chunks; Cut ends
+	// the stream after half the text, without a finish reason or the
+	// closing [DONE], as a dropped connection would; Garbage sends a chunk
+	// that is not JSON after half the text.
+	ChunkDelay   time.Duration
+	Cut, Garbage bool
 }
 
 // Server is the stand-in endpoint. Its base URL for go-openai is URL().
@@ -94,6 +100,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if finish == "" {
 		finish = openai.FinishReasonStop
 	}
+	if req.Stream {
+		s.stream(w, r, req, rep, finish)
+		return
+	}
 	prompt := rep.PromptTokens
 	if prompt == 0 {
 		for _, m := range req.Messages {
@@ -109,6 +119,59 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		Choices: []openai.ChatCompletionChoice{{Message: openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: rep.Text}, FinishReason: finish}},
 		Usage:   openai.Usage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion},
 	})
+}
+
+// stream answers a streamed request as OpenAI does: server-sent events,
+// one chunk of a few words each, the finish reason on the last, the usage
+// after it when asked for, then [DONE].
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest, rep Reply, finish openai.FinishReason) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	flusher, _ := w.(http.Flusher)
+	send := func(v any) {
+		b, _ := json.Marshal(v)
+		w.Write([]byte("data: " + string(b) + "\n\n"))
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	chunk := func(text string, finish openai.FinishReason) openai.ChatCompletionStreamResponse {
+		return openai.ChatCompletionStreamResponse{ID: "chatcmpl-standin", Object: "chat.completion.chunk", Created: time.Now().Unix(), Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{{Delta: openai.ChatCompletionStreamChoiceDelta{Content: text}, FinishReason: finish}}}
+	}
+	words := strings.SplitAfter(rep.Text, " ")
+	for i, word := range words {
+		if (rep.Cut || rep.Garbage) && i >= len(words)/2 {
+			if rep.Garbage {
+				w.Write([]byte("data: {\"choices\": [\n\n"))
+				if flusher != nil {
+					flusher.Flush()
+				}
+			}
+			return
+		}
+		if rep.ChunkDelay > 0 {
+			select {
+			case <-time.After(rep.ChunkDelay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		send(chunk(word, ""))
+	}
+	send(chunk("", finish))
+	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
+		prompt := 0
+		for _, m := range req.Messages {
+			prompt += len(m.Content) / 4
+		}
+		completion := len(rep.Text)/4 + 1
+		send(openai.ChatCompletionStreamResponse{ID: "chatcmpl-standin", Object: "chat.completion.chunk", Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{}, Usage: &openai.Usage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion}})
+	}
+	w.Write([]byte("data: [DONE]\n\n"))
+	if flusher != nil {
+		flusher.Flush()
+	}
 }
 
 // Entry is a knowledge-base entry as the stand-in read it from a prompt.
