@@ -64,6 +64,14 @@ func TestKBEvalLLM(t *testing.T) {
 			if tt.set == "questions.jsonl" && !regexp.MustCompile(`\((\d+) menus put to the model, (\d+) answered with its choice\)`).MatchString(out) {
 				t.Errorf("no report of the model choosing among menus:\n%s", out)
 			}
+			if tt.name == "failing" {
+				// A failing endpoint leaves every figure exactly as without
+				// the model: the menus put to it stay menus.
+				right := regexp.MustCompile(`right first time: [^\n]*`).FindAllString(out, -1)
+				if len(right) != 2 || right[0] != right[1] {
+					t.Errorf("with a failing endpoint the figures changed: %q", right)
+				}
+			}
 			if tt.name == "failing" && !strings.Contains(out, "grounded answer used 0 (0.0%)") {
 				t.Errorf("a failing endpoint's answers were used:\n%s", out)
 			}
