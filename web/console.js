@@ -413,6 +413,9 @@
   // a sound and a notification; a crisis among them also gets its alert (onAlert).
   function onQueue(items) {
     S.queue = items;
+    // The queue as this console first saw it is known: what joins it from now on is new (and the
+    // browser tests wait for this before making a visitor wait).
+    $("queue").dataset.seen = "1";
     alertWaiting("queue", S.queue);
     const seen = S.queueSeen;
     S.queueSeen = new Set(items.map((q) => str(q.conversation)));

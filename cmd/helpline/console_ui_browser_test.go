@@ -464,6 +464,11 @@ func TestBrowserConsoleUINotify(t *testing.T) {
 	}
 
 	consoleCheck(t, rep, "no permission asked before a click", `window.__asked === 0 && shown($("#notify-enable")) && document.title === "Helpline console"`)
+	// A chat already waiting when the console first sees the queue is not
+	// new: the visitor comes after it has.
+	if err := chromedp.Do(rep, consolePoll(`$("#queue").dataset.seen === "1"`)); err != nil {
+		t.Fatalf("the console's first queue: %v", err)
+	}
 	ana := newVisitor(t, svc, "can I talk to a real person please")
 	if err := chromedp.Do(rep, waiting(1)); err != nil {
 		t.Fatalf("the first chat: %v", err)
