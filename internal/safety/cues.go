@@ -573,17 +573,19 @@ var cues = []cue{
 		// of a moving car": violence told by what it did.
 		name: "thrown or beaten", kind: Abuse, level: Urgent,
 		keys: []string{"throwing me", "threw me", "thrown me", "pushing me", "pushed me", "shoved me", "shoving me", "kicking me", "beaten me", "beaten us", "striking", "abusive", "threatens to", "threatened to", "threatening to"},
-		re:   regexp.MustCompile(`\b(?:threw|thrown|throwing|pushed|pushing|shoved|shoving|kicked|kicking|dragged|dragging) me (?:down|out of|off|against|across|to the (?:floor|ground))\b|\b(?:has|have|had) beaten (?:me|us|her|him)\b|\bstriking (?:me|us|my (?:\w+ ){0,3}(?:son|daughter|kids?|children|baby|wife|husband))\b|\b(?:become|becoming|is|been|gets|getting|got|more) (?:\w+ ){0,8}(?:physically|violently) abusive\b|\bthreaten(?:s|ed|ing)? to (?:kill|shoot|stab|strangle|choke) (?:her|him|them|my \w+)\b`),
-		past: true, negatable: true, generic: true,
+		re:   regexp.MustCompile(`\b(?:threw|thrown|throwing|pushed|pushing|shoved|shoving|kicked|kicking|dragged|dragging) me (?:down (?:the )?(?:stairs|steps|hall)|down (?:hard|on the)|out of (?:a |the |his |her |my |our )?(?:moving )?(?:car|truck|van|window|house|apartment)|against (?:the |a )?(?:wall|door|floor|car|counter|fridge)|across the room|(?:in)?to the (?:floor|ground|wall))\b|\b(?:has|have|had) beaten (?:me|us|her|him)\b|\bstriking (?:me|us|my (?:\w+ ){0,3}(?:son|daughter|kids?|children|baby|wife|husband))\b|\b(?:become|becoming|is|been|gets|getting|got|more) (?:\w+ ){0,8}(?:physically|violently) abusive\b|\bthreaten(?:s|ed|ing)? to (?:kill|shoot|stab|strangle|choke) (?:her|him|them|my \w+)\b`),
+		// "threatens to kill him with kindness".
+		unless: regexp.MustCompile(`^(?:with (?:kindness|love|hugs|tickles|boredom)|lol|haha|lmao|if (?:he|she|they) (?:eats?|touch(?:es)?|takes?|finds?|breaks?))`),
+		past:   true, negatable: true, generic: true,
 	},
 	{
 		// "she got stabbed in the head", "we need an ambulance": a wound
 		// or a call for an ambulance, now.
 		name: "stabbed, shot or needs an ambulance", kind: Medical, level: Emergency,
-		keys:   []string{"stabbed", "shot", "ambulance"},
-		re:     regexp.MustCompile(`\b(?:got|was|been|is|has been|have been|just got|just been|hes been|shes been|ive been|i ve been) (?:stabbed|shot)\b|\b(?:we|i|she|he|they) (?:need|needs) an ambulance\b`),
+		keys:   []string{"stabbed", "shot", "ambulance", "blood everywhere"},
+		re:     regexp.MustCompile(`\bjust (?:got|been|was) (?:stabbed|shot)\b|\b(?:got|been|was) (?:stabbed|shot)(?: in the \w+)?,? (?:and )?(?:(?:he|she|they|i) (?:is|s|are|am|m) |(?:hes|shes|theyre|im) )?(?:bleeding|not breathing|unconscious)\b|\b(?:we|i|she|he|they) (?:need|needs) an ambulance (?:now|right now|immediately|asap|please|fast|quick|here)\b|\b(?:call|send|get) (?:an|the) ambulance (?:now|right now|immediately|asap|please|here|fast)\b|\bblood everywhere\b.*\bambulance\b|\bambulance\b.*\bblood everywhere\b`),
 		unless: regexp.MustCompile(`^(?:down|at|up|through|in (?:a|the) (?:movie|game|film|show|video)|for (?:a|the) (?:role|part|movie)|by (?:a|the) (?:photographer|camera))\b`),
-		past:   true, generic: true,
+		past:   true, generic: true, whole: true,
 	},
 	{
 		name: "blade at hand", kind: SelfHarm, level: Urgent,

@@ -506,3 +506,40 @@ func TestCueKeysCoverPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsOfDangerInOrdinaryText: the cues for danger told in a
+// visitor's own words (a shooting, an ambulance, being thrown or
+// threatened, not caring whether one lived) fire on the danger and not on
+// the same words in ordinary sentences.
+func TestWordsOfDangerInOrdinaryText(t *testing.T) {
+	for _, msg := range []string{
+		"he got shot in the new batman movie",
+		"my grandpa was shot in the war and never talked about it",
+		"my uncle was shot last year and survived, now he is on pain pills",
+		"I got shot down by my crush again lol",
+		"we need an ambulance transport for my grandma tomorrow morning",
+		"does insurance cover an ambulance ride to detox",
+		"she always threatens to kill him with kindness",
+		"he pushed me out of the way to get to the bathroom first",
+		"my coach threw me off the team",
+		"i didn't care if i lived or died back then, 10 years ago, now im 5 years clean",
+		"suboxone threw me into withdrawal",
+	} {
+		if r := Screen(msg, nil); r.Crisis() {
+			t.Errorf("Screen(%q) = %s %s, want no crisis", msg, r.Kind, r.Level)
+		}
+	}
+	for _, msg := range []string{
+		"My friend. There's blood everywhere and we need an ambulance immediately. She got stabbed in the head",
+		"he just got shot outside, please help",
+		"he has broken my wrist by throwing me down the stairs",
+		"he threatens to shoot her and I'm afraid for her safety",
+		"I sank into despair. I didn't care, in that moment, if I lived or died.",
+		"he said he'd rather kill himself than detox on his own again",
+		"all i want is to go to sleep and never wake up",
+	} {
+		if r := Screen(msg, nil); !r.Crisis() {
+			t.Errorf("Screen(%q) = no crisis, want one", msg)
+		}
+	}
+}

@@ -274,7 +274,7 @@ func suppressed(c *cue, clause string, m []int, urgentNow, wholeHypothetical boo
 	if c.past && remembers(clause) && near(recollection, clause, m, pastReach) && !nowMarker.MatchString(clause) {
 		return true
 	}
-	if c.past && !presentMarker.MatchString(clause) {
+	if c.past && (!presentMarker.MatchString(clause) || recovered.MatchString(clause)) {
 		if near(pastMarker, clause, m, pastReach) {
 			return true
 		}
@@ -344,8 +344,12 @@ var (
 	// Present markers keep a sentence with a past marker live: "i used to
 	// cut myself and now im doing it again".
 	presentMarker = regexp.MustCompile(`\b(?:again|right now|rn|today|tonight|earlier|currently|just (?:found|saw|noticed|now|walked in)|anymore|still|lately|recently|these days|now (?:hes|shes|im|i m|theyre|its|he is|she is|i am|again))\b`)
-	planningKeys  = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
-	planning      = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for an? (?:\w+ ){0,2}(?:paper|class|course|project|essay|report|training|assignment|test)|research paper|doing research)\b`)
+	// recovered is the present of someone who came through: "now im 5
+	// years clean" keeps a past danger past, where "now im doing it
+	// again" does not.
+	recovered    = regexp.MustCompile(`\bnow (?:im|i m|i am|hes|shes|he is|she is)(?: \w+){0,3} (?:clean|sober|in recovery|doing (?:well|better|good|great|ok|okay)|better|okay|ok|fine|safe|happy)\b`)
+	planningKeys = []string{"case", "ever", "were to", "was to", "never", "paper", "class", "project", "essay", "report", "research"}
+	planning     = regexp.MustCompile(`\b(?:just in case|in case|if (?:i|he|she|they|we|my \w+|someone) (?:ever|were to|was to)|(?:ever|never) (?:self ?harmed|hurt (?:myself|yourself)|overdosed|had a seizure)|for an? (?:\w+ ){0,2}(?:paper|class|course|project|essay|report|training|assignment|test)|research paper|doing research)\b`)
 
 	// hypothetical frames ask how to recognize or prepare for danger,
 	// even about a named person: "how would i tell if my daughter is
