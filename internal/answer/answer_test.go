@@ -134,6 +134,10 @@ func TestIntents(t *testing.T) {
 		"how does the doctor decide my dose", "why did the clinic raise my dose", "who decides how much suboxone i get",
 		"will methadone show up on a drug test", "can poppy seeds make you fail a drug test", "i have to pass a drug test for work and i take suboxone",
 		"my son failed his drug test what now", "is it safe to smoke weed on methadone", "does smoking heroin cause addiction",
+		"how do i pass my driving test", "i have a math test tomorrow, how can i pass it", "i need to pass a drug test for my new job, how long does heroin stay in urine",
+		"how can i help my son pass his drug test by staying clean",
+		"how often can i take a shower in rehab", "how to make lean muscle in recovery", "how to prepare my son for his allergy injection",
+		"how do i cut a patch for my jeans", "what is a healthy amount of exercise in recovery",
 		"what is lean", "what is a healthy amount of sleep in recovery", "how often do people relapse", "how often should i go to meetings",
 	} {
 		if reason, ok := refusal(normalizeForIntent(q)); ok {
