@@ -72,7 +72,7 @@ func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Simil
 			}
 		}
 		return Decision{Kind: KindClarify, Text: e.texts[textClarify], Entries: choices, Score: d.Score,
-			Options: e.options(choices), OfferPerson: true, Reason: "closest in meaning"}
+			Options: e.options(choices), OfferPerson: true, Reason: "closest in meaning", Risk: d.Risk}
 	default: // KindAnswer
 		if !sure || len(d.Entries) != 1 || d.Entries[0] == first.ID {
 			return d
@@ -111,7 +111,8 @@ func (e *Engine) Pick(d Decision, id, reason string) Decision {
 		}
 	}
 	a := e.answer(id, d.Score, alts)
-	a.Reason = reason
+	// The message was screened once: its finding goes with the decision.
+	a.Reason, a.Risk = reason, d.Risk
 	return a
 }
 

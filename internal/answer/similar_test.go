@@ -66,6 +66,9 @@ func TestReconsider(t *testing.T) {
 			if got.Text == "" {
 				t.Error("no text")
 			}
+			if got.Risk.Kind != d.Risk.Kind || got.Risk.Level != d.Risk.Level {
+				t.Errorf("risk %+v, want the screen's %+v kept", got.Risk, d.Risk)
+			}
 		})
 	}
 }

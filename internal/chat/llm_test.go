@@ -483,8 +483,10 @@ func TestLLMChoosesFromMenu(t *testing.T) {
 				}
 				return f
 			}
-			if f := final("m1"); f.Kind != "answer" || len(f.Entries) != 1 || f.Entries[0] != "safer-use" {
-				t.Fatalf("reply %+v, want the answer the model chose", f)
+			// The chosen entry's answer is then written by the model like any
+			// other matched question: the conversation is as safe as before.
+			if f := final("m1"); f.Kind != "answer" || len(f.Entries) != 1 || f.Entries[0] != "safer-use" || !f.Generated {
+				t.Fatalf("reply %+v, want the answer the model chose, written by the model", f)
 			}
 			pick = "cost"
 			if f := final("m2"); f.Kind != "clarify" {
