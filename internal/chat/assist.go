@@ -35,14 +35,13 @@ type generated struct {
 // decision's, the ongoing crisis its context remembers, and, beyond that,
 // the worst risk the conversation ever recorded, so that a conversation
 // that had a crisis never reaches the endpoint, however long ago.
-func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Memory) generated {
+func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx answer.Memory, risk safety.Risk) generated {
 	a := h.opts.Assistant
 	if a == nil || !j.ground || d.Kind != answer.KindAnswer || ctx.Err() != nil {
 		// A generation cancelled before it began (a newer message waits)
 		// costs the endpoint nothing.
 		return generated{}
 	}
-	risk := h.conversationRisk(ctx, j, d, actx)
 	q := assistant.Question{
 		Text: j.text, Earlier: actx.Recent, Risk: risk,
 		Entries: assistant.Grounding(h.engine.Base(), d), Curated: d.Text,
@@ -67,7 +66,8 @@ func (h *Handler) generate(ctx context.Context, j job, d answer.Decision, actx a
 // endpoint: the decision's, the ongoing crisis its context remembers, and
 // the worst risk the conversation ever recorded. When the stored risk
 // cannot be read it is the zero Risk, which the assistant refuses, as it
-// refuses any risk but safety.None.
+// refuses any risk but safety.None. It is read once per message, for
+// every stage that may ask an endpoint (answerJob).
 func (h *Handler) conversationRisk(ctx context.Context, j job, d answer.Decision, actx answer.Memory) safety.Risk {
 	risk := assistant.ConversationRisk(actx, d)
 	if risk.Crisis() {
@@ -98,9 +98,9 @@ const meaningTimeout = 3 * time.Second
 // decision on a typed question (answer.Engine.Reconsider), when one is
 // configured and the conversation may reach the endpoint at all: never
 // with a crisis in it, never for a refusal or a hand-off. Any failure
-// leaves the decision as it was.
-// asked says the endpoint was called: time has passed.
-func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory) (_ answer.Decision, asked bool) {
+// leaves the decision as it was. asked says the endpoint was called: time
+// has passed.
+func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory, risk safety.Risk) (_ answer.Decision, asked bool) {
 	m := h.opts.Meaning
 	if m == nil || !j.ground || ctx.Err() != nil {
 		return d, false
@@ -110,7 +110,7 @@ func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx
 	default:
 		return d, false
 	}
-	if r := h.conversationRisk(ctx, j, d, actx); r.Kind != safety.None {
+	if risk.Kind != safety.None {
 		return d, false
 	}
 	rctx, cancel := context.WithTimeout(ctx, meaningTimeout)
@@ -134,9 +134,9 @@ func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx
 // a menu the engine offered for a typed question answers it, and answers
 // with that entry (its curated text) if the model names one of the
 // menu's entries; the other choices stay one tap away. Never for an
-// off-topic question, nor in a conversation that has had a crisis.
-// asked says the endpoint was called: time has passed.
-func (h *Handler) choose(ctx context.Context, j job, d answer.Decision, actx answer.Memory) (_ answer.Decision, asked bool) {
+// off-topic question, nor in a conversation that has had a crisis. asked
+// says the endpoint was called: time has passed.
+func (h *Handler) choose(ctx context.Context, j job, d answer.Decision, risk safety.Risk) (_ answer.Decision, asked bool) {
 	a := h.opts.Assistant
 	if a == nil || !j.ground || d.Kind != answer.KindClarify || d.Reason == "off topic" || len(d.Entries) < 2 || ctx.Err() != nil {
 		return d, false
@@ -147,7 +147,7 @@ func (h *Handler) choose(ctx context.Context, j job, d answer.Decision, actx ans
 			entries = append(entries, en)
 		}
 	}
-	c := a.Choose(ctx, assistant.Choice{Text: j.text, Risk: h.conversationRisk(ctx, j, d, actx), Entries: entries})
+	c := a.Choose(ctx, assistant.Choice{Text: j.text, Risk: risk, Entries: entries})
 	if c.ID == "" {
 		return d, c.Reason.Called()
 	}

@@ -154,11 +154,7 @@ func (c *conn) returned(conv conversation.Conversation) {
 	if !offline {
 		return
 	}
-	var actx answer.Memory
-	if len(conv.Context) > 0 {
-		json.Unmarshal(conv.Context, &actx) // a bad context only loses the follow-up topic
-	}
-	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), actx, conversation.StateBot); err != nil {
+	if err := c.h.reply(c.ctx, conv.ID, c.h.engine.Person(), c.h.memory(conv.ID, conv.Context), conversation.StateBot); err != nil {
 		c.storeFailed("answer", err)
 	}
 }
@@ -338,13 +334,7 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 	if text == "" {
 		return false, nil
 	}
-	var actx answer.Memory
-	if len(cv.Context) > 0 {
-		if err := json.Unmarshal(cv.Context, &actx); err != nil {
-			h.log.Warn("bad answer context; starting afresh", "conv", conv, "err", err)
-			actx = answer.Memory{}
-		}
-	}
+	actx := h.memory(conv, cv.Context)
 	// While the representative held the conversation the screen kept the
 	// message in the context already; it is the question now, not its
 	// own context.

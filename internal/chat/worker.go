@@ -244,13 +244,7 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 	if state == conversation.StateClosed {
 		return // ended meanwhile
 	}
-	var actx answer.Memory
-	if len(rawCtx) > 0 {
-		if err := json.Unmarshal(rawCtx, &actx); err != nil {
-			h.log.Warn("bad answer context; starting afresh", "conv", j.conv, "err", err)
-			actx = answer.Memory{}
-		}
-	}
+	actx := h.memory(j.conv, rawCtx)
 	if state == conversation.StateRep {
 		// Taken by a representative while the message waited.
 		h.screenHeld(ctx, j.c, j.conv, j.text, actx)
@@ -258,10 +252,15 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 	}
 	// Each stage that may ask an endpoint says so: time has passed, and
 	// the conversation is read again before the reply.
-	d, ranked := h.reconsider(gen, j, j.decide(actx), actx)
-	d, chose := h.choose(gen, j, d, actx)
+	d := j.decide(actx)
+	var risk safety.Risk // the zero Risk: no endpoint is asked
+	if j.ground && (h.opts.Assistant != nil || h.opts.Meaning != nil) {
+		risk = h.conversationRisk(gen, j, d, actx)
+	}
+	d, ranked := h.reconsider(gen, j, d, actx, risk)
+	d, chose := h.choose(gen, j, d, risk)
 	next := actx.Next(j.text, d)
-	g := h.generate(gen, j, d, actx)
+	g := h.generate(gen, j, d, actx, risk)
 	if g.asked || chose || ranked {
 		// Time has passed: the visitor may have ended or deleted the
 		// conversation, or a representative taken it. Their word stands;
@@ -327,14 +326,21 @@ func (h *Handler) screenHeld(ctx context.Context, c *conn, conv, text string, ac
 // screenHeld screens, in the reader, a message written while a
 // representative holds the conversation.
 func (c *conn) screenHeld(text string, rawCtx []byte) {
-	var actx answer.Memory
-	if len(rawCtx) > 0 {
-		if err := json.Unmarshal(rawCtx, &actx); err != nil {
-			c.h.log.Warn("bad answer context; starting afresh", "conv", c.conv, "err", err)
-			actx = answer.Memory{}
+	c.h.screenHeld(c.ctx, c, c.conv, text, c.h.memory(c.conv, rawCtx))
+}
+
+// memory reads the engine's memory of conv as stored; a bad one only
+// loses the follow-up topic and the recent messages, and is started
+// afresh.
+func (h *Handler) memory(conv string, raw []byte) answer.Memory {
+	var m answer.Memory
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &m); err != nil {
+			h.log.Warn("bad answer context; starting afresh", "conv", conv, "err", err)
+			return answer.Memory{}
 		}
 	}
-	c.h.screenHeld(c.ctx, c, c.conv, text, actx)
+	return m
 }
 
 // shutdown stops taking jobs and waits for the workers to finish theirs
