@@ -2,9 +2,7 @@ package chat
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"helpline/internal/answer"
 	"helpline/internal/assistant"
@@ -169,66 +167,6 @@ func (h *Handler) cites(ids []string) []answer.Option {
 		if e := h.engine.Base().Entry(id); e != nil {
 			out = append(out, answer.Option{ID: id, Title: e.Title})
 		}
-	}
-	return out
-}
-
-// stream publishes a generated answer to the conversation's connections
-// in pieces, as delta frames, before the whole answer is stored.
-//
-// The answer streams only after it has passed every check. The model's
-// tokens are not passed on as they come (go-openai's
-// CreateChatCompletionStream), nor sentence by sentence: what a check
-// needs comes last. The reply ends with its SOURCES line, and the
-// numbers, amounts, phone numbers and links of every sentence are checked
-// against the entries that line cites; until it has come, no sentence can
-// be shown to be grounded, and one shown cannot be taken back. So the
-// whole reply is awaited and checked, and the checked text is then sent
-// in a few pieces, paced (Options.DeltaPace) so that the widget shows it
-// being written. A failed publish only ends the pieces early: the stored
-// message, delivered to every connection, carries the whole text.
-func (h *Handler) stream(ctx context.Context, conv, replyTo, text string) {
-	pace := time.NewTimer(0)
-	defer pace.Stop()
-	for i, piece := range pieces(text, maxPieces) {
-		if i > 0 {
-			pace.Reset(h.opts.DeltaPace)
-			select {
-			case <-ctx.Done():
-				return
-			case <-pace.C:
-			}
-		}
-		if err := h.store.PublishDelta(ctx, conv, replyTo, piece); err != nil {
-			h.log.Warn("publish a delta", "conv", conv, "err", err)
-			return
-		}
-	}
-}
-
-// maxPieces bounds the delta frames of one answer: a 600-character
-// answer takes about half a second to appear at the default pace.
-const maxPieces = 16
-
-// pieces cuts text into at most n pieces, each ending after a space once
-// it has its share of the characters, so that words are never cut. The
-// pieces, joined, are text.
-func pieces(text string, n int) []string {
-	size := max(24, utf8.RuneCountInString(text)/n+1)
-	var out []string
-	var b strings.Builder
-	runes := 0
-	for _, r := range text {
-		b.WriteRune(r)
-		runes++
-		if runes >= size && (r == ' ' || r == '\n') {
-			out = append(out, b.String())
-			b.Reset()
-			runes = 0
-		}
-	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
 	}
 	return out
 }

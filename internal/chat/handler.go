@@ -76,9 +76,6 @@ type Options struct {
 	// WorkerIdle is how long a conversation's answer worker waits for
 	// another message before it ends (30s).
 	WorkerIdle time.Duration
-	// DeltaPace is the pause between the delta frames of a generated
-	// answer (30ms).
-	DeltaPace time.Duration
 }
 
 func (o *Options) defaults() {
@@ -111,9 +108,6 @@ func (o *Options) defaults() {
 	}
 	if o.WorkerIdle == 0 {
 		o.WorkerIdle = 30 * time.Second
-	}
-	if o.DeltaPace == 0 {
-		o.DeltaPace = 30 * time.Millisecond
 	}
 }
 

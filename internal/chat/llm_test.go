@@ -74,7 +74,7 @@ func slow(d time.Duration) func(openai.ChatCompletionRequest) assistanttest.Repl
 
 func startLLM(t *testing.T, rdb redis.UniversalClient, m *model) *instance {
 	t.Helper()
-	return start(t, rdb, chat.Options{Assistant: m.Client, DeltaPace: time.Millisecond}, store.Options{})
+	return start(t, rdb, chat.Options{Assistant: m.Client}, store.Options{})
 }
 
 // llmFrame is a server frame with what generated answers carry.

@@ -276,11 +276,9 @@ func (h *Handler) replyWith(ctx context.Context, conv string, d answer.Decision,
 	meta := botMetaOf(d, forms)
 	switch {
 	case g.result.Used:
+		// Streamed as it was written (generate); stored whole here.
 		d.Text = g.result.Text
 		meta = generatedMetaOf(d, h.cites(g.result.Cited), g.replyTo)
-		if !g.streamed {
-			h.stream(ctx, conv, g.replyTo, d.Text)
-		}
 	case g.streamed:
 		// The model's draft was stopped or failed its last check: the
 		// curated answer takes its place.
