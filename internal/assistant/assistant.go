@@ -379,7 +379,7 @@ func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest)
 	// says nothing of the endpoint.
 	c.breaker.record(c.cfg.Now(), err == nil || parent.Err() != nil)
 	if err != nil {
-		r := Result{Reason: Failed, Detail: errorDetail(err), Elapsed: elapsed}
+		r := Result{Reason: Failed, Detail: ErrorDetail(err), Elapsed: elapsed}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			r.Reason, r.Detail = Timeout, ""
 		}
@@ -449,9 +449,9 @@ func (c *Client) TokensThisMonth() int64 {
 	return c.budget.spentIn(c.cfg.Now())
 }
 
-// errorDetail names an endpoint error by its HTTP status, never by its
-// message, which may echo the request.
-func errorDetail(err error) string {
+// ErrorDetail names an endpoint error by its HTTP status, never by its
+// message, which may echo the request (a visitor's words): fit for a log.
+func ErrorDetail(err error) string {
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {

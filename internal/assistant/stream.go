@@ -126,7 +126,7 @@ func (c *Client) completeStream(ctx context.Context, req openai.ChatCompletionRe
 	start := time.Now()
 	failed := func(err error) (string, Result, bool) {
 		c.breaker.record(c.cfg.Now(), parent.Err() != nil)
-		r := Result{Reason: Failed, Detail: errorDetail(err), Elapsed: time.Since(start), Tokens: estimateTokens(req)}
+		r := Result{Reason: Failed, Detail: ErrorDetail(err), Elapsed: time.Since(start), Tokens: estimateTokens(req)}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			r.Reason, r.Detail = Timeout, ""
 		}

@@ -69,7 +69,12 @@ func (o *openAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	defer cancel()
 	res, err := o.api.CreateEmbeddings(ctx, openai.EmbeddingRequest{Input: texts, Model: openai.EmbeddingModel(o.model)})
 	if err != nil {
-		return nil, fmt.Errorf("embeddings: %w", err)
+		// The endpoint's message may echo the texts (a visitor's question):
+		// the error says only what failed, since callers log it.
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("embeddings: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("embeddings: %s", assistant.ErrorDetail(err))
 	}
 	if len(res.Data) != len(texts) {
 		return nil, fmt.Errorf("embeddings: %d vectors for %d texts", len(res.Data), len(texts))

@@ -2,6 +2,8 @@ package semantic_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -98,5 +100,22 @@ func TestBuildErrors(t *testing.T) {
 	ix := &semantic.Index{}
 	if _, err := ix.Rank(context.Background(), embedder(srv), "what is narcan", 3); err == nil {
 		t.Fatal("Rank succeeded against a failing endpoint")
+	}
+}
+
+// TestEmbedErrorQuotesNothing: an endpoint's error message, which may
+// echo the texts sent (a visitor's question), never reaches the error the
+// callers log.
+func TestEmbedErrorQuotesNothing(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":{"message":"invalid input: my son overdosed on fentanyl","type":"invalid_request_error"}}`))
+	}))
+	defer srv.Close()
+	e := semantic.NewOpenAI(semantic.OpenAIConfig{BaseURL: srv.URL + "/v1", Model: "stand-in"})
+	_, err := e.Embed(context.Background(), []string{"my son overdosed on fentanyl"})
+	if err == nil || strings.Contains(err.Error(), "fentanyl") || !strings.Contains(err.Error(), "400") {
+		t.Fatalf("error %v, want the status without the endpoint's words", err)
 	}
 }
