@@ -6,12 +6,14 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	openai "github.com/sashabaranov/go-openai"
 
 	"helpline/internal/assistant/assistanttest"
 	"helpline/internal/semantic/semantictest"
@@ -240,5 +242,33 @@ func TestServeEmbeddings(t *testing.T) {
 	stop()
 	if n := emb.Calls() - calls; n != 0 {
 		t.Errorf("the second service asked the endpoint %d times, want 0: the vectors are in Redis", n)
+	}
+}
+
+// TestServeLLMFailing: an endpoint that keeps failing is soon not asked at
+// all (the circuit breaker), the visitor gets the curated answers, and
+// /readyz says the model is failing.
+func TestServeLLMFailing(t *testing.T) {
+	model := assistanttest.NewServer(func(openai.ChatCompletionRequest) assistanttest.Reply {
+		return assistanttest.Reply{Status: http.StatusInternalServerError}
+	})
+	defer model.Close()
+	base, _, _ := serveInProcess(t, map[string]string{"HELPLINE_LLM_BASE_URL": model.URL(), "HELPLINE_LLM_MODEL": "stand-in"})
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	send(t, ws, map[string]any{"type": "hello"})
+	until(t, ws, "welcome", func(f anyFrame) bool { return f.Type == "welcome" })
+	for i := range 8 {
+		send(t, ws, map[string]any{"type": "message", "id": "m" + strconv.Itoa(i), "text": "wen do withdrawls start"})
+		until(t, ws, "the curated answer", func(f anyFrame) bool { return f.Type == "message" && f.From == "bot" })
+	}
+	if n := len(model.Requests()); n != 5 {
+		t.Errorf("%d requests reached the failing endpoint, want 5 before it is left alone", n)
+	}
+	if ready := get(t, base+"readyz"); !strings.Contains(ready, "failing: not asked for now") {
+		t.Errorf("/readyz does not say the model is failing:\n%s", ready)
 	}
 }
