@@ -51,7 +51,9 @@ var dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 func connect(ctx context.Context, ts []target, n int) ([]*visitor, error) {
 	out := make([]*visitor, n)
 	var failed atomic.Int32
-	var firstErr atomic.Value
+	// The first error, kept once: errors of different types (a dial
+	// timeout, a refused handshake) must not meet in an atomic.Value.
+	var firstErr atomic.Pointer[error]
 	sem := make(chan struct{}, 200)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -66,7 +68,7 @@ func connect(ctx context.Context, ts []target, n int) ([]*visitor, error) {
 			v, err := open(ctx, ts[i%len(ts)])
 			if err != nil {
 				failed.Add(1)
-				firstErr.CompareAndSwap(nil, err)
+				firstErr.CompareAndSwap(nil, &err)
 				return
 			}
 			out[i] = v
@@ -75,7 +77,7 @@ func connect(ctx context.Context, ts []target, n int) ([]*visitor, error) {
 	wg.Wait()
 	out = slices.DeleteFunc(out, func(v *visitor) bool { return v == nil })
 	if f := failed.Load(); f > 0 {
-		return out, fmt.Errorf("%d of %d connections failed, first: %v", f, n, firstErr.Load())
+		return out, fmt.Errorf("%d of %d connections failed, first: %v", f, n, *firstErr.Load())
 	}
 	if ctx.Err() != nil {
 		return out, ctx.Err()
