@@ -68,7 +68,11 @@ type Broker struct {
 
 type channel struct {
 	subs      []*Subscription // few per conversation: its tabs on this instance
-	ready     chan struct{}   // closed when Redis confirms the subscription
+	ready     chan struct{}   // closed when Redis confirms the subscription, or it failed (err)
+	// err is why the subscription failed, set before ready is closed: the
+	// subscribers who joined while the first one subscribed learn it too,
+	// rather than wait for a confirmation that never comes.
+	err error
 	confirmed bool
 }
 
@@ -128,12 +132,23 @@ func (b *Broker) Subscribe(ctx context.Context, name string, buf int) (*Subscrip
 		err := b.subscribe(ctx, name)
 		b.redisMu.Unlock()
 		if err != nil {
-			s.Close()
+			// The channel goes, with everyone waiting on it: the next
+			// subscriber starts afresh.
+			b.mu.Lock()
+			if b.channels[name] == ch {
+				delete(b.channels, name)
+			}
+			ch.err = err
+			close(ch.ready)
+			b.mu.Unlock()
 			return nil, fmt.Errorf("subscribe: %w", err)
 		}
 	}
 	select {
 	case <-ch.ready:
+		if ch.err != nil {
+			return nil, fmt.Errorf("subscribe: %w", ch.err)
+		}
 		return s, nil
 	case <-ctx.Done():
 		s.Close()
