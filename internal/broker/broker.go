@@ -67,12 +67,12 @@ type Broker struct {
 }
 
 type channel struct {
-	subs      []*Subscription // few per conversation: its tabs on this instance
-	ready     chan struct{}   // closed when Redis confirms the subscription, or it failed (err)
+	subs  []*Subscription // few per conversation: its tabs on this instance
+	ready chan struct{}   // closed when Redis confirms the subscription, or it failed (err)
 	// err is why the subscription failed, set before ready is closed: the
 	// subscribers who joined while the first one subscribed learn it too,
 	// rather than wait for a confirmation that never comes.
-	err error
+	err       error
 	confirmed bool
 }
 

@@ -232,21 +232,33 @@ func (s *Store) Handoff(ctx context.Context, conv string) (conversation.HandoffI
 	return h, nil
 }
 
+// detailsScript merges details into the conversation's, in one step, and
+// only while the conversation exists: details written after a delete or
+// an expiry would recreate its hash with a phone number and no TTL.
+// ARGV: now, retention, maxlen, details (JSON object).
+var detailsScript = newScript(luaSystem + `
+local cur = redis.call('HGET', KEYS[1], 'details')
+local merged = {}
+if cur then
+  local ok, old = pcall(cjson.decode, cur)
+  if ok and type(old) == 'table' then merged = old end
+end
+for k, v in pairs(cjson.decode(ARGV[4])) do merged[k] = v end
+redis.call('HSET', KEYS[1], 'details', cjson.encode(merged))
+return {'ok'}
+`)
+
 // AddDetails records details the visitor gave (insurer, state, callback
 // number), for the representative's summary.
 func (s *Store) AddDetails(ctx context.Context, conv string, details map[string]string) error {
-	h, err := s.Handoff(ctx, conv)
-	if err != nil {
-		return err
+	if len(details) == 0 {
+		return nil
 	}
-	if h.Details == nil {
-		h.Details = map[string]string{}
+	b, _ := json.Marshal(details)
+	if _, err := s.run(ctx, detailsScript, conv, string(b)); err != nil {
+		return fmt.Errorf("add details: %w", err)
 	}
-	for k, v := range details {
-		h.Details[k] = v
-	}
-	b, _ := json.Marshal(h.Details)
-	return s.rdb.HSet(ctx, keysFor(conv).conv, "details", string(b)).Err()
+	return nil
 }
 
 // riskScript records a risk found while a representative answers: no bot

@@ -148,3 +148,40 @@ func TestIDs(t *testing.T) {
 		t.Errorf("TimeOf = %v", got)
 	}
 }
+
+// TestDetailsOnlyWhileTheConversationLives: details merge into the
+// conversation's, and once it is deleted, details come too late are
+// refused and leave nothing behind (no hash without a TTL holding a phone
+// number).
+func TestDetailsOnlyWhileTheConversationLives(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 100})
+			conv, _, err := st.Create(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddDetails(ctx, conv.ID, map[string]string{"insurer": "Aetna"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddDetails(ctx, conv.ID, map[string]string{"callback": "555-201-3344"}); err != nil {
+				t.Fatal(err)
+			}
+			h, err := st.Handoff(ctx, conv.ID)
+			if err != nil || h.Details["insurer"] != "Aetna" || h.Details["callback"] != "555-201-3344" {
+				t.Fatalf("details %v, %v; want both merged", h.Details, err)
+			}
+			if err := st.Delete(ctx, conv.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddDetails(ctx, conv.ID, map[string]string{"callback": "555-201-3344"}); conversation.ErrorCode(err) != conversation.NotFound {
+				t.Errorf("details after the delete: %v, want not found", err)
+			}
+			keys, err := b.Client.Keys(ctx, "hl:{"+conv.ID+"}*").Result()
+			if err != nil || len(keys) != 0 {
+				t.Errorf("after the delete and late details: keys %v, %v", keys, err)
+			}
+		})
+	}
+}
