@@ -118,7 +118,7 @@ var Reasons = []Reason{Used, Off, Crisis, Unscreened, NoEntries, RateBudget, Tok
 // Called reports whether the endpoint was asked for this reason's answer.
 func (r Reason) Called() bool {
 	switch r {
-	case Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, NoTranscripts, NoQuestion:
+	case Off, Crisis, Unscreened, NoEntries, RateBudget, TokenBudget, NoTranscripts, NoQuestion, CircuitOpen:
 		return false
 	}
 	return true
@@ -339,10 +339,21 @@ func (c *Client) admit(now time.Time) Reason {
 		return CircuitOpen
 	}
 	if reason := c.budget.take(now); reason != "" {
-		c.breaker.record(now, true) // not the endpoint's failure
+		c.breaker.release() // not the endpoint's doing
 		return reason
 	}
 	return ""
+}
+
+// outcome tells the circuit breaker how a request went: err from the
+// endpoint counts, but a request the caller gave up on (parent ended: a
+// newer message, a closed chat) says nothing of the endpoint.
+func (c *Client) outcome(parent context.Context, err error) {
+	if err != nil && parent.Err() != nil {
+		c.breaker.release()
+		return
+	}
+	c.breaker.record(c.cfg.Now(), err == nil)
 }
 
 // refused says why a request with risk and entries entries (fewer than
@@ -375,9 +386,7 @@ func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest)
 	start := time.Now()
 	resp, err := c.api.CreateChatCompletion(ctx, req)
 	elapsed := time.Since(start)
-	// A request the caller gave up on (a newer message, a closed chat)
-	// says nothing of the endpoint.
-	c.breaker.record(c.cfg.Now(), err == nil || parent.Err() != nil)
+	c.outcome(parent, err)
 	if err != nil {
 		r := Result{Reason: Failed, Detail: ErrorDetail(err), Elapsed: elapsed}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {

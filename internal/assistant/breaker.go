@@ -57,6 +57,15 @@ func (b *breaker) record(now time.Time, ok bool) {
 	}
 }
 
+// release ends a request that says nothing of the endpoint (a spent
+// budget, a caller that gave up): a trial it was is over, the count of
+// failures stands.
+func (b *breaker) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.trial = false
+}
+
 // open reports whether the breaker is open, for the readiness page.
 func (b *breaker) open() bool {
 	b.mu.Lock()

@@ -125,7 +125,7 @@ func (c *Client) completeStream(ctx context.Context, req openai.ChatCompletionRe
 	defer cancel()
 	start := time.Now()
 	failed := func(err error) (string, Result, bool) {
-		c.breaker.record(c.cfg.Now(), parent.Err() != nil)
+		c.outcome(parent, err)
 		r := Result{Reason: Failed, Detail: ErrorDetail(err), Elapsed: time.Since(start), Tokens: estimateTokens(req)}
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			r.Reason, r.Detail = Timeout, ""
@@ -163,7 +163,7 @@ func (c *Client) completeStream(ctx context.Context, req openai.ChatCompletionRe
 			break // a piece failed its check: no need to read on
 		}
 	}
-	c.breaker.record(c.cfg.Now(), true)
+	c.outcome(parent, nil)
 	if tokens <= 0 {
 		tokens = estimateTokens(req) + text.Len()/4
 	}
