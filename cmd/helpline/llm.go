@@ -117,7 +117,7 @@ func semanticEval(ctx context.Context, l config.LLM, base *kb.Base, engine *answ
 			failed++
 			return d
 		}
-		return engine.Reconsider(q, c, d, similar(hits))
+		return engine.Reconsider(q, c, d, hits)
 	}
 	fmt.Fprintln(stdout, "\nlexical ranking alone:")
 	eval.Run(engine, cases).WriteSummary(stdout)
@@ -161,11 +161,3 @@ func chooseEval(ctx context.Context, client *assistant.Client, engine *answer.En
 // semanticHits is how many of the model's closest entries a decision is
 // reconsidered with.
 const semanticHits = 8
-
-func similar(hits []semantic.Hit) []answer.Similar {
-	out := make([]answer.Similar, len(hits))
-	for i, h := range hits {
-		out[i] = answer.Similar{ID: h.ID, Score: h.Score}
-	}
-	return out
-}

@@ -27,25 +27,10 @@ type Similar struct {
 //   - an answer the model clearly disagrees with gets the model's entry
 //     as the alternative offered beside it.
 func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Similar) Decision {
-	if len(similar) < 2 || d.Reason == "off topic" {
-		return d
-	}
-	switch d.Kind {
-	case KindAnswer, KindClarify:
-	case KindFallback:
-		if d.Reason != "low score" && d.Reason != "low coverage" {
-			return d
-		}
-	default:
+	if len(similar) < 2 || !e.MayReconsider(text, ctx, d) {
 		return d
 	}
 	q := e.idx.Parse(text)
-	// A short question after an answer may be a follow-up the engine
-	// read with its context ("how long does it last?"); the model saw the
-	// question alone.
-	if len(ctx.Entries) > 0 && q.Known <= 3 {
-		return d
-	}
 	plausible := map[string]int{}
 	for i, h := range e.search(q, plausibleEntries) {
 		plausible[h.ID] = i
@@ -95,6 +80,25 @@ func (e *Engine) Reconsider(text string, ctx Memory, d Decision, similar []Simil
 		d.Options = kept
 		return d
 	}
+}
+
+// MayReconsider reports whether Reconsider may change decision d on text:
+// the caller need not ask an embedding model for a ranking it would
+// ignore (a crisis, a refusal, a hand-off, an off-topic question, a
+// follow-up read with its context, a message with no word the base knows).
+func (e *Engine) MayReconsider(text string, ctx Memory, d Decision) bool {
+	switch {
+	case d.Reason == "off topic":
+		return false
+	case d.Kind == KindAnswer, d.Kind == KindClarify:
+	case d.Kind == KindFallback && (d.Reason == "low score" || d.Reason == "low coverage"):
+	default:
+		return false
+	}
+	// A short question after an answer may be a follow-up the engine
+	// read with its context ("how long does it last?"); the model sees the
+	// question alone.
+	return len(ctx.Entries) == 0 || e.idx.Parse(text).Known > 3
 }
 
 // Pick turns menu d into the answer with its entry id, the other choices

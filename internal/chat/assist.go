@@ -2,12 +2,14 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"helpline/internal/answer"
 	"helpline/internal/assistant"
 	"helpline/internal/kb"
 	"helpline/internal/safety"
+	"helpline/internal/semantic"
 )
 
 // generated is what the language model did for one answer.
@@ -100,21 +102,18 @@ const meaningTimeout = 3 * time.Second
 // has passed.
 func (h *Handler) reconsider(ctx context.Context, j job, d answer.Decision, actx answer.Memory, risk safety.Risk) (_ answer.Decision, asked bool) {
 	m := h.opts.Meaning
-	if m == nil || !j.ground || ctx.Err() != nil {
-		return d, false
-	}
-	switch d.Kind {
-	case answer.KindAnswer, answer.KindClarify, answer.KindFallback:
-	default:
-		return d, false
-	}
-	if risk.Kind != safety.None {
+	if m == nil || !j.ground || ctx.Err() != nil || risk.Kind != safety.None || !h.engine.MayReconsider(j.text, actx, d) {
 		return d, false
 	}
 	rctx, cancel := context.WithTimeout(ctx, meaningTimeout)
 	defer cancel()
 	similar, err := m.Rank(rctx, j.text)
-	if err != nil {
+	switch {
+	case errors.Is(err, semantic.ErrNotReady):
+		// Starting up: nothing was asked, and nothing failed.
+		h.metrics.MeaningRanked.WithLabelValues("not_ready").Inc()
+		return d, false
+	case err != nil:
 		h.log.Info("ranking by meaning failed; the engine's decision stands", "conv", j.conv, "err", err)
 		h.metrics.MeaningRanked.WithLabelValues("failed").Inc()
 		return d, true

@@ -57,6 +57,9 @@ func TestMeaningReconsiders(t *testing.T) {
 			if _, r := c.say("m2", "What is harm reduction?"); r.Kind != "clarify" {
 				t.Fatalf("reply with a failing ranking %+v, want the engine's menu", r)
 			}
+			// A follow-up read with its context: the ranking, of the question
+			// alone, would be ignored, so it is not asked for.
+			c.say("m2b", "how long does it last?")
 			if _, r := c.say("m3", "my bf isnt breathing after he used"); r.Kind != "crisis" {
 				t.Fatalf("crisis reply %+v", r)
 			}
@@ -65,7 +68,7 @@ func TestMeaningReconsiders(t *testing.T) {
 				c.say("q"+string(rune('0'+i)), q)
 			}
 			if got := m.questions(); len(got) != asked || asked != 2 {
-				t.Errorf("the ranking was asked %q, want only the two questions before the crisis", got)
+				t.Errorf("the ranking was asked %q, want only the two questions before the follow-up and the crisis", got)
 			}
 		})
 	}

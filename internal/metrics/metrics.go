@@ -98,7 +98,7 @@ func New() *Metrics {
 			Name: "helpline_assistant_for_reps_total", Help: "Summaries and drafts representatives asked the language model for, by kind (summary, draft) and reason (used, or why there was none: off, transcripts_off, crisis, busy, rate_limited, rate_budget, timeout, a failed check...).",
 		}, []string{"kind", "reason"}),
 		MeaningRanked: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "helpline_meaning_ranked_total", Help: "Decisions revisited with the embedding model's ranking, by outcome (changed, unchanged, failed: the engine's decision stood).",
+			Name: "helpline_meaning_ranked_total", Help: "Decisions revisited with the embedding model's ranking, by outcome (changed, unchanged, failed: the engine's decision stood, not_ready: the index is still being built).",
 		}, []string{"outcome"}),
 	}
 	m.Registry.MustRegister(m.Connections, m.Messages, m.Decisions, m.AnswerSeconds, m.RedisErrors, m.RedisCommands, m.Dropped,

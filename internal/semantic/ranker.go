@@ -61,15 +61,7 @@ func (r *Ranker) Rank(ctx context.Context, question string) ([]answer.Similar, e
 	if ix == nil {
 		return nil, ErrNotReady
 	}
-	hits, err := ix.Rank(ctx, r.e, question, r.n)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]answer.Similar, len(hits))
-	for i, h := range hits {
-		out[i] = answer.Similar{ID: h.ID, Score: h.Score}
-	}
-	return out, nil
+	return ix.Rank(ctx, r.e, question, r.n)
 }
 
 // Status says, for /readyz, whether the index is ready.

@@ -17,7 +17,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -26,6 +25,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"helpline/internal/answer"
 	"helpline/internal/assistant"
 	"helpline/internal/kb"
 )
@@ -149,67 +149,93 @@ func Build(ctx context.Context, base *kb.Base, e Embedder, cache Cache) (*Index,
 			}
 		}
 	}
-	var missing []int
-	for i, v := range ix.vecs {
-		if v == nil {
-			missing = append(missing, i)
-		}
-	}
-	for len(missing) > 0 {
-		n := min(batch, len(missing))
-		part := missing[:n]
-		missing = missing[n:]
-		in := make([]string, n)
-		for j, i := range part {
-			in[j] = texts[i]
-		}
-		vecs, err := e.Embed(ctx, in)
-		if err != nil {
-			return nil, st, err
-		}
-		pk := make([]string, n)
-		for j, i := range part {
-			if len(vecs[j]) == 0 {
-				return nil, st, errors.New("embeddings: an empty vector")
+	// dim is the vectors' size, the endpoint's once it has answered: cached
+	// vectors of another size (the model changed under its name, or a value
+	// was damaged) are stale, and embedded again.
+	dim := 0
+	for round := 0; ; round++ {
+		var missing []int
+		for i, v := range ix.vecs {
+			if v == nil {
+				missing = append(missing, i)
 			}
-			ix.vecs[i] = unit(vecs[j])
-			pk[j] = keys[i]
 		}
-		st.Embedded += n
-		if cache != nil {
+		if len(missing) == 0 {
+			if len(ix.vecs) == 0 {
+				break
+			}
+			if dim == 0 {
+				dim = len(ix.vecs[0])
+			}
+			stale := 0
+			for i, v := range ix.vecs {
+				if len(v) != dim {
+					ix.vecs[i] = nil
+					stale++
+				}
+			}
+			if stale == 0 {
+				break
+			}
+			if round > 2 {
+				return nil, st, fmt.Errorf("embeddings: %d vectors are not of %d dimensions", stale, dim)
+			}
+			st.Cached -= stale
+			continue
+		}
+		for len(missing) > 0 {
+			n := min(batch, len(missing))
+			part := missing[:n]
+			missing = missing[n:]
+			in := make([]string, n)
+			for j, i := range part {
+				in[j] = texts[i]
+			}
+			vecs, err := e.Embed(ctx, in)
+			if err != nil {
+				return nil, st, err
+			}
+			pk := make([]string, n)
 			vs := make([][]float32, n)
 			for j, i := range part {
-				vs[j] = ix.vecs[i]
+				if dim == 0 {
+					dim = len(vecs[j])
+				}
+				if len(vecs[j]) == 0 || len(vecs[j]) != dim {
+					// Checked before anything is cached: a bad answer must
+					// not outlive this attempt.
+					return nil, st, fmt.Errorf("embeddings: a vector of %d dimensions, want %d", len(vecs[j]), dim)
+				}
+				ix.vecs[i] = unit(vecs[j])
+				pk[j], vs[j] = keys[i], ix.vecs[i]
 			}
-			if err := cache.Put(ctx, pk, vs); err != nil {
-				return nil, st, fmt.Errorf("caching embeddings: %w", err)
+			st.Embedded += n
+			if cache != nil {
+				if err := cache.Put(ctx, pk, vs); err != nil {
+					return nil, st, fmt.Errorf("caching embeddings: %w", err)
+				}
 			}
-		}
-	}
-	for i, v := range ix.vecs {
-		if len(v) != len(ix.vecs[0]) {
-			return nil, st, fmt.Errorf("embeddings: vectors of %d and %d dimensions (text %d)", len(ix.vecs[0]), len(v), i)
 		}
 	}
 	return ix, st, nil
 }
 
-// Hit is an entry and its similarity to a question: the cosine of the
-// question to the entry's closest text.
-type Hit struct {
-	ID    string
-	Score float64
-}
-
 // Rank embeds question (masked) and returns the n entries closest to it,
-// closest first.
-func (ix *Index) Rank(ctx context.Context, e Embedder, question string, n int) ([]Hit, error) {
+// closest first, each with the cosine of the question to its closest
+// text. An empty index ranks nothing and asks the endpoint nothing.
+func (ix *Index) Rank(ctx context.Context, e Embedder, question string, n int) ([]answer.Similar, error) {
+	if len(ix.vecs) == 0 {
+		return nil, nil
+	}
 	vecs, err := e.Embed(ctx, []string{assistant.Mask(question)})
 	if err != nil {
 		return nil, err
 	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("embeddings: %d vectors for one question", len(vecs))
+	}
 	q := unit(vecs[0])
-	if len(ix.vecs) > 0 && len(q) != len(ix.vecs[0]) {
+	if len(q) != len(ix.vecs[0]) {
 		return nil, fmt.Errorf("embeddings: question of %d dimensions, index of %d", len(q), len(ix.vecs[0]))
 	}
 	best := make([]float64, len(ix.ids))
@@ -225,9 +251,9 @@ func (ix *Index) Rank(ctx context.Context, e Embedder, question string, n int) (
 			best[ix.doc[i]] = c
 		}
 	}
-	hits := make([]Hit, len(ix.ids))
+	hits := make([]answer.Similar, len(ix.ids))
 	for d, id := range ix.ids {
-		hits[d] = Hit{ID: id, Score: best[d]}
+		hits[d] = answer.Similar{ID: id, Score: best[d]}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	return hits[:min(n, len(hits))], nil

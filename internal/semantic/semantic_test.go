@@ -97,9 +97,36 @@ func TestBuildErrors(t *testing.T) {
 	if _, _, err := semantic.Build(context.Background(), base(""), embedder(srv), &semantic.Memory{}); err == nil {
 		t.Fatal("Build succeeded against a failing endpoint")
 	}
-	ix := &semantic.Index{}
+	srv.Fail = 0
+	ix, _, err := semantic.Build(context.Background(), base(""), embedder(srv), &semantic.Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Fail = 500
 	if _, err := ix.Rank(context.Background(), embedder(srv), "what is narcan", 3); err == nil {
 		t.Fatal("Rank succeeded against a failing endpoint")
+	}
+	calls := srv.Calls()
+	if hits, err := (&semantic.Index{}).Rank(context.Background(), embedder(srv), "what is narcan", 3); err != nil || hits != nil || srv.Calls() != calls {
+		t.Errorf("an empty index: %v, %v, %d requests; want nothing ranked and nothing asked", hits, err, srv.Calls()-calls)
+	}
+}
+
+// TestStaleCachedVectors: a cached vector of another size than the
+// endpoint's now (the model changed under its name) is embedded again,
+// not kept to fail every build until it expires.
+func TestStaleCachedVectors(t *testing.T) {
+	srv := semantictest.NewServer()
+	defer srv.Close()
+	cache := &semantic.Memory{}
+	cache.Put(context.Background(), []string{semantic.Key("stand-in", "Naloxone")}, [][]float32{{1, 0, 0}})
+	ix, st, err := semantic.Build(context.Background(), base(""), embedder(srv), cache)
+	if err != nil || ix.Len() != 9 || st.Cached != 0 || st.Embedded != 9 {
+		t.Fatalf("build with a stale cached vector: %+v, %v", st, err)
+	}
+	got, _ := cache.Get(context.Background(), []string{semantic.Key("stand-in", "Naloxone")})
+	if len(got[0]) != semantictest.Dimensions {
+		t.Errorf("the stale vector stayed in the cache: %d dimensions", len(got[0]))
 	}
 }
 
