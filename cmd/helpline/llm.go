@@ -140,7 +140,9 @@ func chooseEval(ctx context.Context, client *assistant.Client, engine *answer.En
 		}
 		var entries []*kb.Entry
 		for _, id := range d.Entries {
-			entries = append(entries, engine.Base().Entry(id))
+			if en := engine.Base().Entry(id); en != nil {
+				entries = append(entries, en)
+			}
 		}
 		client.WaitForRate(ctx)
 		asked++

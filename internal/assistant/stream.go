@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +38,10 @@ func (c *Client) AnswerStream(ctx context.Context, q Question, emit func(piece s
 	return r
 }
 
+// sourcesStart finds where the sources line begins, in any case, at the
+// byte it begins (upper-casing the text first can move the bytes).
+var sourcesStart = regexp.MustCompile(`(?i)` + regexp.QuoteMeta(sourcesPrefix))
+
 // streamPiece is the fewest characters emitted at once, after the first
 // word: enough that a reply takes a handful of frames, not one per word.
 const streamPiece = 24
@@ -55,8 +60,8 @@ func (c *Client) answerStream(ctx context.Context, q Question, emit func(string)
 	onText := func(full string, done bool) bool {
 		body := full
 		// The sources line is the reply's end: nothing from it is shown.
-		if i := strings.Index(strings.ToUpper(body), sourcesPrefix); i >= 0 {
-			body = body[:i]
+		if loc := sourcesStart.FindStringIndex(body); loc != nil {
+			body = body[:loc[0]]
 		} else if !done {
 			// A sources line may be arriving: hold back its first letters.
 			if i := strings.LastIndexByte(body, '\n'); i >= 0 && strings.HasPrefix(sourcesPrefix, strings.ToUpper(strings.TrimSpace(body[i+1:]))) {

@@ -229,7 +229,7 @@ func (c *conn) summarize(ctx context.Context, conv string) {
 		forms = append(forms, "insurance check")
 	}
 	r := c.h.model.Summarize(ctx, assistant.SummaryRequest{Turns: w.turns, Reason: w.info.Reason, Forms: forms, Risk: w.risk})
-	c.audit(ctx, "summarize", conv, string(r.Reason))
+	c.audit(context.WithoutCancel(ctx), "summarize", conv, string(r.Reason)) // the record stays, whether the console does or not
 	if c.ctx.Err() != nil {
 		return // the console is gone
 	}
@@ -263,7 +263,7 @@ func (c *conn) draft(ctx context.Context, conv string) {
 			r = assistant.Result{Reason: assistant.Crisis}
 		}
 	}
-	c.audit(ctx, "draft", conv, string(r.Reason))
+	c.audit(context.WithoutCancel(ctx), "draft", conv, string(r.Reason)) // the record stays, whether the console does or not
 	if c.ctx.Err() != nil {
 		return // the console is gone
 	}
