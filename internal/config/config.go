@@ -106,12 +106,13 @@ type LLM struct {
 	// Timeout bounds one request to the endpoint; past it the curated
 	// answer is used.
 	Timeout time.Duration
-	// RequestsPerMinute is the most requests this instance sends in any
-	// minute; past it the curated answer is used.
+	// RequestsPerMinute is the most chat-model requests this instance
+	// sends in any minute; past it the curated answer is used. Embedding
+	// requests are not counted.
 	RequestsPerMinute int
-	// MonthlyTokens is the most tokens (prompt and reply) this instance
-	// spends in a calendar month (UTC); past it the curated answer is
-	// used. 0 means no limit.
+	// MonthlyTokens is the most chat-model tokens (prompt and reply) this
+	// instance spends in a calendar month (UTC); past it the curated
+	// answer is used. 0 means no limit. Embeddings are not counted.
 	MonthlyTokens int64
 	// Transcripts allows sending the visitor's earlier messages (masked)
 	// along with the question. Off, only the current question is ever
@@ -241,8 +242,8 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.LLM.Model, "llm-model", env("HELPLINE_LLM_MODEL", ""), "chat model `name` (env HELPLINE_LLM_MODEL)")
 	fs.StringVar(&c.LLM.EmbeddingModel, "llm-embedding-model", env("HELPLINE_LLM_EMBEDDING_MODEL", ""), "embedding model `name`; empty means no embeddings (env HELPLINE_LLM_EMBEDDING_MODEL)")
 	fs.StringVar(&llmTimeout, "llm-timeout", env("HELPLINE_LLM_TIMEOUT", c.LLM.Timeout.String()), "longest wait for the model; then the curated answer is used (env HELPLINE_LLM_TIMEOUT)")
-	fs.StringVar(&llmRate, "llm-requests-per-minute", env("HELPLINE_LLM_REQUESTS_PER_MINUTE", strconv.Itoa(c.LLM.RequestsPerMinute)), "most model requests per minute from this instance (env HELPLINE_LLM_REQUESTS_PER_MINUTE)")
-	fs.StringVar(&llmTokens, "llm-monthly-tokens", env("HELPLINE_LLM_MONTHLY_TOKENS", strconv.FormatInt(c.LLM.MonthlyTokens, 10)), "most model tokens per calendar month from this instance; 0 means no limit (env HELPLINE_LLM_MONTHLY_TOKENS)")
+	fs.StringVar(&llmRate, "llm-requests-per-minute", env("HELPLINE_LLM_REQUESTS_PER_MINUTE", strconv.Itoa(c.LLM.RequestsPerMinute)), "most chat-model requests per minute from this instance (embedding requests are not counted) (env HELPLINE_LLM_REQUESTS_PER_MINUTE)")
+	fs.StringVar(&llmTokens, "llm-monthly-tokens", env("HELPLINE_LLM_MONTHLY_TOKENS", strconv.FormatInt(c.LLM.MonthlyTokens, 10)), "most chat-model tokens per calendar month from this instance (embeddings are not counted); 0 means no limit (env HELPLINE_LLM_MONTHLY_TOKENS)")
 	fs.StringVar(&llmTranscripts, "llm-transcripts", env("HELPLINE_LLM_TRANSCRIPTS", "false"), "send the visitor's earlier messages (masked) with the question; false sends only the current question (env HELPLINE_LLM_TRANSCRIPTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", ErrFlags, err)
