@@ -48,11 +48,17 @@ type cue struct {
 // Shared pieces of the patterns. Apostrophes are removed by normalization,
 // so "won't" is "wont" and "he's" is "hes".
 const (
-	people  = `(?:friend|bf|gf|boyfriend|girlfriend|husband|wife|partner|son|daughter|brother|sister|mom|mother|dad|father|roommate|buddy|homie|cousin|uncle|aunt|nephew|niece|kid|child|baby|teen|grandson|granddaughter|fiance|ex|dealer|neighbor|guy|girl|man|woman|dude|person|stepdad|stepmom|stepfather|stepmother|parents?)`
-	third   = `(?:he|she|they|hes|shes|theyre|him|her|them|(?:my|our|his|her|this|a|the) (?:\w+ )?` + people + `s?|someone|somebody)`
-	cantDo  = `(?:wont|cant|cannot|can not|isnt|is not|aint|not|doesnt|does not|wouldnt|couldnt|will not|unable to|stopped|barely|hardly|no longer|hasnt|has not|still hasnt|havent)`
-	pills   = `(?:pills|meds|medication|medications|medicine|dope|stuff|bottle|bags|subs|xanax|bars|methadone|tabs|tablets|oxys?|percs|fent|fentanyl|heroin|sleeping pills|tylenol|it|them|of it|of them|i have|i got|i can find|at once|at one time|in the house)`
-	killers = `(?:die|be dead|kill myself|end it|end it all|end my life|not wake up|never wake up|stop my heart|stop breathing|od|overdose)`
+	people = `(?:friend|bf|gf|boyfriend|girlfriend|husband|wife|partner|son|daughter|brother|sister|mom|mother|dad|father|roommate|buddy|homie|cousin|uncle|aunt|nephew|niece|kid|child|baby|teen|grandson|granddaughter|fiance|ex|dealer|neighbor|guy|girl|man|woman|dude|person|stepdad|stepmom|stepfather|stepmother|parents?)`
+	third  = `(?:he|she|they|hes|shes|theyre|him|her|them|(?:my|our|his|her|this|a|the) (?:\w+ )?` + people + `s?|someone|somebody)`
+	cantDo = `(?:wont|cant|cannot|can not|isnt|is not|aint|not|doesnt|does not|wouldnt|couldnt|will not|unable to|stopped|barely|hardly|no longer|hasnt|has not|still hasnt|havent)`
+	pills  = `(?:pills|meds|medication|medications|medicine|dope|stuff|bottle|bags|subs|xanax|bars|methadone|tabs|tablets|oxys?|percs|fent|fentanyl|heroin|sleeping pills|tylenol|it|them|of it|of them|i have|i got|i can find|at once|at one time|in the house)`
+	// killedBy is being killed by accident, hoped for: "hope i get hit by
+	// a car". Hit by luck or a refund is not.
+	killedBy = `(?:get |gets |got )?(?:hit and killed|killed|run over|hit by (?:a|the|an) (?:car|truck|bus|train|semi|drunk driver))\b`
+	// givenUpHope and aGun: despair with the means at hand.
+	givenUpHope = `(?:has|have|hes|shes|completely|totally|just|all|really) (?:given|gave) up (?:all )?hope`
+	aGun        = `(?:his|her|their|my|a|the|dads|moms) (?:gun|shotgun|rifle|pistol|revolver)`
+	killers     = `(?:die|be dead|kill myself|end it|end it all|end my life|not wake up|never wake up|stop my heart|stop breathing|od|overdose)`
 )
 
 var cues = []cue{
@@ -300,7 +306,7 @@ var cues = []cue{
 		re:        regexp.MustCompile(`\b(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|carve|carving|stab|stabbing|bang|banging|starve|starving|punish|punishing|slice|slicing|sliced|dig|digging|dug)(?:ing)? (?:into )?(?:myself|my self|my (?:arms?|wrists?|legs?|thighs?|skin|body|stomach|head))\b|\b(?:the |a |my )?(?:knife|blade|razor|glass)s? (?:ripping|cutting|slicing|tearing|digging) (?:into )?my (?:skin|arms?|wrists?|legs?|thighs?)\b`),
 		negatable: true, past: true,
 		// "hurt myself at work", "on the job"; "hurt myself on my arms" is not an accident.
-		unless: regexp.MustCompile(`^(?:on (?:the|a|an|my way|purpose by accident|ice)\b|at |by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking)`),
+		unless: regexp.MustCompile(`^(?:on (?:the|a|an|my way|purpose by accident|ice)\b|at |by accident|accidentally|while|when i fell|falling|at work|lifting|playing|cooking|shaving|chopping|gardening)`),
 		// "am i harming my body with this stuff" asks about using.
 		unlessBefore: regexp.MustCompile(`\b(?:am i|are you|is (?:it|this|that)|could i be|will i be|arent i|is he|is she)(?: \w+){0,2} $`),
 	},
@@ -468,7 +474,7 @@ var cues = []cue{
 		keys: []string{"gun", "knife", "weapon", "bat", "pistol", "axe", "hammer", "machete", "stabbed"},
 		re:   regexp.MustCompile(`\b` + third + `(?: \w+){0,4} (?:has|got|with|holding|pulled|grabbed|waving|pointing|pointed|had|keeps|brought|loaded|went to get|is getting|getting|went for|reaching for|reached for) (?:a |an |his |her |their |the )?(?:gun|knife|weapon|pistol|rifle|bat|machete|axe|hammer)\b|\b` + third + `(?: \w+){0,2} (?:stabbed|has stabbed|just stabbed) (?:me|us|him|her)\b`),
 		// "stabbed me in the back" is a betrayal.
-		unless:    regexp.MustCompile(`^in the back(?:$| (?:by|and|when|again|like|told|telling|with|she|he|they|i|my|then|so|but|because|cause|bc|lol|smh)\b)`),
+		unless:    regexp.MustCompile(`^(?:collection|license|licence|permit|safe|cabinet|shop|store|range|show|class|course)\b|^in the back(?:$| (?:by|and|when|again|like|told|telling|with|she|he|they|i|my|then|so|but|because|cause|bc|lol|smh)\b)`),
 		past:      true,
 		negatable: true,
 	},
@@ -737,8 +743,8 @@ var cues = []cue{
 	},
 	{
 		name: "wants to die, plainly", kind: Suicide, level: Urgent, escalate: true,
-		keys: []string{"scared of what", "no future", "end it", "ending it", "might as well", "pointless", "funeral", "until my heart", "until i die", "only thing", "would anyone", "would anybody", "tried twice", "tried before", "ive tried", "id end", "i would end", "one last"},
-		re:   regexp.MustCompile(`\bscared of what i (?:will|ll|might|would|could) do\b|\b(?:there is|theres|i have|i see) no future for me\b|\b(?:im|i am|i will|ill|gonna|going to|planning on) (?:be )?end(?:ing)? it(?: all)?\b|\bmight as well (?:be dead|die|not exist|not be here)\b|\blife is (?:pointless|meaningless|not worth (?:it|living)|worthless)\b|\b(?:imagining|picturing|planning|thinking about) my (?:own )?funeral\b|\b(?:use|using|keep using|shoot|drink|drinking) until (?:my heart stops|i die|i stop breathing|i dont wake up)\b|\bthe only (?:thing|reason|one) (?:stopping|keeping) me\b|\b(?:would|will) (?:anyone|anybody) (?:even )?(?:care|notice|miss me) if i (?:died|was gone|were gone|disappeared|killed myself)\b|\bi(?:ve| have) tried (?:twice|before|three times|a few times|\d+ times)\b.*\b(?:again|that way)\b|\b(?:id|i would|i d) end it\b|\bone last (?:conversation|message|talk|chat)\b`),
+		keys: []string{"no future", "end it", "ending it", "might as well", "pointless", "funeral", "until my heart", "until i die", "only thing", "would anyone", "would anybody", "tried twice", "tried before", "ive tried", "id end", "i would end", "one last"},
+		re:   regexp.MustCompile(`\b(?:there is|theres|i have|i see) no future for me\b|\b(?:im|i am|i will|ill|gonna|going to|planning on) (?:be )?end(?:ing)? it(?: all)?\b|\bmight as well (?:be dead|die|not exist|not be here)\b|\blife is (?:pointless|meaningless|not worth (?:it|living)|worthless)\b|\b(?:imagining|picturing|planning|thinking about) my (?:own )?funeral\b|\b(?:use|using|keep using|shoot|drink|drinking) until (?:my heart stops|i die|i stop breathing|i dont wake up)\b|\bthe only (?:thing|reason|one) (?:stopping|keeping) me\b|\b(?:would|will) (?:anyone|anybody) (?:even )?(?:care|notice|miss me) if i (?:died|was gone|were gone|disappeared|killed myself)\b|\bi(?:ve| have) tried (?:twice|before|three times|a few times|\d+ times)\b.*\b(?:again|that way)\b|\b(?:id|i would|i d) end it\b|\bone last (?:conversation|message|talk|chat)\b`),
 		past: true,
 	},
 	{
@@ -871,5 +877,91 @@ var cues = []cue{
 		keys:  []string{"door", "parked outside", "waiting outside", "standing outside", "come back for", "coming by", "coming over", "coming back", "threatening", "pushing", "trafficked", "trafficking", "pension", "to make her", "to make him", "scared to call", "pushed", "gas", "burn", "bruises", "on his way", "on her way", "on their way", "coming here", "coming for me", "coming after"},
 		re:    regexp.MustCompile(`\bkicked (?:my|the|our) door in\b|\btrying the (?:door|door handle|doorknob)\b|\b(?:parked|waiting|standing) outside (?:our|my) (?:house|apartment|door|place)\b|\b(?:theyll|they will|theyre gonna|they said theyd|they said they will) come back for\b|\bcoming (?:by|over|back) (?:tomorrow|tonight|later) to collect\b|\b(?:keeps|is|been|keep) (?:\w+ ){0,6}threatening (?:me|us|my \w+)\b|\bpushing (?:my|her|him) \w+ around\b|\b(?:trafficked|being trafficked|trafficking (?:her|him|me))\b|\b(?:takes|took|steals|stole) my (?:pension|money|check|social security)\b.*\b(?:pushed|hit|shoved|hurt|grabbed) me\b|\bgives (?:her|him|my \w+) (?:dope|drugs|pills) to make (?:her|him) (?:do|have)\b|\btoo scared to call (?:the )?(?:cops|police)\b|\b(?:poured|pouring) (?:gas|gasoline)\b|\bburn (?:it|the house|the place|us) down\b|\bbruises (?:all over|everywhere)\b|\bfound out\b.*\b(?:on (?:his|her|their) way|coming (?:here|over|for me|after me))\b|\b(?:pimp|dealer|ex|abuser)\b.*\bon (?:his|her|their) way\b`),
 		whole: true, past: true,
+	},
+	// ---- Told in people's own words, as the gathered dev set found -------------
+	{
+		// "it has been a while since i have had reason to live", "lost the
+		// will to live", "all i want to do is stop breathing".
+		name: "no will to live", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"to live", "want to do is", "want is to", "wanna do is"},
+		re:        regexp.MustCompile(`\b(?:lost|losing|no|have no|dont have|dont have any|without) (?:the |my |all |any )?(?:will|desire|wish|reason) to (?:live|go on|keep going|keep living)\b|\bsince i (?:have |ve )?(?:had|felt|found) (?:a |any )?reason to live\b|\ball (?:i|you) (?:want|wanna)(?: to do)? is (?:to )?(?:stop breathing|die|be dead|not exist|disappear|sleep forever|not wake up)\b`),
+		unless:    regexp.MustCompile(`^(?:lol|haha|lmao|after (?:this|that|the) (?:meeting|class|week|game|call|lecture|traffic)|(?:in|at|during) (?:this|that|the|my) (?:meeting|class|lecture|queue|line|traffic|job))`),
+		negatable: true, past: true,
+	},
+	{
+		// "when you think about hanging yourself", "flying off the
+		// balcony": a method thought of, in the second person too.
+		name: "thinking of a method", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"hanging", "shooting", "off the", "off a", "off my"},
+		re:        regexp.MustCompile(`\b(?:think|thinking|thought|thoughts|fantasi\w*|dream\w*) (?:about|of) (?:hanging|shooting|drowning|poisoning) (?:myself|yourself)\b|\b(?:throw|throwing|fling|hurl) myself (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)\b|\b(?:i|im|id|i d|me)\b(?: \w+){0,8} (?:flying|leaping) (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)\b`),
+		negatable: true, past: true,
+	},
+	{
+		// "he routinely hopes hell get hit and killed by a semi", "i pray
+		// i get hit by a car on the way to work".
+		name: "hopes to be killed", kind: Suicide, level: Urgent, escalate: true,
+		keys:      []string{"hope", "wish", "pray"},
+		re:        regexp.MustCompile(`\b(?:i|im|i am|i keep|i just)(?: \w+)? (?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:i|ill|i ll|id|i d|i will|i would) (?:just )?` + killedBy + `|\b(?:he|she|hes|shes)(?: \w+){0,2} (?:hopes|hoping|wishes|wishing|prays|praying)(?: that)? (?:he|she|hell|shell|he ll|she ll|he will|she will|hed|shed|he would|she would) (?:just )?` + killedBy),
+		negatable: true, past: true,
+	},
+	{
+		// "my suicidality increased", "i scare myself... im afraid of what
+		// i might do".
+		name: "afraid of what one might do", kind: Suicide, level: Urgent, escalate: true,
+		keys:   []string{"suicidality", "what i might", "what i will", "what i ll", "what i could", "what i may", "what i would", "what id"},
+		re:     regexp.MustCompile(`\bsuicidality (?:has )?(?:increased|got worse|gotten worse|is back|came back|returned|worsened|is getting worse)\b|\b(?:afraid|scared|terrified|frightened|worried|hate to think|scares me to think) (?:of |about )?what (?:i|id) (?:might|will|ll|could|may|would) do(?: to myself)?\b`),
+		unless: regexp.MustCompile(`^(?:with|for|next|about|at|on|in|after|if i (?:see|run into|meet)|to (?:him|her|them))\b`),
+		past:   true,
+	},
+	{
+		// "he's completely given up hope... he said he was cleaning his
+		// gun", "my dad has a shotgun, and i know where it is".
+		name: "hopeless with a gun at hand", kind: Suicide, level: Urgent, escalate: true,
+		keys:   []string{"gun", "rifle", "pistol", "revolver"},
+		re:     regexp.MustCompile(`\b` + givenUpHope + `\b.*\b` + aGun + `\b|\b` + aGun + `\b.*\b` + givenUpHope + `\b|\b` + aGun + `,? and i know where (?:it|they) (?:is|are)\b`),
+		unless: regexp.MustCompile(`^(?:kept|stored|locked|hidden)\b`),
+		whole:  true, past: true,
+	},
+	{
+		// "i didnt self injure for 3 years. about a month ago now, i started
+		// again", "i have caved into the urges once more after years of not
+		// hurting myself": the past is what makes the relapse.
+		name: "self-harm again", kind: SelfHarm, level: Urgent,
+		keys:  []string{"again", "caved", "relapsed", "once more"},
+		re:    regexp.MustCompile(`\b(?:self ?harm\w*|self ?injur\w*|hurting myself|harming myself|cutting myself)\b.*\b(?:(?:started|start|doing|did|began|am|im)(?: \w+){0,2} again|caved (?:in|into)|relapsed|once more)\b|\b(?:started|start|doing|did|began) (?:it )?again\b.*\b(?:self ?harm\w*|self ?injur\w*|hurting myself|cutting myself)\b`),
+		whole: true,
+	},
+	{
+		// "her thighs were bleeding", found by a parent.
+		name: "bleeding thighs or wrists", kind: SelfHarm, level: Urgent,
+		keys:   []string{"bleeding"},
+		re:     regexp.MustCompile(`\b(?:(?:his|her|their|my) )?(?:thighs?|wrists?|forearms?) (?:were|was|are|is|s|keep|kept|started|been)? ?bleeding\b`),
+		unless: regexp.MustCompile(`^(?:from|after|because|when|since)\b(?: \w+){0,3} (?:fall|fell|falling|crash|accident|bike|glass|dog|cat|scratch\w*|surgery|iv|blood draw|shaving|cooking|knife|work)`),
+		past:   true,
+	},
+	{
+		// "send the cops", "i need someone here now", "the person is dead
+		// here": what a caller tells a dispatcher.
+		name: "send help now", kind: Abuse, level: Emergency,
+		keys:    []string{"send", "here now", "right now", "right away", "immediately", "asap", "dead here", "dead in", "dead on"},
+		re:      regexp.MustCompile(`\b(?:just|please|you need to|need (?:for )?you to|i need you to|hurry and|hurry,?) send (?:the |some )?(?:cops|police)\b|\bsend (?:the |some )?(?:cops|police) (?:now|right now|here|please|quick|fast|asap|immediately)\b|\bsend (?:somebody|someone|help|an ambulance|paramedics|an officer)(?: over)? (?:here |now|right now|right away|immediately|asap|please|quick|fast)\b|\b(?:need|needs) (?:someone|somebody|the police|the cops|an officer|paramedics) (?:here )?(?:now|right now|right away|immediately|asap)\b`),
+		unless:  regexp.MustCompile(`^(?:to|for|who|that|at|in|after (?:him|her|them) for|a (?:letter|message|text|card|email|link))\b`),
+		generic: true,
+	},
+	{
+		name: "someone dead here", kind: Overdose, level: Emergency,
+		keys:    []string{"dead here", "dead in", "dead on"},
+		re:      regexp.MustCompile(`\b(?:the person|this person|this guy|this girl|he|she|hes|shes|(?:my|the|this) ` + people + `s?) (?:is |s )?dead (?:here|right here|on the (?:floor|couch|bed)|in (?:the|my|his|her|our) (?:bathroom|room|car|bed|bedroom|kitchen|house))\b`),
+		unless:  regexp.MustCompile(`^(?:for|since|ago|years|months)\b`),
+		generic: true, negatable: true,
+	},
+	{
+		// "im really going to kill her... im gonna stab her in the neck",
+		// "i hear the mom repeatedly hitting the crying child".
+		name: "violence toward someone", kind: Abuse, level: Emergency,
+		keys:      []string{"stab", "shoot", "kill", "hitting"},
+		re:        regexp.MustCompile(`\b(?:im|i m|i am)(?: really| seriously| literally| actually| honestly)* (?:going to|gonna|about to) (?:stab|shoot) (?:her|him|them|my \w+)\b|\b(?:im|i m|i am) (?:really|seriously) (?:going to|gonna) kill (?:her|him|them|my \w+)\b|\b(?:is|s|keeps|kept|repeatedly|been|started|was|were|(?:hear|heard|see|saw) (?:him|her|them|the \w+))(?: \w+)? hitting (?:his|her|their|the|a|my)(?: \w+){0,2} (?:wife|husband|girlfriend|boyfriend|partner|child|kid|kids|children|baby|son|daughter|mom|mother|dad|father)\b`),
+		unless:    regexp.MustCompile(`^(?:if|when|for|with|lol|haha|lmao|a|an|up|down|some|the breeze|straight|in (?:the|a|this) (?:game|movie|show|match))\b`),
+		negatable: true, past: true, generic: true,
 	},
 }

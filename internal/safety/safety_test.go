@@ -242,8 +242,8 @@ func TestGatheredRealCrisis(t *testing.T) {
 	if crisis < 190 || neg < 170 {
 		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
 	}
-	if recall < 0.66 {
-		t.Errorf("recall %.1f%%, below the floor of 66%%", 100*recall)
+	if recall < 0.74 {
+		t.Errorf("recall %.1f%%, below the floor of 74%%", 100*recall)
 	}
 	if alarms > 0.23 {
 		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)
@@ -524,6 +524,25 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"my coach threw me off the team",
 		"i didn't care if i lived or died back then, 10 years ago, now im 5 years clean",
 		"suboxone threw me into withdrawal",
+		"this meeting makes me lose the will to live lol",
+		"all I want to do is sleep in this weekend",
+		"we watched a documentary about people flying off a cliff in wingsuits",
+		"I hope I get hit by the lottery luck this year",
+		"she hopes she gets hit with a good tax refund",
+		"I'm scared of what I might do with all this free time after retirement",
+		"my brother has a gun collection and I know where it is kept",
+		"he gave up hope on the team after they traded him, he plays with a toy gun now",
+		"I cut myself shaving and started again",
+		"i used to self harm but i've been free of it for 4 years and i'm doing great",
+		"my wrist was bleeding after I fell off my bike",
+		"if i call 988 will they send the police",
+		"can someone send the police report to my lawyer",
+		"we need someone here now to fix the boiler, it's freezing",
+		"my phone is dead here, no signal",
+		"my battery is dead in the car again",
+		"I'm about to shoot her an email about the intake",
+		"my son keeps hitting his sister, how do I stop it",
+		"I heard him hitting the drums all night",
 	} {
 		if r := Screen(msg, nil); r.Crisis() {
 			t.Errorf("Screen(%q) = %s %s, want no crisis", msg, r.Kind, r.Level)
@@ -537,6 +556,18 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"I sank into despair. I didn't care, in that moment, if I lived or died.",
 		"he said he'd rather kill himself than detox on his own again",
 		"all i want is to go to sleep and never wake up",
+		"i lost the will to live a while ago and it keeps getting worse",
+		"i keep thinking about hanging myself from the stairs",
+		"sometimes i hope i get hit by a truck on the way to work",
+		"she prays she gets killed in a crash so it looks like an accident",
+		"my suicidality got worse this week",
+		"im scared of what i might do to myself tonight",
+		"he has totally given up hope and he keeps his gun by the bed",
+		"i stopped self harming for two years and last night i did it again",
+		"my daughter came out of the bathroom and her wrists were bleeding",
+		"please just send the police, he is breaking the door",
+		"my brother is dead here on the bathroom floor",
+		"my neighbor is hitting his girlfriend in the yard right now",
 	} {
 		if r := Screen(msg, nil); !r.Crisis() {
 			t.Errorf("Screen(%q) = no crisis, want one", msg)
