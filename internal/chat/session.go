@@ -180,53 +180,54 @@ func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer
 		c.rateLimited(start, time.Second)
 		return
 	}
-	id, dup, rawCtx, state, ok := c.store(clientID, text)
+	added, ok := c.store(clientID, text, store.Claim{Owner: c.h.id, TTL: c.h.opts.AnswerTimeout + claimMargin})
 	if !ok {
 		return
 	}
-	if !dup {
+	if !added.Dup {
 		c.unseen.Add(1)
-	}
-	if !dup {
 		c.h.metrics.Messages.WithLabelValues(string(conversation.FromVisitor)).Inc()
 		c.markActive(start)
 	}
-	if state == conversation.StateRep {
+	if added.State == conversation.StateRep {
 		// No answer, so no worker: the screen is quick, and a danger is
 		// raised at once.
-		if !dup || !c.answered(id) {
-			c.screenHeld(text, rawCtx)
+		if !added.Dup || !c.answered(added.ID) {
+			c.screenHeld(text, added.Context)
 		}
 		return
 	}
-	j := job{c: c, conv: c.conv, msg: id, text: text, decide: reply, ground: ground, dup: dup, rawCtx: rawCtx, state: state, start: start}
+	if !added.Claimed {
+		return // an earlier copy of the message is being answered, here or elsewhere
+	}
+	j := job{c: c, conv: c.conv, msg: added.ID, clientID: clientID, text: text, decide: reply, ground: ground, dup: added.Dup, rawCtx: added.Context, state: added.State, start: start}
 	if !c.h.enqueue(j) {
 		// Only a visitor far faster than the per-conversation limit, or a
 		// server shutting down, gets here; the message is kept, and a
-		// representative sees it.
+		// representative sees it. Its claim goes, so that a retry is
+		// answered.
+		c.h.releaseAnswer(c.ctx, j)
 		c.push(errFrame(codeRateLimited, "We're still answering your earlier messages. Please wait a moment.", 2))
 	}
 }
 
-// store stores the visitor's message, answering the visitor on failure.
-func (c *conn) store(clientID, text string) (id string, dup bool, rawCtx []byte, state conversation.State, ok bool) {
-	id, dup, rawCtx, state, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text)
+// store stores the visitor's message, with the claim on answering it,
+// and answers the visitor on failure.
+func (c *conn) store(clientID, text string, claim store.Claim) (store.Added, bool) {
+	added, err := c.h.store.AddVisitor(c.ctx, c.conv, clientID, text, claim)
 	switch conversation.ErrorCode(err) {
 	case "":
+		return added, true
 	case conversation.RateLimited:
 		c.rateLimited(time.Now(), conversation.RetryAfter(err))
-		return "", false, nil, "", false
 	case conversation.Closed:
 		c.push(errFrame(codeClosed, "This chat has ended. Start a new one any time.", 0))
-		return "", false, nil, "", false
 	case conversation.NotFound:
 		c.push(errFrame(codeClosed, "This conversation no longer exists. Start a new one any time.", 0))
-		return "", false, nil, "", false
 	default:
 		c.storeFailed("store message", err)
-		return "", false, nil, "", false
 	}
-	return id, dup, rawCtx, state, true
+	return store.Added{}, false
 }
 
 // reply stores the bot's reply and, when the visitor asked for a person,
@@ -348,8 +349,10 @@ func (h *Handler) AnswerPending(ctx context.Context, conv string) (bool, error) 
 
 // request stores a callback or insurance-check request from the forms.
 func (c *conn) request(f clientFrame, r conversation.Request, visible, thanks string, details map[string]string) {
-	_, dup, _, _, ok := c.store(f.ID, visible)
-	if !ok || dup {
+	// The bot does not answer a request's line (the thanks below does):
+	// nothing to claim.
+	added, ok := c.store(f.ID, visible, store.Claim{})
+	if !ok || added.Dup {
 		return
 	}
 	r.Conv = c.conv

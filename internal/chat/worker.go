@@ -39,9 +39,11 @@ type job struct {
 	// while it is open.
 	c    *conn
 	conv string
-	// msg is the stored message's id, the one the answer is claimed for.
-	msg  string
-	text string
+	// msg is the stored message's id; clientID the client's id for it,
+	// which names the claim on answering it, taken as it was stored.
+	msg      string
+	clientID string
+	text     string
 	// decide is the answering engine's decision for the message, given the
 	// conversation's context.
 	decide func(answer.Memory) answer.Decision
@@ -199,26 +201,23 @@ func (h *Handler) runJob(wk *worker, j job) {
 	h.answerJob(ctx, gen, j)
 }
 
-// answerJob claims the answer to j's message, decides it, and stores the
-// reply, unless another instance answers it or the conversation changed
-// hands meanwhile.
+// releaseAnswer gives up this instance's claim on answering j's message,
+// so that the visitor's retry is answered at once. Even after the
+// deadline, briefly: a claim left would hold the retry back.
+func (h *Handler) releaseAnswer(ctx context.Context, j job) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := h.store.ReleaseAnswer(rctx, j.conv, j.clientID, h.id); err != nil {
+		h.log.Warn("release an answer", "conv", j.conv, "err", err)
+	}
+}
+
+// answerJob decides the answer to j's message, whose answering storing it
+// claimed for this instance, and stores the reply, unless the
+// conversation changed hands meanwhile.
 func (h *Handler) answerJob(ctx, gen context.Context, j job) {
-	claimed, err := h.store.ClaimAnswer(ctx, j.conv, j.msg, h.id, h.opts.AnswerTimeout+claimMargin)
-	if err != nil {
-		h.answerFailed(ctx, j, "claim an answer", err)
-		return
-	}
-	if !claimed {
-		return // an earlier copy of the message is being answered, here or elsewhere
-	}
 	failed := func(op string, err error) {
-		// The visitor's retry may then be answered at once. Even after the
-		// deadline, briefly: a claim left would hold the retry back.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
-		if rerr := h.store.ReleaseAnswer(rctx, j.conv, j.msg, h.id); rerr != nil {
-			h.log.Warn("release an answer", "conv", j.conv, "err", rerr)
-		}
+		h.releaseAnswer(ctx, j)
 		h.answerFailed(ctx, j, op, err)
 	}
 	// A retried message is answered again only if nothing follows it: its

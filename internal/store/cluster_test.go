@@ -35,7 +35,7 @@ func TestOnACluster(t *testing.T) {
 		convs = append(convs, c.ID)
 	}
 	for i, conv := range convs {
-		if _, _, _, _, err := st.AddVisitor(ctx, conv, "m1", "i want to talk to a person"); err != nil {
+		if _, err := st.AddVisitor(ctx, conv, "m1", "i want to talk to a person", store.Claim{Owner: "test", TTL: time.Minute}); err != nil {
 			t.Fatalf("visitor message: %v", err)
 		}
 		if _, err := st.AddReply(ctx, conv, conversation.Reply{From: conversation.FromBot, Text: "I'm finding a person.", RiskKind: "overdose", RiskLevel: "urgent"}); err != nil {

@@ -52,7 +52,7 @@ func scriptsPublishWhatGoEncodes(t *testing.T, rdb redis.UniversalClient) {
 		}
 	}
 	meta := json.RawMessage(`{"kind":"answer"}`)
-	_, _, _, _, err := st.AddVisitor(ctx, conv, "c1", `Is it "safe" <here> & now?`)
+	_, err := st.AddVisitor(ctx, conv, "c1", `Is it "safe" <here> & now?`, store.Claim{})
 	must(err)
 	_, err = st.AddReply(ctx, conv, conversation.Reply{From: conversation.FromBot, Text: "Yes.", Meta: meta})
 	must(err)

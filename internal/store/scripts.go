@@ -62,17 +62,25 @@ return redis.call('HGETALL', KEYS[1])
 // already stored (same client id), the conversation is closed, or the
 // conversation sent too many messages in the current window. In one round
 // trip it also returns what answering needs: the answer context and the
-// state.
+// state; and, given an owner, it claims the answering of the message for
+// it (KEYS[9], SET NX with a TTL) unless a representative holds the
+// conversation, whom the bot never answers for.
 // ARGV: client id, text, now (ms), retention (ms), limit per window,
-// window (s), max stream length, the message's event.
-// Returns {status, message id or retry seconds, context, state, recent}.
+// window (s), max stream length, the message's event, claim owner (''
+// claims nothing), claim TTL (ms).
+// Returns {status, message id or retry seconds, context, state, claimed}.
 var visitorScript = newScript(luaEvents + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local conv = redis.call('HMGET', KEYS[1], 'state', 'ctx', 'rl_w', 'rl_n')
 local state, ctx = conv[1], conv[2] or ''
 if state == 'closed' then return {'closed'} end
+local function claim()
+  if ARGV[9] == '' or state == 'rep' then return '0' end
+  if redis.call('SET', KEYS[9], ARGV[9], 'NX', 'PX', ARGV[10]) then return '1' end
+  return '0'
+end
 local existing = redis.call('HGET', KEYS[3], ARGV[1])
-if existing then return {'dup', existing, ctx, state} end
+if existing then return {'dup', existing, ctx, state, claim()} end
 local now, window = tonumber(ARGV[3]), tonumber(ARGV[6])
 local w = math.floor(now / 1000 / window)
 local n = 0
@@ -85,7 +93,7 @@ redis.call('HSET', KEYS[1], 'rl_w', w, 'rl_n', n + 1, 'last', ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], id)
 for _, i in ipairs({1, 2, 3, 5, 7}) do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
 redis.call(PUBLISH, KEYS[4], with_id(ARGV[8], id))
-return {'ok', id, ctx, state}
+return {'ok', id, ctx, state, claim()}
 `)
 
 // replyScript stores a message from the bot, a representative or the

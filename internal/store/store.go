@@ -153,29 +153,59 @@ func (s *Store) get(ctx context.Context, id string) (c conversation.Conversation
 	return c, tokenHash, nil
 }
 
+// Added is what storing a visitor's message found and did.
+type Added struct {
+	// ID is the stored message's id; Dup says the message was a retry of
+	// one already stored, whose id it is.
+	ID  string
+	Dup bool
+	// Context and State are the conversation's answer context and state
+	// as they were before the message, which is what answering it needs.
+	Context []byte
+	State   conversation.State
+	// Claimed says the claim asked for is the caller's: nobody else is
+	// answering the message.
+	Claimed bool
+}
+
+// Claim asks AddVisitor to claim the answering of the message for Owner,
+// for TTL, in the same round trip. Of any number of instances handling
+// the same message at once (a visitor's retry after a reconnect to
+// another instance, while the first is still waiting for the language
+// model), exactly one wins. A claim lives only as long as an answer may
+// take, not as long as the conversation: once the reply is stored, the
+// reply itself shows the message is answered (a retry finds a message
+// after it); and should the instance holding the claim die before storing
+// a reply, a retry after TTL is answered, rather than never. Nothing is
+// claimed while a representative holds the conversation, nor with no
+// Owner.
+type Claim struct {
+	Owner string
+	TTL   time.Duration
+}
+
 // AddVisitor stores a visitor's message. A retry with a client id already
-// stored returns the stored message's id with dup set, and stores nothing.
-// It returns the conversation's answer context and state as they were
-// before the message, which is what answering it needs.
-func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string) (id string, dup bool, answerCtx []byte, state conversation.State, err error) {
-	res, err := s.eval(ctx, visitorScript, keysFor(conv).list(),
+// stored returns the stored message's id with Dup set, and stores nothing.
+func (s *Store) AddVisitor(ctx context.Context, conv, clientID, text string, claim Claim) (Added, error) {
+	res, err := s.eval(ctx, visitorScript, append(keysFor(conv).list(), answeringKey(conv, clientID)),
 		clientID, text, s.now().UnixMilli(), s.opts.Retention.Milliseconds(),
 		s.opts.RatePerMinute, rateWindow, s.opts.MaxMessages,
-		msgEvent(conversation.FromVisitor, text, clientID, nil)).StringSlice()
+		msgEvent(conversation.FromVisitor, text, clientID, nil),
+		claim.Owner, max(claim.TTL.Milliseconds(), 1)).StringSlice()
 	if err != nil {
-		return "", false, nil, "", fmt.Errorf("store visitor message: %w", err)
+		return Added{}, fmt.Errorf("store visitor message: %w", err)
 	}
 	switch res[0] {
 	case "gone":
-		return "", false, nil, "", errNotFound
+		return Added{}, errNotFound
 	case "closed":
-		return "", false, nil, conversation.StateClosed, errClosed
+		return Added{State: conversation.StateClosed}, errClosed
 	case "limited":
 		secs, _ := strconv.Atoi(res[1])
-		return "", false, nil, "", &conversation.Error{Code: conversation.RateLimited, Message: "too many messages",
+		return Added{}, &conversation.Error{Code: conversation.RateLimited, Message: "too many messages",
 			RetryAfter: time.Duration(max(secs, 1)) * time.Second}
 	}
-	return res[1], res[0] == "dup", []byte(res[2]), conversation.State(res[3]), nil
+	return Added{ID: res[1], Dup: res[0] == "dup", Context: []byte(res[2]), State: conversation.State(res[3]), Claimed: res[4] == "1"}, nil
 }
 
 // AddReply stores a reply and returns its id.

@@ -42,22 +42,23 @@ func TestConversation(t *testing.T) {
 				}
 			}
 
-			id1, dup, _, state, err := st.AddVisitor(ctx, conv.ID, "c1", "hello")
-			if err != nil || dup || state != conversation.StateBot {
-				t.Fatalf("AddVisitor = %s %v %s %v", id1, dup, state, err)
+			first, err := st.AddVisitor(ctx, conv.ID, "c1", "hello", store.Claim{})
+			id1 := first.ID
+			if err != nil || first.Dup || first.State != conversation.StateBot || first.Claimed {
+				t.Fatalf("AddVisitor = %+v %v", first, err)
 			}
-			again, dup, _, _, err := st.AddVisitor(ctx, conv.ID, "c1", "hello")
-			if err != nil || !dup || again != id1 {
-				t.Fatalf("retry: id %s dup %v err %v, want %s dup", again, dup, err, id1)
+			again, err := st.AddVisitor(ctx, conv.ID, "c1", "hello", store.Claim{})
+			if err != nil || !again.Dup || again.ID != id1 {
+				t.Fatalf("retry: %+v err %v, want %s dup", again, err, id1)
 			}
 			ctxJSON := []byte(`{"entries":["x"]}`)
 			id2, err := st.AddReply(ctx, conv.ID, conversation.Reply{From: conversation.FromBot, Text: "hi", Meta: json.RawMessage(`{"kind":"answer"}`), Context: ctxJSON, RiskKind: "suicide", RiskLevel: "urgent"})
 			if err != nil || !conversation.After(id2, id1) {
 				t.Fatalf("AddReply = %s, %v", id2, err)
 			}
-			_, _, gotCtx, _, err := st.AddVisitor(ctx, conv.ID, "c2", "next")
-			if err != nil || string(gotCtx) != string(ctxJSON) {
-				t.Errorf("context %q, %v", gotCtx, err)
+			next, err := st.AddVisitor(ctx, conv.ID, "c2", "next", store.Claim{})
+			if err != nil || string(next.Context) != string(ctxJSON) {
+				t.Errorf("context %q, %v", next.Context, err)
 			}
 			// A lower risk does not replace a higher one.
 			st.AddReply(ctx, conv.ID, conversation.Reply{From: conversation.FromBot, Text: "x", RiskKind: "suicide", RiskLevel: "emergency"})
@@ -81,7 +82,7 @@ func TestConversation(t *testing.T) {
 			if err := st.SetState(ctx, conv.ID, conversation.StateClosed); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, "c3", "more"); conversation.ErrorCode(err) != conversation.Closed {
+			if _, err := st.AddVisitor(ctx, conv.ID, "c3", "more", store.Claim{}); conversation.ErrorCode(err) != conversation.Closed {
 				t.Errorf("message to a closed conversation: %v", err)
 			}
 			if err := st.Delete(ctx, conv.ID); err != nil {
@@ -97,6 +98,57 @@ func TestConversation(t *testing.T) {
 	}
 }
 
+// TestAnswerClaim: storing a visitor's message claims its answering for
+// one owner; a retry, here or on another instance, finds it claimed until
+// the claim is released or expires; while a representative holds the
+// conversation nothing is claimed, since the bot answers nothing then.
+func TestAnswerClaim(t *testing.T) {
+	for _, b := range storetest.Backends(t, storetest.DBStore) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 100})
+			conv, _, _ := st.Create(ctx)
+			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
+			a := store.Claim{Owner: "instance-a", TTL: time.Minute}
+			bb := store.Claim{Owner: "instance-b", TTL: 200 * time.Millisecond}
+			if got, err := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", a); err != nil || !got.Claimed || got.Dup {
+				t.Fatalf("first copy: %+v %v, want claimed", got, err)
+			}
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", bb); !got.Dup || got.Claimed {
+				t.Fatalf("retry on another instance: %+v, want a duplicate already claimed", got)
+			}
+			// Releasing another owner's claim does nothing.
+			st.ReleaseAnswer(ctx, conv.ID, "c1", "instance-b")
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", bb); got.Claimed {
+				t.Fatal("a claim released by someone else than its owner")
+			}
+			if err := st.ReleaseAnswer(ctx, conv.ID, "c1", "instance-a"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", bb); !got.Claimed {
+				t.Fatal("the retry after a release is not claimed")
+			}
+			// Claims expire: an instance that died holding one holds back a
+			// retry only for its TTL.
+			if b.Name != "embedded" {
+				time.Sleep(300 * time.Millisecond)
+				if got, _ := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", a); !got.Claimed {
+					t.Error("an expired claim still holds the retry back")
+				}
+			}
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c2", "a request", store.Claim{}); got.Claimed {
+				t.Error("claimed with no owner")
+			}
+			if err := st.SetState(ctx, conv.ID, conversation.StateRep); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c3", "hello?", a); got.Claimed || got.State != conversation.StateRep {
+				t.Errorf("held by a representative: %+v, want nothing claimed", got)
+			}
+		})
+	}
+}
+
 func TestRateLimit(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -105,11 +157,11 @@ func TestRateLimit(t *testing.T) {
 			conv, _, _ := st.Create(ctx)
 			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
 			for i := range 3 {
-				if _, _, _, _, err := st.AddVisitor(ctx, conv.ID, string(rune('a'+i)), "x"); err != nil {
+				if _, err := st.AddVisitor(ctx, conv.ID, string(rune('a'+i)), "x", store.Claim{}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			_, _, _, _, err := st.AddVisitor(ctx, conv.ID, "d", "x")
+			_, err := st.AddVisitor(ctx, conv.ID, "d", "x", store.Claim{})
 			if wait := conversation.RetryAfter(err); conversation.ErrorCode(err) != conversation.RateLimited || wait <= 0 || wait > time.Minute {
 				t.Fatalf("fourth message: %v, want rate limited with a retry within a minute", err)
 			}
@@ -126,7 +178,7 @@ func TestRetention(t *testing.T) {
 			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 100})
 			conv, _, _ := st.Create(ctx)
 			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
-			st.AddVisitor(ctx, conv.ID, "c1", "x")
+			st.AddVisitor(ctx, conv.ID, "c1", "x", store.Claim{})
 			for _, k := range []string{"conv", "msgs", "cids"} {
 				ttl, err := b.Client.PTTL(ctx, "hl:{"+conv.ID+"}:"+k).Result()
 				if err != nil || ttl <= 59*time.Minute || ttl > time.Hour {
