@@ -66,7 +66,7 @@ return redis.call('HGETALL', KEYS[1])
 // it (KEYS[9], SET NX with a TTL) unless a representative holds the
 // conversation, whom the bot never answers for.
 // ARGV: client id, text, now (ms), retention (ms), limit per window,
-// window (s), max stream length, the message's event, claim owner (''
+// window (s), max stream length, the message's event, claim owner (empty
 // claims nothing), claim TTL (ms).
 // Returns {status, message id or retry seconds, context, state, claimed}.
 var visitorScript = newScript(luaEvents + `
