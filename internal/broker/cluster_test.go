@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -393,4 +395,73 @@ func nodeID(t *testing.T, addr string) string {
 		t.Fatalf("cluster myid: %v", err)
 	}
 	return id
+}
+
+// TestSlowNodeHoldsBackNoOther dials one master of a real cluster slowly,
+// as a host that is gone or a failover under way does: a subscription to
+// a channel of another master is made and confirmed at once meanwhile,
+// rather than after the slow dial (subscriptions were ordered under one
+// lock, the dial included), and the slow one is made when its node
+// answers.
+func TestSlowNodeHoldsBackNoOther(t *testing.T) {
+	cl := storetest.StartCluster(t, 3)
+	const delay = 3 * time.Second
+	var slow atomic.Bool
+	slowAddr := cl.Addrs[0]
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cl.Addrs, DialTimeout: 2 * delay,
+		Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if slow.Load() && addr == slowAddr {
+				select {
+				case <-time.After(delay):
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		}})
+	t.Cleanup(func() { rdb.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := rdb.ForEachShard(ctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() }); err != nil {
+		t.Fatal(err)
+	}
+	// A channel on the slow master, and one on another.
+	channelOn := func(onSlow bool) string {
+		for i := 0; ; i++ {
+			name := store.EventsChannel("slow-node-" + strings.Repeat("x", i))
+			if m, err := rdb.MasterForKey(ctx, name); err == nil && (m.Options().Addr == slowAddr) == onSlow {
+				return name
+			}
+		}
+	}
+	onSlow, onOther := channelOn(true), channelOn(false)
+	b := New(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer b.Close()
+	slow.Store(true)
+
+	slowDone := make(chan error, 1)
+	slowStart := time.Now()
+	go func() {
+		s, err := b.Subscribe(ctx, onSlow, 4)
+		if err == nil {
+			defer s.Close()
+		}
+		slowDone <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the slow dial is under way
+	start := time.Now()
+	s, err := b.Subscribe(ctx, onOther, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if took := time.Since(start); took > delay/3 {
+		t.Errorf("a subscription on a healthy master took %v while another master was slow to dial, want well under %v", took.Round(time.Millisecond), delay)
+	}
+	if err := <-slowDone; err != nil {
+		t.Errorf("the subscription on the slow master: %v", err)
+	} else if took := time.Since(slowStart); took < delay {
+		t.Errorf("the slow master's subscription took %v, less than its dial: the test did not slow it", took)
+	}
 }

@@ -33,6 +33,10 @@ type shard struct {
 	// gone is set, under redisMu, when the shard is closed; its goroutine
 	// then drops whatever it still reads and ends.
 	gone atomic.Bool
+	// opening is set, under redisMu, while the shard's connection is
+	// dialed, and closed when the dial is over: others wanting the same
+	// node wait for it.
+	opening chan struct{}
 }
 
 // healthInterval is how long a shard's connection may be silent before the
@@ -54,46 +58,100 @@ func (b *Broker) shardOf(ctx context.Context, channel string) (string, error) {
 }
 
 // subscribe subscribes to channel on its shard, opening the shard's
-// connection first if the broker has none there. b.redisMu is held.
+// connection first if the broker has none there. b.redisMu is held, except
+// while a new shard's connection is dialed: a node that is slow to answer
+// (a host gone, a failover under way) then holds back only the channels
+// of that node, not every subscription and confirmation of the healthy
+// ones, which go on meanwhile.
 func (b *Broker) subscribe(ctx context.Context, channel string) error {
-	if b.stopped {
-		return errors.New("broker closed")
-	}
-	if b.routes[channel] != nil {
-		return nil
-	}
-	addr, err := b.shardOf(ctx, channel)
-	if err != nil {
-		return err
-	}
-	sh := b.shards[addr]
-	if sh == nil {
-		// The connection is made by the first SUBSCRIBE, so it goes to
-		// the node of this channel's slot; only then may a goroutine
-		// read it (reading first would connect to any node).
-		sh = &shard{addr: addr, names: map[string]bool{}, unsubs: map[string]int{}}
-		if b.cluster != nil {
-			sh.ps = b.cluster.SSubscribe(ctx)
-		} else {
-			sh.ps = b.rdb.Subscribe(ctx)
+	for {
+		if b.stopped {
+			return errors.New("broker closed")
+		}
+		if b.routes[channel] != nil {
+			return nil
+		}
+		addr, err := b.shardOf(ctx, channel)
+		if err != nil {
+			return err
+		}
+		sh := b.shards[addr]
+		if sh != nil && sh.opening != nil {
+			// Another subscription is dialing this node: wait for it, then
+			// look again (the channel may have been subscribed meanwhile,
+			// or the dial failed).
+			opening := sh.opening
+			b.redisMu.Unlock()
+			select {
+			case <-opening:
+			case <-ctx.Done():
+			}
+			b.redisMu.Lock()
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			continue
+		}
+		if sh == nil {
+			return b.open(ctx, addr, channel)
 		}
 		if err := b.send(ctx, sh, "subscribe", channel); err != nil {
-			sh.ps.Close()
+			// The connection failed: its goroutine will see it and recover
+			// the shard's channels, this one included unless the caller
+			// gives up on it and unsubscribes.
+			sh.names[channel] = true
+			b.routes[channel] = sh
 			return sh.wrap(err)
 		}
-		b.shards[addr] = sh
-		b.wg.Add(1)
-		go b.receive(sh)
-	} else if err := b.send(ctx, sh, "subscribe", channel); err != nil {
-		// The connection failed: its goroutine will see it and recover
-		// the shard's channels, this one included unless the caller
-		// gives up on it and unsubscribes.
 		sh.names[channel] = true
 		b.routes[channel] = sh
+		return nil
+	}
+}
+
+// open opens a shard's connection to the node at addr with its first
+// channel, and starts the goroutine that reads it. b.redisMu is held, and
+// released while the connection is dialed.
+func (b *Broker) open(ctx context.Context, addr, channel string) error {
+	// The connection is made by the first SUBSCRIBE, so it goes to the
+	// node of this channel's slot; only then may a goroutine read it
+	// (reading first would connect to any node).
+	sh := &shard{addr: addr, names: map[string]bool{}, unsubs: map[string]int{}, opening: make(chan struct{})}
+	if b.cluster != nil {
+		sh.ps = b.cluster.SSubscribe(ctx)
+	} else {
+		sh.ps = b.rdb.Subscribe(ctx)
+	}
+	b.shards[addr] = sh
+	b.redisMu.Unlock()
+	err := b.send(ctx, sh, "subscribe", channel)
+	b.redisMu.Lock()
+	close(sh.opening)
+	sh.opening = nil
+	if err == nil && b.stopped {
+		err = errors.New("broker closed")
+	}
+	if err != nil {
+		if b.shards[addr] == sh {
+			delete(b.shards, addr)
+		}
+		sh.gone.Store(true)
+		sh.ps.Close()
 		return sh.wrap(err)
 	}
 	sh.names[channel] = true
 	b.routes[channel] = sh
+	b.wg.Add(1)
+	go b.receive(sh)
+	// Its subscribers may all have left while it was dialed (a recovery
+	// subscribes for subscribers who can go at any time): then it goes
+	// too, as their leaving would have taken it.
+	b.mu.Lock()
+	wanted := b.channels[channel] != nil
+	b.mu.Unlock()
+	if !wanted {
+		b.unsubscribe(channel)
+	}
 	return nil
 }
 
