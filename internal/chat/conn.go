@@ -320,6 +320,14 @@ func (c *conn) deliver(ev *conversation.Event, conv string, last *string) bool {
 		c.seen(ev.Message)
 		*last = ev.Message.ID
 	case "delta":
+		// A piece of the reply to a message, once something after that
+		// message has been written, is stale: the reply itself (a replay
+		// can write it while its pieces still wait here, published before
+		// it), or a newer message, which supersedes the reply. Written, it
+		// would show a draft under the finished answer.
+		if *last != "" && conversation.After(*last, ev.Message.ID) {
+			return true
+		}
 		if !c.write(websocket.TextMessage, encode(deltaFrame{V: Version, Type: "delta", ReplyTo: ev.Message.ID, Text: ev.Message.Text})) {
 			return false
 		}
