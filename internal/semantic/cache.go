@@ -42,41 +42,55 @@ func (c *Memory) Put(_ context.Context, keys []string, vecs [][]float32) error {
 }
 
 // Redis is a Cache in Redis, shared by every instance: one string key per
-// text, "hl:emb:{model}:<hash>", all in the model's slot so that one MGET
-// reads them on a Redis Cluster too. Each vector is kept for TTL from its
-// last write; an entry whose text changed is embedded again under a new
-// key, and the old one expires.
+// text, "hl:emb:<model>:<hash>". The keys carry no hash tag, so that on a
+// Redis Cluster the vectors (tens of megabytes for a large model) spread
+// over the masters like any keys, rather than fill one; they are read and
+// written in pipelines, which the cluster client splits by node. Each
+// vector is kept for TTL from its last use: reading renews it (GETEX), so
+// the vectors in use never expire together, and an entry whose text
+// changed is embedded again under a new key while the old one expires.
 type Redis struct {
 	Client redis.UniversalClient
-	// TTL is how long a vector is kept (default 30 days).
+	// TTL is how long a vector is kept after its last use (default 30
+	// days).
 	TTL time.Duration
 	// Model names the model in the keys.
 	Model string
 }
 
-// chunk bounds one MGET or pipeline: the shipped base has about 7,500
-// texts.
+// chunk bounds one pipeline: the shipped base has about 7,500 texts.
 const chunk = 500
 
-func (c *Redis) key(k string) string { return "hl:emb:{" + c.Model + "}:" + k }
+func (c *Redis) key(k string) string { return "hl:emb:" + c.Model + ":" + k }
 
-// Get returns the vectors held for keys, nil where there is none.
+func (c *Redis) ttl() time.Duration {
+	if c.TTL <= 0 {
+		return 30 * 24 * time.Hour
+	}
+	return c.TTL
+}
+
+// Get returns the vectors held for keys, nil where there is none, and
+// keeps each one found for another TTL.
 func (c *Redis) Get(ctx context.Context, keys []string) ([][]float32, error) {
 	out := make([][]float32, len(keys))
+	ttl := c.ttl()
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
-		full := make([]string, len(part))
-		for i, k := range part {
-			full[i] = c.key(k)
-		}
-		vals, err := c.Client.MGet(ctx, full...).Result()
-		if err != nil {
+		cmds := make([]*redis.StringCmd, len(part))
+		_, err := c.Client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range part {
+				cmds[i] = p.GetEx(ctx, c.key(k), ttl)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
 			return nil, err
 		}
-		for i, v := range vals {
-			s, ok := v.(string)
-			if !ok {
-				continue
+		for i, cmd := range cmds {
+			s, err := cmd.Result()
+			if err != nil {
+				continue // none held
 			}
 			vec, err := decode(s)
 			if err != nil {
@@ -90,10 +104,7 @@ func (c *Redis) Get(ctx context.Context, keys []string) ([][]float32, error) {
 
 // Put keeps vecs under keys.
 func (c *Redis) Put(ctx context.Context, keys []string, vecs [][]float32) error {
-	ttl := c.TTL
-	if ttl <= 0 {
-		ttl = 30 * 24 * time.Hour
-	}
+	ttl := c.ttl()
 	for start := 0; start < len(keys); start += chunk {
 		end := min(start+chunk, len(keys))
 		_, err := c.Client.Pipelined(ctx, func(p redis.Pipeliner) error {

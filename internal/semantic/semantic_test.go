@@ -5,7 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"helpline/internal/kb"
 	"helpline/internal/semantic"
@@ -145,4 +149,67 @@ func TestEmbedErrorQuotesNothing(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "fentanyl") || !strings.Contains(err.Error(), "400") {
 		t.Fatalf("error %v, want the status without the endpoint's words", err)
 	}
+}
+
+// TestRedisCacheRenewsOnRead: a vector read is kept for another TTL, so
+// the vectors in use never expire together; on a real cluster they spread
+// over the masters rather than fill one, and are all read back.
+func TestRedisCacheRenewsOnRead(t *testing.T) {
+	ctx := context.Background()
+	vec := [][]float32{{1, 2, 3}}
+	for _, b := range storetest.Backends(t, storetest.DBSemantic) {
+		t.Run(b.Name, func(t *testing.T) {
+			c := &semantic.Redis{Client: b.Client, Model: "renew-" + b.Name, TTL: time.Hour}
+			key := semantic.Key(c.Model, "what is narcan")
+			if err := c.Put(ctx, []string{key}, vec); err != nil {
+				t.Fatal(err)
+			}
+			full := "hl:emb:" + c.Model + ":" + key
+			t.Cleanup(func() { b.Client.Del(ctx, full) })
+			b.Client.Expire(ctx, full, time.Minute)
+			got, err := c.Get(ctx, []string{key, semantic.Key(c.Model, "never stored")})
+			if err != nil || len(got[0]) != 3 || got[1] != nil {
+				t.Fatalf("Get = %v, %v", got, err)
+			}
+			if ttl := b.Client.TTL(ctx, full).Val(); ttl < 59*time.Minute {
+				t.Errorf("TTL after a read %v, want it renewed to an hour", ttl)
+			}
+		})
+	}
+	t.Run("cluster", func(t *testing.T) {
+		cl := storetest.StartCluster(t, 3)
+		rdb := cl.Client()
+		c := &semantic.Redis{Client: rdb, Model: "spread", TTL: time.Hour}
+		keys := make([]string, 300)
+		vecs := make([][]float32, len(keys))
+		for i := range keys {
+			keys[i] = semantic.Key(c.Model, strings.Repeat("q", i+1))
+			vecs[i] = []float32{float32(i)}
+		}
+		if err := c.Put(ctx, keys, vecs); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Get(ctx, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range got {
+			if len(v) != 1 || v[0] != float32(i) {
+				t.Fatalf("vector %d read back as %v", i, v)
+			}
+		}
+		var mu sync.Mutex
+		holding := 0
+		rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			if n := m.DBSize(ctx).Val(); n > 0 {
+				mu.Lock()
+				holding++
+				mu.Unlock()
+			}
+			return nil
+		})
+		if holding < 3 {
+			t.Errorf("the vectors are on %d masters of 3, want them spread", holding)
+		}
+	})
 }
