@@ -23,6 +23,7 @@ import (
 	"helpline/internal/broker"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
+	"helpline/internal/ratelimit"
 	"helpline/internal/render"
 	"helpline/internal/sockets"
 	"helpline/internal/store"
@@ -123,7 +124,7 @@ type Handler struct {
 	log      *slog.Logger
 	opts     Options
 	upgrader websocket.Upgrader
-	limiter  *addrLimiter
+	limiter  *ratelimit.Limiter
 
 	conns sockets.Set
 	// work are the per-conversation answer workers (worker.go).
@@ -137,7 +138,9 @@ func NewHandler(st *store.Store, b *broker.Broker, e *answer.Engine, ho *handoff
 	opts.defaults()
 	h := &Handler{
 		store: st, broker: b, engine: e, handoff: ho, render: r, metrics: m, log: log, opts: opts,
-		limiter: newAddrLimiter(st.Client(), opts.RatePerAddress, opts.RateKeyPrefix),
+		// A burst of a third of the minute's allowance lets a visitor send
+		// a few quick messages; a flood soon waits.
+		limiter: ratelimit.PerMinute(st.Client(), opts.RatePerAddress, opts.RatePerAddress/3, "hl:addr:"+opts.RateKeyPrefix),
 		work:    newWorkers(), id: connID(),
 	}
 	h.upgrader = websocket.Upgrader{

@@ -168,7 +168,7 @@ func (c *conn) returned(conv conversation.Conversation) {
 // visitor typed a question, which the language model may answer.
 func (c *conn) visitorSays(clientID, text string, ground bool, reply func(answer.Memory) answer.Decision) {
 	start := time.Now()
-	if ok, wait := c.h.limiter.allow(c.ctx, c.addr); !ok {
+	if ok, wait := c.h.limiter.Allow(c.ctx, c.addr); !ok {
 		c.rateLimited(start, wait)
 		return
 	}

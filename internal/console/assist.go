@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"time"
 
 	"helpline/internal/answer"
@@ -31,9 +30,9 @@ import (
 const (
 	// maxAssisting is how many may be under way on one connection.
 	maxAssisting = 4
-	// assistPerMinute is how many one representative may ask for in any
-	// minute, on this instance (the model's own budgets are per instance
-	// too).
+	// assistPerMinute is how many one representative may ask for in a
+	// minute, across every instance (the model's own budgets are per
+	// instance).
 	assistPerMinute = 12
 	// assistSlack is the time a summary or a draft has beyond the model's
 	// timeout, for reading the conversation and answering.
@@ -41,42 +40,6 @@ const (
 	// draftEntries is how many suggested entries ground a draft.
 	draftEntries = 3
 )
-
-// repLimiter counts each representative's requests of the last minute.
-// Its map holds only representatives who asked in the last minute.
-type repLimiter struct {
-	mu     sync.Mutex
-	per    int
-	recent map[string][]time.Time
-}
-
-func newRepLimiter(perMinute int) *repLimiter {
-	return &repLimiter{per: perMinute, recent: map[string][]time.Time{}}
-}
-
-// allow admits one request of rep at now, or reports that the minute's
-// allowance is spent.
-func (l *repLimiter) allow(rep string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	key := strings.ToLower(rep)
-	for k, ts := range l.recent {
-		cut := 0
-		for cut < len(ts) && !ts[cut].After(now.Add(-time.Minute)) {
-			cut++
-		}
-		if ts = ts[cut:]; len(ts) == 0 {
-			delete(l.recent, k)
-		} else {
-			l.recent[k] = ts
-		}
-	}
-	if len(l.recent[key]) >= l.per {
-		return false
-	}
-	l.recent[key] = append(l.recent[key], now)
-	return true
-}
 
 // Reasons for no summary or draft that the console gives itself, besides
 // the assistant's.
@@ -113,7 +76,7 @@ func (c *conn) assist(ctx context.Context, conv, kind string) {
 			return
 		}
 	}
-	if !c.h.assistLimit.allow(c.rep, time.Now()) {
+	if ok, _ := c.h.assistLimit.Allow(ctx, strings.ToLower(c.rep)); !ok {
 		c.unavailable(kind, conv, reasonRateLimited)
 		return
 	}

@@ -25,6 +25,7 @@ import (
 	"helpline/internal/broker"
 	"helpline/internal/handoff"
 	"helpline/internal/metrics"
+	"helpline/internal/ratelimit"
 	"helpline/internal/render"
 	"helpline/internal/reps"
 	"helpline/internal/sockets"
@@ -54,7 +55,7 @@ type Handler struct {
 	conns    sockets.Set
 	// assistLimit bounds the summaries and drafts each representative
 	// asks for.
-	assistLimit *repLimiter
+	assistLimit *ratelimit.Limiter
 }
 
 // Deps are what the console needs.
@@ -91,7 +92,7 @@ func New(d Deps) *Handler {
 	h := &Handler{
 		store: d.Store, reps: d.Reps, handoff: d.Handoff, broker: d.Broker, engine: d.Engine, render: d.Render,
 		metrics: d.Metrics, bot: d.Bot, model: d.Model, log: d.Log, web: d.Web, proxies: d.TrustedProxies,
-		assistLimit: newRepLimiter(assistPerMinute),
+		assistLimit: ratelimit.PerMinute(d.Store.Client(), assistPerMinute, assistPerMinute, "hl:assist:"),
 	}
 	h.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: sameOrigin}
 	return h
