@@ -7,6 +7,7 @@ import (
 	"net"
 	neturl "net/url"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -26,6 +27,9 @@ func Connect(ctx context.Context, url, master string) (client redis.UniversalCli
 		o, err := ParseClusterURL(url)
 		if err != nil {
 			return nil, nil, fmt.Errorf("parse redis cluster url: %w", err)
+		}
+		if o.ClusterStateReloadInterval == 0 {
+			o.ClusterStateReloadInterval = clusterStateReload
 		}
 		client = redis.NewClusterClient(o)
 		if err := client.Ping(ctx).Err(); err != nil {
@@ -49,13 +53,29 @@ func Connect(ctx context.Context, url, master string) (client redis.UniversalCli
 		}
 		opts.MasterName = master
 	}
-	client = redis.NewUniversalClient(&opts)
+	if opts.MasterName == "" && len(opts.Addrs) > 1 {
+		// Several addresses and no Sentinel master: a cluster.
+		o := opts.Cluster()
+		o.ClusterStateReloadInterval = clusterStateReload
+		client = redis.NewClusterClient(o)
+	} else {
+		client = redis.NewUniversalClient(&opts)
+	}
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
 		return nil, nil, fmt.Errorf("reach redis: %w", err)
 	}
 	return client, func() { client.Close() }, nil
 }
+
+// clusterStateReload is how old the cluster client's map of slots may get
+// before it is read again. When a master dies and its replica takes its
+// slots, go-redis reloads the map on a MOVED reply, but not on the network
+// errors the dead master gives: an instance with no other reason to look
+// went on sending those slots' commands to the dead master until the next
+// reload, 60 s by default (TestClusterFailover). A reload is one CLUSTER
+// SLOTS to one node, at most this often, and only while commands flow.
+const clusterStateReload = 2 * time.Second
 
 // IsClusterURL reports whether url names a Redis Cluster by its scheme.
 func IsClusterURL(url string) bool {

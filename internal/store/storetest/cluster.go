@@ -14,10 +14,12 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Cluster is a real Redis Cluster of masters started by the test from
-// Debian's redis-server, on loopback, gone when the test ends.
+// Cluster is a real Redis Cluster of masters (with a replica each, from
+// StartReplicatedCluster) started by the test from Debian's redis-server,
+// on loopback, gone when the test ends.
 type Cluster struct {
-	// Addrs are the masters' host:port addresses.
+	// Addrs are the nodes' host:port addresses: the masters', then (with
+	// replicas) the replicas'.
 	Addrs []string
 	// URL reaches the cluster the way an operator configures it.
 	URL    string
@@ -28,6 +30,8 @@ type Cluster struct {
 	// persist keeps every write on disk before it is acknowledged
 	// (append-only, fsync always), so a restarted master has its data.
 	persist bool
+	// replicas is how many replicas each master has.
+	replicas int
 }
 
 // StartCluster starts a cluster of n masters (no replicas) and waits until
@@ -35,7 +39,16 @@ type Cluster struct {
 // HELPLINE_CLUSTER_TESTS=required (as in CI), which fails it.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	return startCluster(t, n, false)
+	return startCluster(t, n, false, 0)
+}
+
+// StartReplicatedCluster starts a cluster of n masters with a replica
+// each, as a production cluster that must ride through a lost master has:
+// when a master dies, the cluster promotes its replica (within a few
+// seconds: the nodes' timeout is 2 s).
+func StartReplicatedCluster(t testing.TB, n int) *Cluster {
+	t.Helper()
+	return startCluster(t, n, false, 1)
 }
 
 // StartPersistentCluster is StartCluster with every master writing its
@@ -43,10 +56,10 @@ func StartCluster(t testing.TB, n int) *Cluster {
 // cluster that must survive a restart does.
 func StartPersistentCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	return startCluster(t, n, true)
+	return startCluster(t, n, true, 0)
 }
 
-func startCluster(t testing.TB, n int, persist bool) *Cluster {
+func startCluster(t testing.TB, n int, persist bool, replicas int) *Cluster {
 	t.Helper()
 	server, err := exec.LookPath("redis-server")
 	cli, err2 := exec.LookPath("redis-cli")
@@ -56,9 +69,9 @@ func startCluster(t testing.TB, n int, persist bool) *Cluster {
 		}
 		t.Skip("redis-server is not installed; .ci/run installs it")
 	}
-	c := &Cluster{server: server, dir: t.TempDir(), t: t, persist: persist}
+	c := &Cluster{server: server, dir: t.TempDir(), t: t, persist: persist, replicas: replicas}
 	t.Cleanup(c.stop)
-	for i := 0; i < n; i++ {
+	for i := 0; i < n*(1+replicas); i++ {
 		port := freeClusterPort(t)
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		c.Addrs = append(c.Addrs, addr)
@@ -68,13 +81,41 @@ func startCluster(t testing.TB, n int, persist bool) *Cluster {
 		waitPing(t, a)
 	}
 	args := append([]string{"--cluster", "create"}, c.Addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	args = append(args, "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
 	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
 	c.waitReady()
+	if replicas > 0 {
+		c.waitReplicas(n * replicas)
+	}
 	c.URL = "redis+cluster://" + strings.Join(c.Addrs, ",")
 	return c
+}
+
+// waitReplicas waits until n replicas are in sync with their masters, so
+// that a master killed from then on has a replica to take its place.
+func (c *Cluster) waitReplicas(n int) {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		synced := 0
+		for _, a := range c.Addrs {
+			rdb := redis.NewClient(&redis.Options{Addr: a})
+			info, _ := rdb.Info(context.Background(), "replication").Result()
+			rdb.Close()
+			if strings.Contains(info, "role:slave") && strings.Contains(info, "master_link_status:up") {
+				synced++
+			}
+		}
+		if synced >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%d of %d replicas in sync", synced, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func (c *Cluster) startNode(port int) *exec.Cmd {
@@ -105,8 +146,8 @@ func (c *Cluster) Restart(i int) {
 	c.Start(i)
 }
 
-// Kill stops master i at once, as a crash would: its slots are not served
-// until Start.
+// Kill stops node i at once, as a crash would: a master's slots are not
+// served until Start, or until its replica takes its place.
 func (c *Cluster) Kill(i int) {
 	if cmd := c.nodes[i]; cmd.Process != nil && cmd.ProcessState == nil {
 		cmd.Process.Kill()
