@@ -220,6 +220,18 @@ func (h *Handler) answerJob(ctx, gen context.Context, j job) {
 		h.releaseAnswer(ctx, j)
 		h.answerFailed(ctx, j, op, err)
 	}
+	// A message that waited behind another's answer renews its claim,
+	// which storing it took: the wait may have used most of its life.
+	if !j.fresh {
+		mine, err := h.store.RenewAnswer(ctx, j.conv, j.clientID, h.id, h.opts.AnswerTimeout+claimMargin)
+		if err != nil {
+			failed("renew an answer's claim", err)
+			return
+		}
+		if !mine {
+			return // it expired meanwhile, and another instance answers the retry
+		}
+	}
 	// A retried message is answered again only if nothing follows it: its
 	// reply was lost (say, the server stopped in between).
 	if j.dup {

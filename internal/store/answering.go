@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -35,6 +36,29 @@ func (s *Store) ReleaseAnswer(ctx context.Context, conv, clientID, owner string)
 		return fmt.Errorf("release the answer to %s: %w", clientID, err)
 	}
 	return nil
+}
+
+// renewAnswerScript gives owner's claim another TTL, or takes it when it
+// expired and nobody else took it; it reports whether the claim is
+// owner's now.
+var renewAnswerScript = redis.NewScript(`
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`)
+
+// RenewAnswer keeps owner's claim on answering the message with client
+// id clientID for another ttl, from now: a message that waited in its
+// conversation's queue behind another's answer may have waited most of
+// the claim's life, which storing it began. It reports false when
+// another instance holds the claim (it expired, and a retry took it):
+// that instance answers.
+func (s *Store) RenewAnswer(ctx context.Context, conv, clientID, owner string, ttl time.Duration) (bool, error) {
+	n, err := renewAnswerScript.Run(ctx, s.rdb, []string{answeringKey(conv, clientID)}, owner, max(ttl.Milliseconds(), 1)).Int()
+	if err != nil {
+		return false, fmt.Errorf("renew the answer to %s: %w", clientID, err)
+	}
+	return n == 1, nil
 }
 
 // PublishDelta publishes, to every connection of the conversation, a

@@ -136,6 +136,17 @@ func TestAnswerClaim(t *testing.T) {
 					t.Error("an expired claim still holds the retry back")
 				}
 			}
+			// A message that waited in its queue renews its claim; another
+			// instance, whose retry took the claim meanwhile, keeps it.
+			if got, _ := st.AddVisitor(ctx, conv.ID, "c4", "and on suboxone?", a); !got.Claimed {
+				t.Fatal("a new message is not claimed")
+			}
+			if mine, err := st.RenewAnswer(ctx, conv.ID, "c4", "instance-a", time.Minute); err != nil || !mine {
+				t.Errorf("renewing the claim held: %v, %v", mine, err)
+			}
+			if mine, _ := st.RenewAnswer(ctx, conv.ID, "c4", "instance-b", time.Minute); mine {
+				t.Error("renewed a claim another instance holds")
+			}
 			if got, _ := st.AddVisitor(ctx, conv.ID, "c2", "a request", store.Claim{}); got.Claimed {
 				t.Error("claimed with no owner")
 			}
