@@ -1,12 +1,14 @@
 package loadtest
 
 import (
+	"context"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"helpline/internal/sockets"
 )
 
 // echoServer is the baseline: a bare gorilla/websocket server on loopback
@@ -17,10 +19,8 @@ import (
 type echoServer struct {
 	srv    *http.Server
 	ln     net.Listener
-	served chan struct{}  // closed when Serve has returned
-	wg     sync.WaitGroup // the connections' goroutines
-	mu     sync.Mutex
-	open   map[*websocket.Conn]struct{}
+	served chan struct{} // closed when Serve has returned
+	conns  sockets.Set   // the connections, as the service keeps its own
 }
 
 // startEcho starts the echo server on a free loopback port.
@@ -29,46 +29,42 @@ func startEcho() (*echoServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &echoServer{ln: ln, served: make(chan struct{}), open: map[*websocket.Conn]struct{}{}}
+	e := &echoServer{ln: ln, served: make(chan struct{})}
 	up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
 	e.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
-		e.mu.Lock()
-		e.open[ws] = struct{}{}
-		e.wg.Add(1)
-		e.mu.Unlock()
 		// One goroutine both reads and writes: an echo has nothing to
 		// write but what it just read. It ends when the client or Close
-		// closes the connection.
-		go func() {
-			defer e.wg.Done()
-			defer func() {
-				e.mu.Lock()
-				delete(e.open, ws)
-				e.mu.Unlock()
-				ws.Close()
-			}()
-			ws.SetReadLimit(16 << 10)
-			for {
-				kind, msg, err := ws.ReadMessage()
-				if err != nil {
-					return
-				}
-				ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
-				if err := ws.WriteMessage(kind, msg); err != nil {
-					return
-				}
-			}
-		}()
+		// closes the connection; one upgraded as Close runs is closed at
+		// once.
+		if !e.conns.Go(func() { ws.Close() }, func() { echo(ws) }) {
+			ws.Close()
+		}
 	})}
 	go func() { // ends when Close closes the listener
 		defer close(e.served)
 		e.srv.Serve(ln)
 	}()
 	return e, nil
+}
+
+// echo writes every frame of ws back until the connection ends.
+func echo(ws *websocket.Conn) {
+	defer ws.Close()
+	ws.SetReadLimit(16 << 10)
+	for {
+		kind, msg, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		if err := ws.WriteMessage(kind, msg); err != nil {
+			return
+		}
+	}
 }
 
 // targets returns the echo server as the one target of a workload.
@@ -82,10 +78,5 @@ func (e *echoServer) targets() []target {
 func (e *echoServer) Close() {
 	e.srv.Close()
 	<-e.served
-	e.mu.Lock()
-	for ws := range e.open {
-		ws.Close()
-	}
-	e.mu.Unlock()
-	e.wg.Wait()
+	e.conns.Shutdown(context.Background())
 }
