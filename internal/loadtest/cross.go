@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -230,7 +231,7 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 			defer wg.Done()
 			failed := func(what string, err error) {
 				mu.Lock()
-				errs[what+": "+err.Error()]++
+				errs[what+": "+errorKind(err)]++
 				mu.Unlock()
 			}
 			if _, err := v.ask(o.Questions[i%len(o.Questions)], answerTimeout); err != nil {
@@ -280,7 +281,7 @@ func cross(ctx context.Context, ts []target, o Options) (CrossReport, error) {
 					d, err := exchange(consoles[i%len(consoles)], v, i, seq)
 					mu.Lock()
 					if err != nil {
-						errs[err.Error()]++
+						errs[errorKind(err)]++
 						mu.Unlock()
 						return
 					}
@@ -345,4 +346,14 @@ func exchange(c *repConsole, v *visitor, i, seq int) (time.Duration, error) {
 			return d, nil
 		}
 	}
+}
+
+// addrPort is a host:port in an error's text: a connection's own local
+// port would make every failed connection an error of its own.
+var addrPort = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}:\d+\b|\[[0-9a-f:]+\]:\d+`)
+
+// errorKind is err's text with addresses left out, so that the report
+// counts kinds of errors, not connections.
+func errorKind(err error) string {
+	return addrPort.ReplaceAllString(err.Error(), "host:port")
 }

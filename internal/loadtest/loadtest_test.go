@@ -3,6 +3,7 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -204,6 +205,20 @@ func TestSince(t *testing.T) {
 	for _, bad := range []string{"bench-r 7", "bench-v 7 123", "bench-r 7 x", "hello"} {
 		if _, ok := since(markRep, bad); ok {
 			t.Errorf("since(%q) matched, want not", bad)
+		}
+	}
+}
+
+// TestErrorKind: errors that differ only in their addresses (each
+// connection has a port of its own) count as one kind.
+func TestErrorKind(t *testing.T) {
+	for _, tc := range []struct{ err, want string }{
+		{"read tcp 127.0.0.1:53312->127.0.0.1:8081: i/o timeout", "read tcp host:port->host:port: i/o timeout"},
+		{"dial tcp [::1]:8082: connect: connection refused", "dial tcp host:port: connect: connection refused"},
+		{"websocket: close 1013: unavailable; reconnect", "websocket: close 1013: unavailable; reconnect"},
+	} {
+		if got := errorKind(errors.New(tc.err)); got != tc.want {
+			t.Errorf("errorKind(%q) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }
