@@ -142,10 +142,16 @@ redis.call('HSET', KEYS[1], 'ctx', ARGV[1])
 return 1
 `)
 
-// deleteScript removes a conversation at once and tells every tab.
+// deleteScript removes a conversation at once and tells every tab. It
+// returns what points at the conversation from outside its keys, read
+// before they go, for the caller to remove there: the representative
+// holding it (empty for none), then its requests' ids.
 // ARGV: the deletion's event.
 var deleteScript = newScript(`
-local n = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7], KEYS[8])
+local holder = redis.call('HGET', KEYS[1], 'holder') or ''
+local out = {holder}
+for _, id in ipairs(redis.call('HKEYS', KEYS[7])) do out[#out + 1] = id end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[7], KEYS[8])
 redis.call(PUBLISH, KEYS[4], ARGV[1])
-return n
+return out
 `)

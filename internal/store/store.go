@@ -251,13 +251,13 @@ func (s *Store) SetContext(ctx context.Context, conv string, answerCtx []byte) e
 // live list, its representative's held set and the request stream.
 func (s *Store) Delete(ctx context.Context, conv string) error {
 	k := keysFor(conv)
-	// What points at it from outside its keys, read first: the script
-	// deletes where it is recorded.
-	holder, _ := s.rdb.HGet(ctx, k.conv, "holder").Result()
-	reqs, _ := s.rdb.HKeys(ctx, k.reqs).Result()
-	if err := s.eval(ctx, deleteScript, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).Err(); err != nil {
+	// The script returns what points at the conversation from outside its
+	// keys, read as it deletes them.
+	traces, err := s.eval(ctx, deleteScript, k.list(), conversation.EncodeEvent(conversation.Event{Type: "deleted"})).StringSlice()
+	if err != nil {
 		return fmt.Errorf("delete conversation: %w", err)
 	}
+	holder, reqs := traces[0], traces[1:]
 	// Each on its own key (its own slot in a cluster).
 	pipe := s.rdb.Pipeline()
 	pipe.ZRem(ctx, queueKey, conv)
