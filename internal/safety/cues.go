@@ -89,8 +89,10 @@ var cues = []cue{
 	},
 	{
 		name: "cannot get them to wake", kind: Overdose, level: Emergency,
-		keys:    []string{"wake", "respon", "breath", "trying"},
-		re:      regexp.MustCompile(`\b(?:cant|cannot|can not|couldnt|trying to|tried to|try to)(?: \w+)? (?:wake|get) ` + third + `(?: to)? (?:up|wake|respond|breathe)?\b`),
+		keys: []string{"wake", "respon", "breath", "trying"},
+		re:   regexp.MustCompile(`\b(?:cant|cannot|can not|couldnt|trying to|tried to|try to)(?: \w+)? (?:wake|get) ` + third + `(?: to)?(?: (?:up|wake|respond|breathe))?\b`),
+		// "tried to wake her up for school" is a morning.
+		unless:  regexp.MustCompile(`^(?:up )?(?:in the|early|on time|for (?:work|school|class|church|the day|his shift|her shift|their shift|it|that|this)\b|before|at)`),
 		generic: true, past: true,
 	},
 	{
@@ -569,7 +571,7 @@ var cues = []cue{
 		// a visitor's own words rather than the cues' set phrases.
 		name: "wishes not to wake or survive", kind: Suicide, level: Urgent, escalate: true,
 		keys: []string{"wake up", "lived or died", "live or die", "intentionally", "deliberately", "purposely", "better if"},
-		re:   regexp.MustCompile(`\b(?:sleep|go to sleep|fall asleep|drift off) and (?:never|not) wake up\b|\b(?:didnt|did not|dont|do not|doesnt|no longer|never) (?:really )?cared?\b(?: \w+){0,5} (?:if|whether) (?:i|he|she) (?:lived or died|live or die|lives or dies)\b|\b(?:intentionally|deliberately|purposely)(?: \w+)? (?:od|oded|overdosed|overdose|took too many)\b|\b(?:better|easier) if (?:he|she|i) (?:wasnt|werent|was not|were not) (?:around|here|alive) (?:anymore|any more)?`),
+		re:   regexp.MustCompile(`\b(?:sleep|go to sleep|fall asleep|drift off) and (?:never|not) wake up\b|\b(?:didnt|did not|dont|do not|doesnt|no longer|never) (?:really )?cared?\b(?: \w+){0,5} (?:if|whether) (?:i|he|she) (?:lived or died|live or die|lives or dies)\b|\b(?:intentionally|deliberately|purposely)(?: \w+)? (?:od|oded|overdosed|overdose|took too many)\b|\b(?:better|easier) if (?:he|she|i) (?:wasnt|werent|was not|were not) (?:around|here|alive)(?: anymore| any more)?\b`),
 		// Not negatable: the negation ("never wake up", "didnt care") is
 		// the wish itself.
 		past: true,

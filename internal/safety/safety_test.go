@@ -543,6 +543,7 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"I'm about to shoot her an email about the intake",
 		"my son keeps hitting his sister, how do I stop it",
 		"I heard him hitting the drums all night",
+		"i tried to wake her for school but she overslept",
 	} {
 		if r := Screen(msg, nil); r.Crisis() {
 			t.Errorf("Screen(%q) = %s %s, want no crisis", msg, r.Kind, r.Level)
@@ -568,6 +569,10 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"please just send the police, he is breaking the door",
 		"my brother is dead here on the bathroom floor",
 		"my neighbor is hitting his girlfriend in the yard right now",
+		// A pattern's last words, optional, still need the message to
+		// go on after them: these ended the message and were missed.
+		"he always says things would be better if he wasnt around",
+		"we tried to wake her",
 	} {
 		if r := Screen(msg, nil); !r.Crisis() {
 			t.Errorf("Screen(%q) = no crisis, want one", msg)
