@@ -89,8 +89,13 @@ func (c *Redis) Get(ctx context.Context, keys []string) ([][]float32, error) {
 		}
 		for i, cmd := range cmds {
 			s, err := cmd.Result()
-			if err != nil {
+			switch {
+			case errors.Is(err, redis.Nil):
 				continue // none held
+			case err != nil:
+				// The pipeline reports its first error, which may be a
+				// miss ahead of a real failure.
+				return nil, err
 			}
 			vec, err := decode(s)
 			if err != nil {
