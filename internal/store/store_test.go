@@ -106,9 +106,7 @@ func TestAnswerClaim(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 100})
-			conv, _, _ := st.Create(ctx)
-			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
+			st, conv := newConversation(t, b, 100)
 			a := store.Claim{Owner: "instance-a", TTL: time.Minute}
 			bb := store.Claim{Owner: "instance-b", TTL: 200 * time.Millisecond}
 			if got, err := st.AddVisitor(ctx, conv.ID, "c1", "what is methadone", a); err != nil || !got.Claimed || got.Dup {
@@ -164,9 +162,7 @@ func TestRateLimit(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 3})
-			conv, _, _ := st.Create(ctx)
-			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
+			st, conv := newConversation(t, b, 3)
 			for i := range 3 {
 				if _, err := st.AddVisitor(ctx, conv.ID, string(rune('a'+i)), "x", store.Claim{}); err != nil {
 					t.Fatal(err)
@@ -186,9 +182,7 @@ func TestRetention(t *testing.T) {
 	for _, b := range storetest.Backends(t, storetest.DBStore) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: 100})
-			conv, _, _ := st.Create(ctx)
-			t.Cleanup(func() { st.Delete(ctx, conv.ID) })
+			st, conv := newConversation(t, b, 100)
 			st.AddVisitor(ctx, conv.ID, "c1", "x", store.Claim{})
 			for _, k := range []string{"conv", "msgs", "cids"} {
 				ttl, err := b.Client.PTTL(ctx, "hl:{"+conv.ID+"}:"+k).Result()
@@ -247,4 +241,19 @@ func TestDetailsOnlyWhileTheConversationLives(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newConversation returns a store on b with a retention of an hour and
+// ratePerMinute messages a minute per conversation, and a conversation in
+// it, deleted when the test ends.
+func newConversation(t *testing.T, b storetest.Backend, ratePerMinute int) (*store.Store, conversation.Conversation) {
+	t.Helper()
+	ctx := context.Background()
+	st := store.New(b.Client, store.Options{Retention: time.Hour, RatePerMinute: ratePerMinute})
+	conv, _, err := st.Create(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Delete(ctx, conv.ID) })
+	return st, conv
 }
