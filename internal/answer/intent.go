@@ -2,10 +2,20 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"helpline/internal/analysis"
 )
+
+// refusePattern is one shape of request. Its keys are substrings one of
+// which it needs; they keep the pattern off the many messages that cannot
+// match.
+type refusePattern struct {
+	reason string
+	keys   []string
+	re     *regexp.Regexp
+}
 
 // Refusal reasons: the kinds of request the bot must never serve.
 const (
@@ -34,13 +44,7 @@ const (
 )
 
 var (
-	// Each refusal pattern has keys, substrings one of which it needs; they
-	// keep the patterns off the many messages that cannot match.
-	refusePatterns = []struct {
-		reason string
-		keys   []string
-		re     *regexp.Regexp
-	}{
+	refusePatterns = []refusePattern{
 		// Doses.
 		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,5} (?:should|do|can|could|would|shall|must|to|is it ok to|is it safe to|is safe to)(?: ` + subject + `)?(?: safely| still| really)? ?(?:take|use|do|give|shoot|snort|smoke|dose|start|have|be on|get)\b`)},
 		// "how much loperamide for withdrawal", "how little oxycodone can get you high".
@@ -49,8 +53,6 @@ var (
 		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many) ` + units + `\b`)},
 		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:what|whats|wat|which)(?: is| s)?(?: the| a| my| his| her)? (?:right |correct |safe |normal |starting |start |max |maximum |best |good |typical |usual |lethal |deadly |strongest |highest |lowest )?(?:dose|dosage|dosing|amount)\b`)},
 		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:safe|right|correct|max|maximum|starting|lethal|deadly|normal|typical|usual) (?:dose|dosage|amount)\b|\b(?:safe|safest|healthy|recreational) (?:` + sourceDrugs + ` )?(?:dose|dosage)\b|\b(?:healthy|recreational|safest) amount of (?:\w+ )?` + sourceDrugs + `\b`)},
-		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
-		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
 		{RefuseDose, []string{"dose", "dosage", "dosing", "amount"}, regexp.MustCompile(`\b(?:dose|dosage|dosing) (?:chart|schedule|guide|calculator|for)\b`)},
 		{RefuseDose, []string{"how much", "how many"}, regexp.MustCompile(`\bhow (?:much|many)\b(?: \w+){0,4} (?:is|are|would be|is it) (?:safe|too much|too many|enough|ok|okay|normal|alright|lethal|deadly|dangerous)\b`)},
 		{RefuseDose, []string{"most", "max"}, regexp.MustCompile(`\b(?:most|max|maximum)\b(?: \w+){0,3} (?:i|you|u|someone|a person|he|she) (?:can|could|should|may) (?:safely )?(?:take|use|do|have)\b`)},
@@ -97,6 +99,25 @@ var (
 		{RefuseCheat, []string{"test", "urine", "pee", "piss", "whizz", "screen", " ua"}, regexp.MustCompile(`\b(?:how (?:to|do i|can i|do you|can you|could i|would i|should i|do people|does one)|tips (?:on|for|to)|ways to|best way to|help me|trying to|want to)(?: \w+){0,3} (?:pass|beat|cheat|trick|fool|get around|get past|get through|flush|mask)\b.*\b(?:drug|drugs|urine|ua|uas|piss|pee|hair|follicle|swab|saliva|probation|dot)\b|\b(?:drug|urine|follicle|swab|ua)\b.*\b(?:tests?|testing|screens?)\b.*\bhow (?:can|do|could|would) (?:i|you|u|someone|one) (?:pass|beat|cheat) (?:one|it|them)\b|\b(?:synthetic|fake|someone elses|somebody elses|powdered|substitute|clean) (?:urine|pee|piss)\b|\bwhizz?inator\b|\bdetox (?:drinks?|shampoos?|kits?|pills)\b.*\b(?:pass|beat|work)\b`)},
 		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do you|do i|can i) (?:make|cook|cut|press) (?:heroin|dope|fent|fentanyl|pills|bars)\b`)},
 	}
+
+	// numberPatterns find an amount joined to a judgement of it ("16mg
+	// too much", "should i take 2 pills"). In a story they also find the
+	// amount a writer only tells of ("currently 8mg x 2 a day, but i
+	// cannot decrease"), so in a message of several sentences they are
+	// tried only on a sentence that asks (see asks).
+	numberPatterns = []refusePattern{
+		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?` + units + `\b.*\b(?:too (?:much|little|high|low|strong|weak)|enough|safe|ok|okay|alright|should|increase|decrease|raise|lower|double|split|cut|more|less|dangerous|normal)\b`)},
+		{RefuseDose, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, regexp.MustCompile(`\b(?:too (?:much|little|high|low)|enough|safe|ok|okay|should i|increase|decrease|raise|lower|double|split)\b.*\b\d+(?:[.,]\d+)? ?` + units + `\b`)},
+	}
+
+	everyPattern = slices.Concat(refusePatterns, numberPatterns)
+
+	// asking is a sentence that asks although it has no question mark.
+	asking = regexp.MustCompile(`\b(?:should (?:i|we|he|she|they)|can (?:i|we|you|u)|could (?:i|we|you)|may i|is it|is that|tell me|wondering|want to know|need to know|do i|how (?:much|many))\b`)
+
+	// reported is how a writer tells of someone else's request: "his
+	// texts asking people where to buy heroin".
+	reported = regexp.MustCompile(`\b(?:ask|asks|asked|asking|text|texts|texted|texting|messages|messaged|messaging|search|searches|searched|searching|google|googles|googled|googling|looked up|looking up)\b(?: \w+){0,2} $`)
 
 	doseProcessKeys = []string{"decide", "choose", "pick", "figure", "work out", "works out", "set", "determine", "adjust", "why "}
 	doseProcess     = regexp.MustCompile(`\bhow (?:does|do|will|would|is|are|can) (?:the |my |a |your |his |her )?(?:doctor|dr|prescriber|clinic|provider|nurse|they|you|clinics|doctors)(?: \w+)? (?:decide|choose|pick|figure out|work out|set|determine|find|adjust)\b|\bwho (?:decides|chooses|sets|picks|determines)\b|^why (?:did|do|does|would|will|has|have|is|are) (?:the |my |a |his |her )?(?:doctor|dr|prescriber|clinic|provider|nurse|they)\b`)
@@ -154,9 +175,82 @@ func Refusal(text string) (reason string, ok bool) {
 	return refusal(normalizeForIntent(truncateRunes(text, maxIntentRunes)))
 }
 
+// asks reports whether a visitor's message asks for what the bot must
+// never serve, and why. A message of several sentences asks in one of
+// them: read whole, a story is taken for a request it only tells of ("I
+// take 16mg a day and just found out I am pregnant. Is it okay to keep
+// taking it?" joins the dose to "okay" across two sentences; "his texts
+// asking people where to buy heroin" is his request, not the writer's).
+// So each sentence is read alone, with the next one when that is a few
+// words that point back to it ("I take 30mg. Is that too much?") or names
+// an amount of its own ("I use 3 bags. Should I take 4?"), and the request
+// must end in that next sentence.
+// Measured on the real-question set: 7 letters refused (a pregnant woman
+// on buprenorphine, a partner asking where to draw the line) become 0,
+// with the real refusal set's requests declined unchanged.
+func asks(text string) (string, bool) {
+	ss := sentences(truncateRunes(text, maxIntentRunes))
+	if len(ss) < 2 {
+		return refusal(normalizeForIntent(truncateRunes(text, maxIntentRunes)))
+	}
+	asked := func(s, norm string) bool { return isQuestion(s) || asking.MatchString(norm) }
+	for i, s := range ss {
+		norm := normalizeForIntent(s)
+		if reason, ok := refusalOf(norm, asked(s, norm), 0); ok {
+			return reason, true
+		}
+		if i+1 == len(ss) {
+			break
+		}
+		// Read with the next sentence, a request is one whose asking
+		// words are in that sentence: "I can't decrease 8mg yet. How do I
+		// tell my dentist about the 3 days of pain?" asks nothing of 8mg.
+		next := ss[i+1]
+		nn := normalizeForIntent(next)
+		if len(strings.Fields(next)) <= pointsBackWords || namesAmount(nn) {
+			if reason, ok := refusalOf(norm+" "+nn, asked(next, nn), len(norm)+1); ok {
+				return reason, true
+			}
+		}
+	}
+	return "", false
+}
+
+// number is a number and the word after it, if any.
+var number = regexp.MustCompile(`\b\d+(?:[.,]\d+)?(?: ?([a-z]+))?`)
+
+// notAmounts are what a number in a story counts besides a drug: "I'm 59
+// years old", "for 3 weeks", "2 kids".
+var notAmounts = map[string]bool{
+	"year": true, "years": true, "yr": true, "yrs": true, "month": true, "months": true, "week": true, "weeks": true,
+	"day": true, "days": true, "hour": true, "hours": true, "hrs": true, "minute": true, "minutes": true, "mins": true,
+	"time": true, "times": true, "am": true, "pm": true, "kid": true, "kids": true, "child": true, "children": true,
+	"st": true, "nd": true, "rd": true, "th": true, "percent": true, "dollars": true, "people": true,
+}
+
+// namesAmount reports whether the normalized text has a number that may be
+// an amount of a drug: "should i take 4", not "i am 59 years old".
+func namesAmount(norm string) bool {
+	for _, m := range number.FindAllStringSubmatch(norm, -1) {
+		if !notAmounts[m[1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// pointsBackWords is the most words a sentence may have to be read with
+// the one before it: "is that too much", "is it safe for me".
+const pointsBackWords = 5
+
 // refusal reports whether the normalized message asks for something the
 // bot must refuse, and why.
-func refusal(norm string) (string, bool) {
+func refusal(norm string) (string, bool) { return refusalOf(norm, true, 0) }
+
+// refusalOf is refusal; asked says whether the text asks at all, so that
+// numberPatterns apply, and a request counts only if it ends after byte
+// from.
+func refusalOf(norm string, asked bool, from int) (string, bool) {
 	if harmReduction.MatchString(norm) {
 		return "", false
 	}
@@ -167,8 +261,19 @@ func refusal(norm string) (string, bool) {
 	if containsAny(norm, doseProcessKeys) && doseProcess.MatchString(norm) {
 		return "", false
 	}
-	for _, p := range refusePatterns {
-		if !containsAny(norm, p.keys) || !p.re.MatchString(norm) {
+	patterns := refusePatterns
+	if asked {
+		patterns = everyPattern
+	}
+	for _, p := range patterns {
+		if !containsAny(norm, p.keys) {
+			continue
+		}
+		at := p.re.FindStringIndex(norm)
+		if at == nil || at[1] <= from {
+			continue
+		}
+		if p.reason == RefuseSource && reported.MatchString(norm[:at[0]]) {
 			continue
 		}
 		if p.reason == RefuseCheat && cheatExempt.MatchString(norm) && !faked.MatchString(norm) {
