@@ -240,6 +240,37 @@ func TestLetter(t *testing.T) {
 	if d.Kind != KindClarify || len(d.Entries) < 2 || !d.OfferPerson {
 		t.Fatalf("letter: %s %v (score %.2f), want a choice of its likeliest entries and a person", d.Kind, d.Entries, d.Score)
 	}
+	// A letter's choices are the entries the whole letter ranks first; a
+	// sentence of it read alone may pick one of them, never bring its own.
+	for _, letter := range []string{
+		"My husband has been clean for two years after rehab, and I was so proud of him. Last weekend I found foil and a lighter " +
+			"in the garage and he swore they were not his. He has been sleeping a lot and missing work again. I do not know if I am " +
+			"being paranoid. How do I bring it up without starting a fight?",
+		"My daughter is in a residential program for the first time and she calls crying every night begging to come home. " +
+			"The staff say she is doing well but she tells me they are cruel and she wants out. Her counselor says she needs at " +
+			"least another month. Should I take her out early?",
+	} {
+		var leading []string
+		for _, h := range e.Explain(letter, e.th.MaxChoices).Hits {
+			leading = append(leading, h.ID)
+		}
+		d := e.Decide(letter, Memory{})
+		for _, id := range d.Entries {
+			if !slices.Contains(leading, id) {
+				t.Errorf("letter %.40q...: %s %v, but the letter ranks %v first", letter, d.Kind, d.Entries, leading)
+				break
+			}
+		}
+	}
+	// A letter's vague question is read in the light of the letter: the
+	// story is about pregnancy, so the choices are.
+	pregnant := "I have been on buprenorphine since last winter and it has helped me stay away from heroin. " +
+		"Last week my doctor told me I am pregnant, and I am happy but also really frightened. " +
+		"My sister says the baby will be born sick because of my medicine and that I should quit right away. " +
+		"I have nobody else to ask. Is it okay to continue taking this medication?"
+	if d := e.Decide(pregnant, Memory{}); !slices.Contains(d.Entries, "pregnancy") {
+		t.Errorf("pregnancy letter: %s %v, want the pregnancy entry offered", d.Kind, d.Entries)
+	}
 }
 
 // TestAlternatives: an answer sure of its topic offers a close sibling
