@@ -192,7 +192,7 @@ var cues = []cue{
 	},
 	{
 		name: "thinks about dying", kind: Suicide, level: Urgent, escalate: true,
-		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if", "finish", "be here", "be alive", "make it", "ending", "thinking", "disappear"},
+		keys:      []string{"dying", "death", "being dead", "not being here", "not being alive", "tired of", "sick of", "disappear", "vanish", "hope", "relieved", "happier if", "easier if", "better if", "finish", "be here", "be alive", "make it", "ending", "thinking", "disappear", "killing myself", "my funeral", "not existing", "exhausted of", "take me", "fine if i", "okay if i", "ok if i", "better off if"},
 		re:        regexp.MustCompile(`\b(?:(?:think|thinking|thought|thoughts|dream|dreaming|fantasi\w*) (?:about|of) (?:dying|death|being dead|not being here|not being alive|not existing|killing myself|ending it|ending my life|my funeral)|(?:tired|sick|exhausted) of (?:being alive|living|life|existing|waking up|being here|everything)|(?:disappearing|disappear|vanishing|vanish) (?:forever|for good|and never come back)|hope (?:i|it|this|the next \w+|my next \w+|that) (?:\w+ )?(?:dont wake|never wake|doesnt wake|kills me|takes me|has fent|is fent|is laced|is the one|is my last|is the last)|(?:wish|wishing|hope|hoping|want|wanting|pray|praying)(?: \w+){0,4} (?:would |will |to |could )?(?:finish(?:es)? (?:the job|me off)|take me (?:away|already|in my sleep))|(?:question|wonder|wondering|not sure|unsure|doubt) (?:if|whether) (?:ill|i will|i ll|i would|id) (?:even |still )?(?:be here|be alive|be around|make it) (?:next|by|in a|this|much longer)|(?:just )?want(?:s)? to disappear$|(?:relieved|happier|better off|easier|fine|okay|ok) if i (?:died|was dead|were dead|was gone|were gone|wasnt here|wasnt around|disappeared|killed myself|od ?d|overdosed))\b`),
 		negatable: true, past: true,
 	},
@@ -275,8 +275,8 @@ var cues = []cue{
 	},
 	{
 		name: "method", kind: Suicide, level: Emergency,
-		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol", "drive"},
-		re:   regexp.MustCompile(`\b(?:hang(?:ing)? myself|noose|(?:slit|slitting|cut|cutting|slash|slashing) my wrists?|jump(?:ing)? (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)|shoot(?:ing)? myself|(?:gun|pistol) (?:to|in) my (?:head|mouth)|in front of (?:a|the) (?:train|truck|car|bus)|drive (?:my car )?(?:off|into)|(?:hot ?shot)|(?:od|overdose|overdosing|oding) on purpose|on purpose (?:od|overdose)|(?:bought|got|have|holding|loaded|found) (?:a |my |the )?(?:gun|rope|noose|razor blades?)(?: \w+){0,3} (?:for myself|to use|tonight|ready)|(?:garage|closed garage) with the (?:engine|car) (?:running|on)|(?:engine|car) running in (?:the|a|my) (?:garage|closed garage)|(?:standing|sitting|sat|stood|up) on (?:the |a |this )?(?:edge|ledge|bridge|roof|rooftop|overpass|railing|train tracks|tracks)|(?:on|at) the (?:train tracks|edge of the (?:bridge|roof|building))|(?:gun|pistol|revolver|rifle)\b(?: \w+){0,6} (?:loaded|in my (?:lap|hand|hands|mouth)|to my head|cocked)|(?:loaded|holding) (?:a |my |the |\w+s )?(?:gun|pistol))\b`),
+		keys: []string{"hang", "wrist", "jump", "shoot myself", "gun", "bridge", "train", "rope", "noose", "hot shot", "hotshot", "on purpose", "off a", "blade", "garage", "engine", "ledge", "edge", "roof", "tracks", "overpass", "pistol", "drive", "in front of"},
+		re:   regexp.MustCompile(`\b(?:hang(?:ing)? myself|noose|(?:slit|slitting|cut|cutting|slash|slashing) my wrists?|jump(?:ing)? (?:off|from) (?:a |the |my )?(?:bridge|building|roof|balcony|overpass|cliff)|shoot(?:ing)? myself|(?:gun|pistol) (?:to|in) my (?:head|mouth)|(?:walk\w*|step\w*|jump\w*|throw\w* myself|lie|lay|lying|laying)(?: out| down)? in front of (?:a|the) (?:train|truck|car|bus)\b|drive (?:my car )?(?:off|into)|(?:hot ?shot)|(?:od|overdose|overdosing|oding) on purpose|on purpose (?:od|overdose)|(?:bought|got|have|holding|loaded|found) (?:a |my |the )?(?:gun|rope|noose|razor blades?)(?: \w+){0,3} (?:for myself|to use|tonight|ready)|(?:garage|closed garage) with the (?:engine|car) (?:running|on)|(?:engine|car) running in (?:the|a|my) (?:garage|closed garage)|(?:standing|sitting|sat|stood|up) on (?:the |a |this )?(?:edge|ledge|bridge|roof|rooftop|overpass|railing|train tracks|tracks)|(?:on|at) the (?:train tracks|edge of the (?:bridge|roof|building))|(?:gun|pistol|revolver|rifle)\b(?: \w+){0,6} (?:loaded|in my (?:lap|hand|hands|mouth)|to my head|cocked)|(?:loaded|holding) (?:a |my |the |\w+s )?(?:gun|pistol))\b`),
 		past: true, negatable: true, generic: true, whole: true,
 		// "as if someone put a gun to my head": a figure of speech.
 		unlessBefore: regexp.MustCompile(`\b(?:as if|as though|like)(?: \w+){0,4} $`),
@@ -739,13 +739,13 @@ var cues = []cue{
 	},
 	{
 		name: "everyone who used is falling out", kind: Overdose, level: Emergency,
-		keys:  []string{"falling out", "dropping", "falling like"},
+		keys:  []string{"falling out", "dropping", "falling like", "going down", "passing out"},
 		re:    regexp.MustCompile(`\b(?:everyone|everybody|people|they|all of them)\b(?: \w+){0,5} (?:is |are )?(?:falling out|dropping|going down|passing out)\b`),
 		whole: true, generic: true,
 	},
 	{
 		name: "wants to die, plainly", kind: Suicide, level: Urgent, escalate: true,
-		keys: []string{"no future", "end it", "ending it", "might as well", "pointless", "funeral", "until my heart", "until i die", "only thing", "would anyone", "would anybody", "tried twice", "tried before", "ive tried", "id end", "i would end", "one last"},
+		keys: []string{"no future", "end it", "ending it", "might as well", "pointless", "funeral", "until my heart", "until i die", "only thing", "would anyone", "would anybody", "tried twice", "tried before", "ive tried", "id end", "i would end", "one last", "meaningless", "worthless", "not worth"},
 		re:   regexp.MustCompile(`\b(?:there is|theres|i have|i see) no future for me\b|\b(?:im|i am|i will|ill|gonna|going to|planning on) (?:be )?end(?:ing)? it(?: all)?\b|\bmight as well (?:be dead|die|not exist|not be here)\b|\blife is (?:pointless|meaningless|not worth (?:it|living)|worthless)\b|\b(?:imagining|picturing|planning|thinking about) my (?:own )?funeral\b|\b(?:use|using|keep using|shoot|drink|drinking) until (?:my heart stops|i die|i stop breathing|i dont wake up)\b|\bthe only (?:thing|reason|one) (?:stopping|keeping) me\b|\b(?:would|will) (?:anyone|anybody) (?:even )?(?:care|notice|miss me) if i (?:died|was gone|were gone|disappeared|killed myself)\b|\bi(?:ve| have) tried (?:twice|before|three times|a few times|\d+ times)\b.*\b(?:again|that way)\b|\b(?:id|i would|i d) end it\b|\bone last (?:conversation|message|talk|chat)\b`),
 		past: true,
 	},

@@ -480,6 +480,8 @@ var keyGated = map[string]bool{"naloxone is not working": true}
 // checked.
 func TestCueKeysCoverPatterns(t *testing.T) {
 	files, _ := filepath.Glob("testdata/train/*.jsonl")
+	dev, _ := filepath.Glob("testdata/real/*.jsonl")
+	files = append(files, dev...)
 	for _, f := range []string{"safety.jsonl", "safety-real.jsonl", "everyday.jsonl", "crisis-real.jsonl"} {
 		files = append(files, "../../knowledge/eval/"+f)
 	}
@@ -544,6 +546,8 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"my son keeps hitting his sister, how do I stop it",
 		"I heard him hitting the drums all night",
 		"i tried to wake her for school but she overslept",
+		"I'll be waiting in front of the bus station at noon",
+		"he parked in front of the train depot",
 	} {
 		if r := Screen(msg, nil); r.Crisis() {
 			t.Errorf("Screen(%q) = %s %s, want no crisis", msg, r.Kind, r.Level)
@@ -573,6 +577,12 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		// go on after them: these ended the message and were missed.
 		"he always says things would be better if he wasnt around",
 		"we tried to wake her",
+		// Patterns that could never fire: none of their cue's keys was
+		// in the words they match.
+		"i had the urge to step out in front of a car on my way home",
+		"life is meaningless and i am done trying",
+		"i thought about killing myself all through last night",
+		"people passing out everywhere at this party, please send someone",
 	} {
 		if r := Screen(msg, nil); !r.Crisis() {
 			t.Errorf("Screen(%q) = no crisis, want one", msg)
