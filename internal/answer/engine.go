@@ -282,7 +282,7 @@ func (e *Engine) decide(text string, ctx Memory) Decision {
 	if !hasWord(norm) {
 		return Decision{Kind: KindFallback, Text: e.texts[textEmpty], Entries: []string{}, OfferPerson: true, Reason: "empty"}
 	}
-	if reason, ok := asks(text); ok {
+	if reason, ok := asks(text, norm); ok {
 		return Decision{Kind: KindRefusal, Text: e.texts[reason], Entries: []string{}, OfferPerson: true, Reason: reason}
 	}
 	if wantsPerson(norm) {

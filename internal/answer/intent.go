@@ -176,7 +176,8 @@ func Refusal(text string) (reason string, ok bool) {
 }
 
 // asks reports whether a visitor's message asks for what the bot must
-// never serve, and why. A message of several sentences asks in one of
+// never serve, and why; norm is the message normalized for the intent
+// patterns. A message of several sentences asks in one of
 // them: read whole, a story is taken for a request it only tells of ("I
 // take 16mg a day and just found out I am pregnant. Is it okay to keep
 // taking it?" joins the dose to "okay" across two sentences; "his texts
@@ -188,10 +189,10 @@ func Refusal(text string) (reason string, ok bool) {
 // Measured on the real-question set: 7 letters refused (a pregnant woman
 // on buprenorphine, a partner asking where to draw the line) become 0,
 // with the real refusal set's requests declined unchanged.
-func asks(text string) (string, bool) {
+func asks(text, norm string) (string, bool) {
 	ss := sentences(truncateRunes(text, maxIntentRunes))
 	if len(ss) < 2 {
-		return refusal(normalizeForIntent(truncateRunes(text, maxIntentRunes)))
+		return refusal(norm)
 	}
 	asked := func(s, norm string) bool { return isQuestion(s) || asking.MatchString(norm) }
 	for i, s := range ss {
