@@ -373,8 +373,8 @@ var cues = []cue{
 	},
 	{
 		name: "bleeding or vomiting blood", kind: Medical, level: Emergency,
-		keys:      []string{"blood", "bleed"},
-		re:        regexp.MustCompile(`\b(?:(?:throwing up|threw up|vomiting|vomited|puking|puked|coughing(?: up)?|coughed up|spitting(?: up)?|pooping|peeing|pissing) blood|blood in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
+		keys:      []string{"blood", "bleed", "clots"},
+		re:        regexp.MustCompile(`\b(?:(?:throwing up|threw up|vomiting|vomited|puking|puked|coughing(?: up)?|coughed up|spitting(?: up)?|pooping|peeing|pissing) (?:blood|clots|blood clots)|(?:blood|clots|blood clots) in (?:my |his |her )?(?:vomit|puke|stool|poop|pee|urine)|(?:seeing|passing|found|finding) (?:lots of |a lot of |big |large )?(?:blood )?clots (?:when|every time|whenever) (?:i|he|she) (?:pee|urinate|go to the (?:bathroom|restroom)|poop)|bleeding (?:a lot|heavily|wont stop|so much|everywhere|badly)|(?:wont|cant) stop (?:the )?bleeding)\b`),
 		past:      true,
 		generic:   true,
 		negatable: true,
@@ -930,7 +930,7 @@ var cues = []cue{
 		// hurting myself": the past is what makes the relapse.
 		name: "self-harm again", kind: SelfHarm, level: Urgent,
 		keys:  []string{"again", "caved", "relapsed", "once more"},
-		re:    regexp.MustCompile(`\b(?:self ?harm\w*|self ?injur\w*|hurting myself|harming myself|cutting myself)\b.*\b(?:(?:started|start|doing|did|began|am|im)(?: \w+){0,2} again|caved (?:in|into)|relapsed|once more)\b|\b(?:started|start|doing|did|began) (?:it )?again\b.*\b(?:self ?harm\w*|self ?injur\w*|hurting myself|cutting myself)\b`),
+		re:    regexp.MustCompile(`\b(?:self ?harm\w*|self ?injur\w*|hurting myself|harming myself|cutting myself)\b.*\b(?:(?:started|start|doing|did|began|am|im)(?: \w+){0,2} again|caved (?:in|into)|relapsed|once more)\b|\b(?:(?:started|start|doing|did|began) (?:it )?again|caved (?:in|into)(?: \w+){0,3} (?:urges?|it)|relapsed)\b.*\b(?:self ?harm\w*|self ?injur\w*|hurting myself|harming myself|cutting myself)\b`),
 		whole: true,
 	},
 	{
@@ -965,5 +965,15 @@ var cues = []cue{
 		re:        regexp.MustCompile(`\b(?:im|i m|i am)(?: really| seriously| literally| actually| honestly)* (?:going to|gonna|about to) (?:stab|shoot) (?:her|him|them|my \w+)\b|\b(?:im|i m|i am) (?:really|seriously) (?:going to|gonna) kill (?:her|him|them|my \w+)\b|\b(?:is|s|keeps|kept|repeatedly|been|started|was|were|(?:hear|heard|see|saw) (?:him|her|them|the \w+))(?: \w+)? hitting (?:his|her|their|the|a|my)(?: \w+){0,2} (?:wife|husband|girlfriend|boyfriend|partner|child|kid|kids|children|baby|son|daughter|mom|mother|dad|father)\b`),
 		unless:    regexp.MustCompile(`^(?:if|when|for|with|lol|haha|lmao|a|an|up|down|some|the breeze|straight|in (?:the|a|this) (?:game|movie|show|match))\b`),
 		negatable: true, past: true, generic: true,
+	},
+	{
+		// "has thrown heavy objects at me", "he screamed that i would get a
+		// fist in the face": violence at home told by what is thrown or
+		// promised, not by the word abuse.
+		name: "things thrown, a beating promised", kind: Abuse, level: Urgent,
+		keys:      []string{"threw", "throw", "thrown", "hurl", "fist", "punch", "slapped", "beating", "beaten", "beat up", "smacked", "knocked out"},
+		re:        regexp.MustCompile(`\b(?:threw|throws|throwing|thrown|hurled|hurls|hurling)(?: \w+){0,2} (?:things|stuff|objects|projectiles|furniture|(?:a |the )?(?:chair|bottle|glass|plate|knife|lamp|pan|hammer|brick|rock|phone|remote|mug)s?)(?: \w+){0,2} at (?:me|us|my (?:head|face|kids?|children|son|daughter|wife|husband|mom|mother))\b|\b(?:going to|gonna|about to|will|would|ll) (?:get|give (?:me|you|her|him|them)) (?:a (?:fist|punch|smack|slap|kick) (?:in|to) the (?:face|mouth|head|nose|jaw|gut|stomach|teeth|ribs)|punched|slapped|a beating|beaten|beat up|smacked|knocked out)\b`),
+		unless:    regexp.MustCompile(`^(?:lol|haha|lmao|jk|in (?:the|a|this) (?:game|movie|show|match|ring|class|gym))\b`),
+		negatable: true, past: true,
 	},
 }

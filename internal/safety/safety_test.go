@@ -242,8 +242,8 @@ func TestGatheredRealCrisis(t *testing.T) {
 	if crisis < 190 || neg < 170 {
 		t.Fatalf("%d crisis lines and %d negatives, want the whole set", crisis, neg)
 	}
-	if recall < 0.74 {
-		t.Errorf("recall %.1f%%, below the floor of 74%%", 100*recall)
+	if recall < 0.76 {
+		t.Errorf("recall %.1f%%, below the floor of 76%%", 100*recall)
 	}
 	if alarms > 0.23 {
 		t.Errorf("%.1f%% of hard negatives flagged, above the ceiling of 23%%", 100*alarms)
@@ -548,6 +548,14 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"i tried to wake her for school but she overslept",
 		"I'll be waiting in front of the bus station at noon",
 		"he parked in front of the train depot",
+		"my son threw a tantrum at me in the store",
+		"she threw a surprise party for me at work",
+		"the kids threw snowballs at us all afternoon",
+		"my brother threw a pillow at me lol",
+		"i'm going to get a punch card at the coffee place",
+		"he got beat up in the movie we watched",
+		"my doctor says the clots in my leg are gone",
+		"i caved in and had a cigarette after two years of not smoking",
 	} {
 		if r := Screen(msg, nil); r.Crisis() {
 			t.Errorf("Screen(%q) = %s %s, want no crisis", msg, r.Kind, r.Level)
@@ -583,6 +591,11 @@ func TestWordsOfDangerInOrdinaryText(t *testing.T) {
 		"life is meaningless and i am done trying",
 		"i thought about killing myself all through last night",
 		"people passing out everywhere at this party, please send someone",
+		"when he drinks he has thrown heavy objects at me and the kids",
+		"he threw a bottle at my head last night",
+		"he screamed that i was going to get a fist in the face",
+		"i keep passing big clots when i pee and it hurts",
+		"i caved into the urges last night after two years of not hurting myself",
 	} {
 		if r := Screen(msg, nil); !r.Crisis() {
 			t.Errorf("Screen(%q) = no crisis, want one", msg)
