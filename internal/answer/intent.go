@@ -92,6 +92,8 @@ var (
 		// "cold water extraction of codeine", "potentiating opioids".
 		{RefuseUse, []string{"poppy", "lean", "drank", "drink", "sizzurp", "extract", "purif", "isolat", "cwe", "potentiat"}, regexp.MustCompile(`\bpoppy (?:seed |pod )?tea\b.*\b(?:recipe|how|make|making|brew|brewing|strong)\b|\b(?:recipe|how (?:to|do you|do i|can i) (?:make|brew)|making|brew|brewing)\b.*\b(?:poppy (?:seed |pod )?tea|purple drank|purple drink|sizzurp|dirty sprite|lean (?:drink|with (?:codeine|promethazine)))\b|\bhow (?:to|do you|do i|can i) make lean(?: drink| at home)?$|\b(?:poppy (?:seed |pod )?tea|purple drank|purple drink|sizzurp) recipe\b|\b(?:extract|extracting|extraction|purify|purifying|isolate|isolating|separate|separating)\b.*\b(?:codeine|morphine|oxycodone|opiates?|opioids?|fentanyl|heroin|hydrocodone|tylenol 3|apap)\b|\bcwe\b|\bpotentiat\w*\b`)},
 		{RefuseUse, []string{"inject", "shoot", "snort", "smoke", "cook", "boof", "plug", "sniff", "chase", "iv", "bang", "freebase", "best way", "safest way", "easiest way", "high", "make", "cut", "press"}, regexp.MustCompile(`\bhow (?:to|do i|can i) (?:get|stay) (?:high|higher|more high|a better high)\b`)},
+		// "is that enough to get high", "strong enough to feel high".
+		{RefuseUse, []string{"high"}, regexp.MustCompile(`\b(?:enough|strong enough|too weak|too little) (?:to|for) (?:get|getting|feel|feeling|make (?:me|you|him|her|someone)|a) (?:high|buzz(?:ed)?)\b`)},
 
 		// Getting around a drug test: "how to pass a drug test", "synthetic
 		// urine", "tips to beat a hair follicle test". Whether prescribed
@@ -229,15 +231,20 @@ var notAmounts = map[string]bool{
 	"st": true, "nd": true, "rd": true, "th": true, "percent": true, "dollars": true, "people": true,
 }
 
+// amountWords are amounts said in words: "would half be enough", "should
+// i take two more", "can i double it".
+var amountWords = regexp.MustCompile(`\b(?:half|halves|a quarter|double|doubling)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)(?: (?:more|extra|pills?|tabs?|tablets?|strips?|films?|bags?|points?|doses?|patches?|shots?)\b|$)`)
+
 // namesAmount reports whether the normalized text has a number that may be
-// an amount of a drug: "should i take 4", not "i am 59 years old".
+// an amount of a drug: "should i take 4", "would half be enough", not "i
+// am 59 years old".
 func namesAmount(norm string) bool {
 	for _, m := range number.FindAllStringSubmatch(norm, -1) {
 		if !notAmounts[m[1]] {
 			return true
 		}
 	}
-	return false
+	return amountWords.MatchString(norm)
 }
 
 // pointsBackWords is the most words a sentence may have to be read with
