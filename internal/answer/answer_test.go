@@ -244,8 +244,9 @@ func TestLetter(t *testing.T) {
 	if d.Kind != KindClarify || len(d.Entries) < 2 || !d.OfferPerson {
 		t.Fatalf("letter: %s %v (score %.2f), want a choice of its likeliest entries and a person", d.Kind, d.Entries, d.Score)
 	}
-	// A letter's choices are the entries the whole letter ranks first; a
-	// sentence of it read alone may pick one of them, never bring its own.
+	// A letter's choices are the four entries the whole letter ranks
+	// first; a sentence of it read alone may pick one of them, never bring
+	// its own.
 	for _, letter := range []string{
 		"My husband has been clean for two years after rehab, and I was so proud of him. Last weekend I found foil and a lighter " +
 			"in the garage and he swore they were not his. He has been sleeping a lot and missing work again. I do not know if I am " +
@@ -255,10 +256,13 @@ func TestLetter(t *testing.T) {
 			"least another month. Should I take her out early?",
 	} {
 		var leading []string
-		for _, h := range e.Explain(letter, e.th.MaxChoices).Hits {
+		for _, h := range e.Explain(letter, e.th.LetterChoices).Hits {
 			leading = append(leading, h.ID)
 		}
 		d := e.Decide(letter, Memory{})
+		if d.Kind == KindClarify && len(d.Entries) != e.th.LetterChoices {
+			t.Errorf("letter %.40q...: %d choices %v, want %d", letter, len(d.Entries), d.Entries, e.th.LetterChoices)
+		}
 		for _, id := range d.Entries {
 			if !slices.Contains(leading, id) {
 				t.Errorf("letter %.40q...: %s %v, but the letter ranks %v first", letter, d.Kind, d.Entries, leading)
