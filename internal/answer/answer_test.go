@@ -315,6 +315,13 @@ func TestAlternatives(t *testing.T) {
 	if d := e.Decide("methadone?", Memory{}); d.Kind != KindClarify {
 		t.Errorf("a single word: %s %v, want a menu", d.Kind, d.Entries)
 	}
+	// Drinking on methadone is mixing; drinking after quitting opioids is
+	// the entry behind it, well within AltRatio of its score though not a
+	// close sibling: it is one tap away.
+	d := e.Decide("can i drink on methadone", Memory{})
+	if d.Kind != KindAnswer || first(d.Entries) != "mixing-substances" || len(d.Alternatives) != 1 || d.Alternatives[0].ID != "cross-addiction" {
+		t.Errorf("can i drink on methadone: %s %v alternatives %v, want mixing-substances with cross-addiction beside it", d.Kind, d.Entries, d.Alternatives)
+	}
 }
 
 func TestFollowUp(t *testing.T) {
