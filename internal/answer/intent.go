@@ -179,39 +179,41 @@ func Refusal(text string) (reason string, ok bool) {
 
 // asks reports whether a visitor's message asks for what the bot must
 // never serve, and why; norm is the message normalized for the intent
-// patterns. A message of several sentences asks in one of
-// them: read whole, a story is taken for a request it only tells of ("I
-// take 16mg a day and just found out I am pregnant. Is it okay to keep
-// taking it?" joins the dose to "okay" across two sentences; "his texts
-// asking people where to buy heroin" is his request, not the writer's).
-// So each sentence is read alone, with the next one when that is a few
-// words that point back to it ("I take 30mg. Is that too much?") or names
-// an amount of its own ("I use 3 bags. Should I take 4?"), and the request
-// must end in that next sentence.
-// Measured on the real-question set: 7 letters refused (a pregnant woman
-// on buprenorphine, a partner asking where to draw the line) become 0,
-// with the real refusal set's requests declined unchanged.
+// patterns.
+//
+// A message of several sentences asks in one of them. Read whole, a story
+// is taken for a request it only tells of: "I take 16mg a day and just
+// found out I am pregnant. Is it okay to keep taking it?" joins the dose
+// to "okay" across two sentences, and "his texts asking people where to
+// buy heroin" is his request, not the writer's. So each sentence is read
+// alone, and with the next one when that is a few words pointing back to
+// it ("I take 30mg. Is that too much?") or names an amount of its own ("I
+// use 3 bags. Should I take 4?"); read with the next, the request must
+// end in it. Measured on the real-question set: 7 letters refused (a
+// pregnant woman on buprenorphine, a partner asking where to draw the
+// line) become 0, with the real refusal set's requests declined
+// unchanged.
 func asks(text, norm string) (string, bool) {
 	ss := sentences(truncateRunes(text, maxIntentRunes))
 	if len(ss) < 2 {
 		return refusal(norm)
 	}
-	asked := func(s, norm string) bool { return isQuestion(s) || asking.MatchString(norm) }
+	asked := func(s, sn string) bool { return isQuestion(s) || asking.MatchString(sn) }
 	for i, s := range ss {
-		norm := normalizeForIntent(s)
-		if reason, ok := refusalOf(norm, asked(s, norm), 0); ok {
+		sn := normalizeForIntent(s)
+		if reason, ok := refusalOf(sn, asked(s, sn), 0); ok {
 			return reason, true
 		}
 		if i+1 == len(ss) {
 			break
 		}
-		// Read with the next sentence, a request is one whose asking
-		// words are in that sentence: "I can't decrease 8mg yet. How do I
-		// tell my dentist about the 3 days of pain?" asks nothing of 8mg.
+		// "I can't decrease 8mg yet. How do I tell my dentist about the 3
+		// days of pain?" asks nothing of 8mg: the asking words are in the
+		// first sentence only.
 		next := ss[i+1]
 		nn := normalizeForIntent(next)
 		if len(strings.Fields(next)) <= pointsBackWords || namesAmount(nn) {
-			if reason, ok := refusalOf(norm+" "+nn, asked(next, nn), len(norm)+1); ok {
+			if reason, ok := refusalOf(sn+" "+nn, asked(next, nn), len(sn)+1); ok {
 				return reason, true
 			}
 		}
