@@ -410,7 +410,10 @@ func TestEvaluationSet(t *testing.T) {
 
 func FuzzDecide(f *testing.F) {
 	e := engine(f)
-	for _, s := range []string{"wen do withdrawls start", "", "\xff", "how much subs should i take", "human", "i want to die"} {
+	for _, s := range []string{"wen do withdrawls start", "", "\xff", "how much subs should i take", "human", "i want to die",
+		"What is methadone? And how do I get naloxone?",
+		"I take 16mg a day. Is that too much? My son is 19 and I am 59 years old.",
+		"My husband has been clean for two years. Last week I found foil in the garage. What should I do?"} {
 		f.Add(s, "what is methadone")
 	}
 	f.Fuzz(func(t *testing.T, q, prev string) {
@@ -422,7 +425,8 @@ func FuzzDecide(f *testing.F) {
 		if d.Score < 0 || d.Score > 1 {
 			t.Fatalf("Decide(%q): score %v", q, d.Score)
 		}
-		if d.Kind == KindAnswer && len(d.Entries) != 1 {
+		// An answer is one entry, or two for a message of two questions.
+		if d.Kind == KindAnswer && (len(d.Entries) < 1 || len(d.Entries) > 2) {
 			t.Fatalf("Decide(%q): answer with entries %v", q, d.Entries)
 		}
 	})
