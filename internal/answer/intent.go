@@ -198,10 +198,13 @@ func asks(text, norm string) (string, bool) {
 	if len(ss) < 2 {
 		return refusal(norm)
 	}
-	asked := func(s, sn string) bool { return isQuestion(s) || asking.MatchString(sn) }
+	norms := make([]string, len(ss))
 	for i, s := range ss {
-		sn := normalizeForIntent(s)
-		if reason, ok := refusalOf(sn, asked(s, sn), 0); ok {
+		norms[i] = normalizeForIntent(s)
+	}
+	asked := func(i int) bool { return isQuestion(ss[i]) || asking.MatchString(norms[i]) }
+	for i, sn := range norms {
+		if reason, ok := refusalOf(sn, asked(i), 0); ok {
 			return reason, true
 		}
 		if i+1 == len(ss) {
@@ -210,10 +213,8 @@ func asks(text, norm string) (string, bool) {
 		// "I can't decrease 8mg yet. How do I tell my dentist about the 3
 		// days of pain?" asks nothing of 8mg: the asking words are in the
 		// first sentence only.
-		next := ss[i+1]
-		nn := normalizeForIntent(next)
-		if len(strings.Fields(next)) <= pointsBackWords || namesAmount(nn) {
-			if reason, ok := refusalOf(sn+" "+nn, asked(next, nn), len(sn)+1); ok {
+		if nn := norms[i+1]; len(strings.Fields(ss[i+1])) <= pointsBackWords || namesAmount(nn) {
+			if reason, ok := refusalOf(sn+" "+nn, asked(i+1), len(sn)+1); ok {
 				return reason, true
 			}
 		}
