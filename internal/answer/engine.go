@@ -40,8 +40,9 @@ type Thresholds struct {
 	// more often further down. Measured on the real-question set's 109
 	// letters, the right entry is ranked fourth for 7 of them and fifth
 	// for 4: a fourth choice puts it one tap away for 8 more questions
-	// (77.8% -> 80.8% of all), changing nothing else; a fifth, 3 more,
-	// with 2 more wrong answers where a part answers.
+	// (77.8% -> 80.8% of all), changing nothing else. A fifth would reach
+	// 4 more (83.1%), also changing nothing else, but makes six buttons
+	// with the way to a person: too many to read on a phone.
 	MaxChoices, LetterChoices int
 	// SampleMatch and SampleGap: a question this similar to one of the top
 	// entry's sample questions, and at least SampleGap more similar than
@@ -59,10 +60,11 @@ type Thresholds struct {
 	// AltRatio: an answer with no sibling within ClarifyRatio still offers
 	// the next entry as its alternative when that scores at least this
 	// share of the answer's score, unless the question is word for word
-	// one of the answer's sample questions (SampleMatch). Measured on both question sets: at 0.6,
-	// 9% of answers carry an alternative (1% without), and the right entry
-	// is one tap away for 1 more real question and 4 more of the
-	// repository's; at 0.5, 19% of answers for 2 and 6.
+	// one of the answer's sample questions (SampleMatch). Measured on both
+	// question sets: at 0.6, 9% of answers carry an alternative (1%
+	// without), and the right entry is one tap away for 1 more real
+	// question and 4 more of the repository's; at 0.5, 19% of answers for
+	// 2 and 6.
 	AltRatio float64
 	// LongTerms is the number of known terms from which a message counts
 	// as a letter, and LongMinScore the lowest top score from which a
@@ -441,7 +443,7 @@ func (e *Engine) byParts(ps []string, whole search.Query, wholeHits []search.Hit
 	wholeDecision := d
 	var answers []Decision
 	var prev search.Query
-	letter := whole.Known >= e.th.LongTerms
+	letter := e.isLetter(whole.Known)
 	var leading []string
 	for _, h := range wholeHits[:min(e.th.MaxChoices, len(wholeHits))] {
 		leading = append(leading, h.ID)
@@ -695,10 +697,14 @@ func splitSentences(text string) []string {
 	return out
 }
 
+// isLetter reports whether a message of known terms is a letter: many
+// sentences that match every entry a little.
+func (e *Engine) isLetter(known int) bool { return known >= e.th.LongTerms }
+
 // choices is how many entries a clarify offers for a message of known
 // terms.
 func (e *Engine) choices(known int) int {
-	if known >= e.th.LongTerms && e.th.LetterChoices > 0 {
+	if e.isLetter(known) && e.th.LetterChoices > 0 {
 		return e.th.LetterChoices
 	}
 	return e.th.MaxChoices
@@ -715,7 +721,7 @@ func (e *Engine) classify(hits []search.Hit, known int) Decision {
 	// scores are low however clear it is, but the entries it ranks first
 	// are still the likeliest. It gets them as a choice, not "I'm not
 	// sure".
-	if known >= e.th.LongTerms && top.Score >= e.th.LongMinScore && top.Score < e.th.MinScore {
+	if e.isLetter(known) && top.Score >= e.th.LongMinScore && top.Score < e.th.MinScore {
 		choices := make([]string, 0, e.choices(known))
 		for _, h := range hits {
 			if len(choices) == e.choices(known) {
